@@ -1,0 +1,41 @@
+package org.jitgrad.autograd;
+
+import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.Op;
+import org.jitgrad.tensor.NoGrad;
+import org.jitgrad.tensor.OpObserver;
+import org.jitgrad.tensor.Shape;
+import org.jitgrad.tensor.Tensor;
+
+/** Applies an op at once: checks shapes, runs the kernel, records a tape node if gradients flow. */
+public final class Eager {
+    private Eager() {}
+
+    /**
+     * Computes {@code op(inputs)}. Shapes are checked before anything is computed or recorded.
+     *
+     * @throws org.jitgrad.tensor.ShapeException naming the op and shapes when they do not fit
+     */
+    public static Tensor apply(Op op, Attrs attrs, Tensor... inputs) {
+        if (inputs.length != op.arity()) {
+            throw new IllegalArgumentException(op.name() + ": expects " + op.arity() + " inputs, got " + inputs.length);
+        }
+        Shape[] shapes = new Shape[inputs.length];
+        float[][] data = new float[inputs.length][];
+        boolean tracks = false;
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) throw new NullPointerException(op.name() + ": input " + i + " is null");
+            shapes[i] = inputs[i].shape();
+            data[i] = inputs[i].storage();
+            tracks |= inputs[i].tracksGrad();
+        }
+        Shape outShape = op.outputShape(attrs, shapes);
+        float[] out = new float[outShape.size()];
+        op.forward(attrs, shapes, data, outShape, out);
+        Node node = tracks && NoGrad.isGradEnabled() ? new Node(op, attrs, inputs.clone()) : null;
+        Tensor result = Tensor.computed(outShape, out, node);
+        OpObserver observer = OpObserver.current();
+        if (observer != null) observer.onOp(op, attrs, inputs, result);
+        return result;
+    }
+}

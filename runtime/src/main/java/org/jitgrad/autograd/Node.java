@@ -1,0 +1,35 @@
+package org.jitgrad.autograd;
+
+import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.Op;
+import org.jitgrad.tensor.Tensor;
+
+/**
+ * One recorded op on the tape: what was applied to which inputs. Released (its inputs dropped) once
+ * a backward pass has gone through it.
+ */
+public final class Node {
+    private final Op op;
+    private final Attrs attrs;
+    private Tensor[] inputs;
+
+    Node(Op op, Attrs attrs, Tensor[] inputs) {
+        this.op = op;
+        this.attrs = attrs;
+        this.inputs = inputs;
+    }
+
+    /** The op that computed the output. */
+    public Op op() { return op; }
+
+    /** The op's parameters. */
+    public Attrs attrs() { return attrs; }
+
+    /** The inputs, or null once released. */
+    Tensor[] inputs() { return inputs; }
+
+    /** Whether a backward pass has released this node. */
+    public boolean isReleased() { return inputs == null; }
+
+    void release() { inputs = null; }
+}

@@ -1,0 +1,23 @@
+package org.jitgrad.autograd;
+
+import java.util.List;
+import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.GradBuilder;
+import org.jitgrad.ops.Op;
+import org.jitgrad.tensor.Shape;
+import org.jitgrad.tensor.Tensor;
+
+/** Gradient rules applied to concrete tensors: each op runs at once, nothing is recorded. */
+final class TapeGradBuilder implements GradBuilder<Tensor> {
+    static final TapeGradBuilder INSTANCE = new TapeGradBuilder();
+
+    @Override
+    public Tensor apply(Op op, Attrs attrs, List<Tensor> inputs) {
+        return Eager.apply(op, attrs, inputs.toArray(Tensor[]::new));
+    }
+
+    @Override
+    public Shape shape(Tensor value) {
+        return value.shape();
+    }
+}

@@ -1,0 +1,132 @@
+package org.jitgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise two-input kernels on spans: {@code VV} (two arrays), {@code VS} (array and scalar),
+ * {@code SV} (scalar and array). {@code org.jitgrad.ops.BinaryOp} drives them over the supported broadcast forms.
+ * Each is a single small loop so that C2 inlines and vectorizes it at every call site.
+ */
+public final class BinaryKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private BinaryKernels() {}
+
+    public static void addVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = a[ao + i] + b[bo + i];
+    }
+
+    public static void addVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).add(s).intoArray(o, oo + i);
+        for (; i < n; i++) o[oo + i] = a[ao + i] + s;
+    }
+
+    public static void subVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i];
+    }
+
+    public static void subVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).sub(s).intoArray(o, oo + i);
+        for (; i < n; i++) o[oo + i] = a[ao + i] - s;
+    }
+
+    public static void subSV(float s, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.broadcast(S, s).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = s - b[bo + i];
+    }
+
+    public static void mulVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i];
+    }
+
+    public static void mulVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).mul(s).intoArray(o, oo + i);
+        for (; i < n; i++) o[oo + i] = a[ao + i] * s;
+    }
+
+    public static void divVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.fromArray(S, a, ao + i).div(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i];
+    }
+
+    public static void divVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).div(s).intoArray(o, oo + i);
+        for (; i < n; i++) o[oo + i] = a[ao + i] / s;
+    }
+
+    public static void divSV(float s, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.broadcast(S, s).div(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = s / b[bo + i];
+    }
+
+    public static void maxVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector.fromArray(S, a, ao + i).max(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = Math.max(a[ao + i], b[bo + i]);
+    }
+
+    public static void maxVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).max(s).intoArray(o, oo + i);
+        for (; i < n; i++) o[oo + i] = Math.max(a[ao + i], s);
+    }
+
+    /** {@code o = a >= b ? 1 : 0}: the mask that routes a maximum's gradient to its first input. */
+    public static void geMaskVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector av = FloatVector.fromArray(S, a, ao + i);
+            zero.blend(1f, av.compare(VectorOperators.GE, FloatVector.fromArray(S, b, bo + i))).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = a[ao + i] >= b[bo + i] ? 1f : 0f;
+    }
+
+    public static void geMaskVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            zero.blend(1f, FloatVector.fromArray(S, a, ao + i).compare(VectorOperators.GE, s)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = a[ao + i] >= s ? 1f : 0f;
+    }
+
+    public static void geMaskSV(float s, float[] b, int bo, float[] o, int oo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            zero.blend(1f, FloatVector.fromArray(S, b, bo + i).compare(VectorOperators.LE, s)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = s >= b[bo + i] ? 1f : 0f;
+    }
+}

@@ -1,0 +1,47 @@
+package org.jitgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Backward forms of the activations, written in terms of the forward output {@code y} so that the
+ * input need not be kept: {@code out[i] = g[i] * f'(x[i])}.
+ */
+public final class GradKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private GradKernels() {}
+
+    /** {@code out = g * (1 - y²)} where {@code y = tanh(x)}. */
+    public static void tanhGrad(float[] g, float[] y, float[] out, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, g, i).mul(yv.mul(yv).neg().add(1f)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = g[i] * (1f - y[i] * y[i]);
+    }
+
+    /** {@code out = g * y * (1 - y)} where {@code y = sigmoid(x)}. */
+    public static void sigmoidGrad(float[] g, float[] y, float[] out, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, g, i).mul(yv).mul(yv.neg().add(1f)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = g[i] * y[i] * (1f - y[i]);
+    }
+
+    /** {@code out = y > 0 ? g : 0} where {@code y = relu(x)}. */
+    public static void reluGrad(float[] g, float[] y, float[] out, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            zero.blend(FloatVector.fromArray(S, g, i), yv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = y[i] > 0f ? g[i] : 0f;
+    }
+}

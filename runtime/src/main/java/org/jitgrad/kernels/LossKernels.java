@@ -1,0 +1,46 @@
+package org.jitgrad.kernels;
+
+/**
+ * Softmax cross-entropy fused with its gradient. Logits are {@code [batch, classes]} row-major; labels
+ * are class indices stored as floats. The loss is the mean over the batch.
+ */
+public final class LossKernels {
+    private LossKernels() {}
+
+    /**
+     * Checks that every label is an integral value in {@code [0, classes)}.
+     *
+     * @throws IllegalArgumentException naming the first bad row and its value
+     */
+    public static void checkLabels(float[] labels, int batch, int classes) {
+        for (int r = 0; r < batch; r++) {
+            float v = labels[r];
+            if (!(v >= 0f && v < classes) || v != Math.rint(v)) {
+                throw new IllegalArgumentException("crossEntropy: label at row " + r + " is " + v
+                        + "; labels must be integral class indices in [0, " + classes + ")");
+            }
+        }
+    }
+
+    /** Mean over rows of {@code logSumExp(row) - row[label]}. Labels must have been checked. */
+    public static float crossEntropy(float[] logits, float[] labels, int batch, int classes) {
+        double total = 0;
+        for (int r = 0; r < batch; r++) {
+            int base = r * classes;
+            float lse = SoftmaxKernels.logSumExp(logits, base, classes, 1);
+            total += lse - logits[base + (int) labels[r]];
+        }
+        return (float) (total / batch);
+    }
+
+    /** {@code out = (softmax(logits) - onehot(labels)) * g / batch}: the gradient of the mean loss times {@code g}. */
+    public static void crossEntropyGrad(float[] logits, float[] labels, float g, int batch, int classes, float[] out) {
+        float scale = g / batch;
+        for (int r = 0; r < batch; r++) {
+            int base = r * classes;
+            SoftmaxKernels.softmaxRow(logits, base, classes, out);
+            out[base + (int) labels[r]] -= 1f;
+            BinaryKernels.mulVS(out, base, scale, out, base, classes);
+        }
+    }
+}

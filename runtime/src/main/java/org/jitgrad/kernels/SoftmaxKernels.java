@@ -1,0 +1,124 @@
+package org.jitgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Softmax and log-softmax over one axis of a tensor viewed as {@code [outer, len, inner]}, and their
+ * backward forms. Rows along the last axis ({@code inner == 1}) take a vectorized path; other axes use
+ * strided scalar loops. Both subtract the row maximum first, so logits of 1e4 do not overflow.
+ */
+public final class SoftmaxKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private SoftmaxKernels() {}
+
+    /** {@code y = exp(x - max) / Σ exp(x - max)} along the axis. */
+    public static void softmax(float[] x, int outer, int len, int inner, float[] y) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                if (inner == 1) {
+                    softmaxRow(x, base, len, y);
+                } else {
+                    softmaxStrided(x, base, len, inner, y);
+                }
+            }
+        }
+    }
+
+    /** Softmax of one contiguous row {@code x[off..off+n)} into {@code y} at the same offset. */
+    public static void softmaxRow(float[] x, int off, int n, float[] y) {
+        float max = ReduceKernels.maxRow(x, off, n);
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(y, off + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            y[off + i] = e;
+            sum += e;
+        }
+        BinaryKernels.mulVS(y, off, 1f / sum, y, off, n);
+    }
+
+    private static void softmaxStrided(float[] x, int base, int len, int inner, float[] y) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int l = 0; l < len; l++) max = Math.max(max, x[base + l * inner]);
+        float sum = 0f;
+        for (int l = 0; l < len; l++) {
+            float e = (float) Math.exp(x[base + l * inner] - max);
+            y[base + l * inner] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int l = 0; l < len; l++) y[base + l * inner] *= inv;
+    }
+
+    /** {@code y = x - max - log Σ exp(x - max)} along the axis. */
+    public static void logSoftmax(float[] x, int outer, int len, int inner, float[] y) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                float lse = logSumExp(x, base, len, inner);
+                for (int l = 0; l < len; l++) y[base + l * inner] = x[base + l * inner] - lse;
+            }
+        }
+    }
+
+    /** {@code log Σ_l exp(x[base + l*stride])}, computed stably. */
+    public static float logSumExp(float[] x, int base, int len, int stride) {
+        if (stride == 1) {
+            float max = ReduceKernels.maxRow(x, base, len);
+            int i = 0;
+            FloatVector acc = FloatVector.zero(S);
+            for (int up = S.loopBound(len); i < up; i += L) {
+                acc = acc.add(FloatVector.fromArray(S, x, base + i).sub(max).lanewise(VectorOperators.EXP));
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) sum += (float) Math.exp(x[base + i] - max);
+            return max + (float) Math.log(sum);
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int l = 0; l < len; l++) max = Math.max(max, x[base + l * stride]);
+        float sum = 0f;
+        for (int l = 0; l < len; l++) sum += (float) Math.exp(x[base + l * stride] - max);
+        return max + (float) Math.log(sum);
+    }
+
+    /** {@code dx = y * (g - Σ g·y)} along the axis, where {@code y} is the softmax output. */
+    public static void softmaxGrad(float[] y, float[] g, int outer, int len, int inner, float[] dx) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                float dot = 0f;
+                for (int l = 0; l < len; l++) dot += g[base + l * inner] * y[base + l * inner];
+                for (int l = 0; l < len; l++) {
+                    int p = base + l * inner;
+                    dx[p] = y[p] * (g[p] - dot);
+                }
+            }
+        }
+    }
+
+    /** {@code dx = g - exp(y) * Σ g} along the axis, where {@code y} is the log-softmax output. */
+    public static void logSoftmaxGrad(float[] y, float[] g, int outer, int len, int inner, float[] dx) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                float sum = 0f;
+                for (int l = 0; l < len; l++) sum += g[base + l * inner];
+                for (int l = 0; l < len; l++) {
+                    int p = base + l * inner;
+                    dx[p] = g[p] - (float) Math.exp(y[p]) * sum;
+                }
+            }
+        }
+    }
+}

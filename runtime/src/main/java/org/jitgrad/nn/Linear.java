@@ -1,0 +1,61 @@
+package org.jitgrad.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jitgrad.tensor.Shape;
+import org.jitgrad.tensor.ShapeException;
+import org.jitgrad.tensor.Tensor;
+
+/**
+ * A fully connected layer {@code y = x·W + b} with {@code W} of shape {@code [in, out]} (stored so the
+ * forward product needs no transpose) and {@code b} of shape {@code [out]}. Initialised like PyTorch's
+ * {@code nn.Linear}: both uniform in {@code ±1/sqrt(in)}, from the given seed.
+ */
+public final class Linear implements Module {
+    private final int in;
+    private final int out;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    /** A layer with PyTorch's default initialisation drawn from {@code seed}. */
+    public Linear(int in, int out, long seed) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + " out=" + out);
+        this.in = in;
+        this.out = out;
+        float bound = (float) (1.0 / Math.sqrt(in));
+        this.weight = Tensor.uniform(seed, -bound, bound, in, out).requiresGrad();
+        this.bias = Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out).requiresGrad();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Shape s = x.shape();
+        if (s.rank() != 2 || s.dim(1) != in) {
+            throw new ShapeException("Linear(" + in + ", " + out + "): expects input [batch, " + in + "], got " + s);
+        }
+        return x.matmul(weight).add(bias);
+    }
+
+    /** The weight {@code [in, out]}. */
+    public Tensor weight() { return weight; }
+
+    /** The bias {@code [out]}. */
+    public Tensor bias() { return bias; }
+
+    /** Input features. */
+    public int inFeatures() { return in; }
+
+    /** Output features. */
+    public int outFeatures() { return out; }
+
+    @Override
+    public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("weight", weight);
+        m.put("bias", bias);
+        return m;
+    }
+
+    @Override
+    public String toString() { return "Linear(" + in + ", " + out + ")"; }
+}

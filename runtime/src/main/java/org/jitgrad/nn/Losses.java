@@ -1,0 +1,36 @@
+package org.jitgrad.nn;
+
+import org.jitgrad.autograd.Eager;
+import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.LossOp;
+import org.jitgrad.tensor.ShapeException;
+import org.jitgrad.tensor.Tensor;
+
+/** Loss functions, each a scalar mean over the batch. */
+public final class Losses {
+    private Losses() {}
+
+    /**
+     * Mean squared error {@code mean((pred - target)²)}.
+     *
+     * @throws ShapeException if the shapes differ (no broadcasting here: it would hide a mistake)
+     */
+    public static Tensor mse(Tensor pred, Tensor target) {
+        if (!pred.shape().equals(target.shape())) {
+            throw new ShapeException("mse: prediction " + pred.shape() + " and target " + target.shape() + " must have one shape");
+        }
+        Tensor d = pred.sub(target);
+        return d.mul(d).mean();
+    }
+
+    /**
+     * Softmax cross-entropy, fused with the log-softmax: {@code logits [batch, classes]}, {@code labels
+     * [batch]} holding class indices. Stable for large logits; gradient {@code (softmax - onehot)/batch}.
+     *
+     * @throws ShapeException           for other shapes
+     * @throws IllegalArgumentException if a label is not an integral value in {@code [0, classes)}
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+        return Eager.apply(LossOp.CROSS_ENTROPY, Attrs.NONE, logits, labels);
+    }
+}

@@ -1,0 +1,41 @@
+package org.jitgrad.optim;
+
+import java.util.List;
+import org.jitgrad.tensor.Tensor;
+
+/** Checks on optimizer settings, with messages naming the setting and its value. */
+final class Hyperparameters {
+    private Hyperparameters() {}
+
+    static float positive(String optimizer, String name, float v) {
+        if (!(v > 0f) || !Float.isFinite(v)) throw new IllegalArgumentException(optimizer + ": " + name + " must be positive and finite, got " + v);
+        return v;
+    }
+
+    static float nonNegative(String optimizer, String name, float v) {
+        if (!(v >= 0f) || !Float.isFinite(v)) throw new IllegalArgumentException(optimizer + ": " + name + " must be >= 0 and finite, got " + v);
+        return v;
+    }
+
+    static float unitInterval(String optimizer, String name, float v) {
+        if (!(v >= 0f && v < 1f)) throw new IllegalArgumentException(optimizer + ": " + name + " must be in [0, 1), got " + v);
+        return v;
+    }
+
+    static List<Tensor> parameters(String optimizer, List<Tensor> params) {
+        if (params.isEmpty()) throw new IllegalArgumentException(optimizer + ": no parameters to optimize");
+        for (int i = 0; i < params.size(); i++) {
+            if (!params.get(i).isParameter()) {
+                throw new IllegalArgumentException(optimizer + ": tensor " + i + " " + params.get(i).shape()
+                        + " is not a parameter (call requiresGrad() on it)");
+            }
+        }
+        return List.copyOf(params);
+    }
+
+    static float[][] stateLike(List<Tensor> params) {
+        float[][] s = new float[params.size()][];
+        for (int i = 0; i < s.length; i++) s[i] = new float[params.get(i).size()];
+        return s;
+    }
+}

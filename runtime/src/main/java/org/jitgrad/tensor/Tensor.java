@@ -1,0 +1,348 @@
+package org.jitgrad.tensor;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.jitgrad.autograd.Backprop;
+import org.jitgrad.autograd.Eager;
+import org.jitgrad.autograd.Node;
+import org.jitgrad.kernels.BinaryKernels;
+import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.BinaryOp;
+import org.jitgrad.ops.LinalgOp;
+import org.jitgrad.ops.ReduceOp;
+import org.jitgrad.ops.ReshapeOp;
+import org.jitgrad.ops.SoftmaxOp;
+import org.jitgrad.ops.UnaryOp;
+
+/**
+ * A dense float32 tensor, contiguous and row-major, of rank 0 to {@value Shape#MAX_RANK}.
+ *
+ * <p>Every op computes its value at once and, when an input tracks gradients and no {@link NoGrad}
+ * scope is open, records how to send gradients back. {@link #backward()} then walks that graph.
+ * Mark parameters with {@link #requiresGrad()}.
+ *
+ * <p>Broadcasting is limited to forms that are unambiguous: a one-element tensor with any shape, and a
+ * row {@code [n]} or {@code [1,n]} over a tensor whose last dimension is {@code n}. Anything else is a
+ * {@link ShapeException} naming the op and both shapes.
+ *
+ * <p>Tensors are not thread-safe; op outputs are never modified by later ops.
+ */
+public final class Tensor {
+    private final Shape shape;
+    private final float[] data;
+    private final Node gradFn;
+    private boolean requiresGrad;
+    private Tensor grad;
+
+    private Tensor(Shape shape, float[] data, Node gradFn) {
+        this.shape = shape;
+        this.data = data;
+        this.gradFn = gradFn;
+    }
+
+    // ---- factories -------------------------------------------------------------------------------
+
+    /**
+     * A tensor holding a copy of {@code data} with the given shape.
+     *
+     * @throws ShapeException if {@code data.length} is not the shape's element count
+     */
+    public static Tensor of(float[] data, int... shape) {
+        return new Tensor(checkedShape(data, shape), data.clone(), null);
+    }
+
+    /** Like {@link #of} but shares {@code data} instead of copying it: later writes to the array show. */
+    public static Tensor wrap(float[] data, int... shape) {
+        return new Tensor(checkedShape(data, shape), data, null);
+    }
+
+    private static Shape checkedShape(float[] data, int[] dims) {
+        Shape s = Shape.of(dims);
+        if (data.length != s.size()) {
+            throw new ShapeException("Tensor.of: " + data.length + " values do not fill shape " + s
+                    + " (" + s.size() + " elements)");
+        }
+        return s;
+    }
+
+    /** A rank-0 tensor. */
+    public static Tensor scalar(float value) {
+        return new Tensor(Shape.SCALAR, new float[] {value}, null);
+    }
+
+    /** Zeros of the given shape. */
+    public static Tensor zeros(int... shape) {
+        Shape s = Shape.of(shape);
+        return new Tensor(s, new float[s.size()], null);
+    }
+
+    /** Ones of the given shape. */
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    /** {@code value} everywhere. */
+    public static Tensor full(float value, int... shape) {
+        Shape s = Shape.of(shape);
+        float[] d = new float[s.size()];
+        Arrays.fill(d, value);
+        return new Tensor(s, d, null);
+    }
+
+    /** Standard normal samples from a generator seeded with {@code seed}. */
+    public static Tensor randn(long seed, int... shape) {
+        Shape s = Shape.of(shape);
+        Random r = new Random(seed);
+        float[] d = new float[s.size()];
+        for (int i = 0; i < d.length; i++) d[i] = (float) r.nextGaussian();
+        return new Tensor(s, d, null);
+    }
+
+    /** Uniform samples in {@code [low, high)} from a generator seeded with {@code seed}. */
+    public static Tensor uniform(long seed, float low, float high, int... shape) {
+        if (!(low < high)) throw new IllegalArgumentException("uniform: low " + low + " must be below high " + high);
+        Shape s = Shape.of(shape);
+        Random r = new Random(seed);
+        float[] d = new float[s.size()];
+        for (int i = 0; i < d.length; i++) d[i] = low + (high - low) * r.nextFloat();
+        return new Tensor(s, d, null);
+    }
+
+    /**
+     * For engines: a tensor computed by an op, with the tape node that produced it (or null).
+     * Takes ownership of {@code data}.
+     */
+    public static Tensor computed(Shape shape, float[] data, Node gradFn) {
+        return new Tensor(shape, data, gradFn);
+    }
+
+    // ---- properties ------------------------------------------------------------------------------
+
+    /** The shape. */
+    public Shape shape() { return shape; }
+
+    /** Number of elements. */
+    public int size() { return shape.size(); }
+
+    /** Number of dimensions. */
+    public int rank() { return shape.rank(); }
+
+    /** A copy of the values, row-major. Not allowed while the tensor is being traced. */
+    public float[] toArray() {
+        OpObserver o = OpObserver.current();
+        if (o != null) o.onRead(this, "toArray()");
+        return data.clone();
+    }
+
+    /**
+     * The value of a one-element tensor. Not allowed while the tensor is being traced.
+     *
+     * @throws IllegalStateException if the tensor has more than one element
+     */
+    public float item() {
+        if (shape.size() != 1) {
+            throw new IllegalStateException("item(): tensor of shape " + shape + " has " + shape.size()
+                    + " elements; item() needs exactly one");
+        }
+        OpObserver o = OpObserver.current();
+        if (o != null) o.onRead(this, "item()");
+        return data[0];
+    }
+
+    /**
+     * The live backing array, row-major, for kernels, optimizers and engines. Writing it bypasses
+     * autograd; prefer {@link #toArray()} to read.
+     */
+    public float[] storage() { return data; }
+
+    /** Marks this leaf as a parameter whose gradient {@link #backward()} accumulates. Returns this. */
+    public Tensor requiresGrad() {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad(): only leaf tensors can be marked; this one was computed by "
+                    + gradFn.op().name());
+        }
+        requiresGrad = true;
+        return this;
+    }
+
+    /** Whether this is a marked parameter (a leaf whose gradient is accumulated). */
+    public boolean isParameter() { return requiresGrad; }
+
+    /** Whether gradients flow to this tensor: a parameter, or computed from one with the graph recorded. */
+    public boolean tracksGrad() { return requiresGrad || gradFn != null; }
+
+    /** The tape node that computed this tensor, or null for a leaf or a value computed without a graph. */
+    public Node gradFn() { return gradFn; }
+
+    /** The accumulated gradient of a parameter, or null before any backward pass reached it. */
+    public Tensor grad() { return grad; }
+
+    /**
+     * Replaces the gradient.
+     *
+     * @throws ShapeException if {@code g} is not null and its shape differs from this tensor's
+     */
+    public void setGrad(Tensor g) {
+        if (g != null && !g.shape.equals(shape)) {
+            throw new ShapeException("setGrad: gradient " + g.shape + " does not match tensor " + shape);
+        }
+        grad = g;
+    }
+
+    /** Adds {@code g} into this tensor's gradient, creating it on first use. */
+    public void accumulateGrad(Tensor g) {
+        if (!g.shape.equals(shape)) {
+            throw new ShapeException("accumulateGrad: gradient " + g.shape + " does not match tensor " + shape);
+        }
+        if (grad == null) {
+            grad = new Tensor(shape, g.data.clone(), null);
+        } else {
+            BinaryKernels.addVV(grad.data, 0, g.data, 0, grad.data, 0, shape.size());
+        }
+    }
+
+    /** Sets the gradient to zeros (keeping its storage), if there is one. */
+    public void zeroGrad() {
+        if (grad != null) Arrays.fill(grad.data, 0f);
+    }
+
+    /** A tensor sharing these values that tracks no gradient. */
+    public Tensor detach() {
+        return new Tensor(shape, data, null);
+    }
+
+    /**
+     * Overwrites the values with {@code values} (same element count), outside autograd: for loading
+     * checkpoints and publishing weights.
+     */
+    public void copyFrom(float[] values) {
+        if (values.length != data.length) {
+            throw new ShapeException("copyFrom: " + values.length + " values for tensor " + shape);
+        }
+        System.arraycopy(values, 0, data, 0, data.length);
+    }
+
+    // ---- autograd --------------------------------------------------------------------------------
+
+    /**
+     * Backpropagates from this one-element tensor (seed 1): each parameter reached gets d this / d
+     * parameter added to its {@link #grad()}. The graph is released afterwards.
+     *
+     * @throws IllegalStateException if this tensor has more than one element, tracks no gradient, or
+     *                               its graph was already released by an earlier backward
+     */
+    public void backward() {
+        if (shape.size() != 1) {
+            throw new IllegalStateException("backward(): tensor of shape " + shape
+                    + " is not a scalar; pass the upstream gradient with backward(grad)");
+        }
+        Backprop.run(this, new Tensor(shape, new float[] {1f}, null));
+    }
+
+    /** Backpropagates from this tensor with upstream gradient {@code g} of the same shape. */
+    public void backward(Tensor g) {
+        if (!g.shape.equals(shape)) {
+            throw new ShapeException("backward(grad): gradient " + g.shape + " does not match tensor " + shape);
+        }
+        Backprop.run(this, g);
+    }
+
+    // ---- ops -------------------------------------------------------------------------------------
+
+    public Tensor add(Tensor o) { return Eager.apply(BinaryOp.ADD, Attrs.NONE, this, o); }
+
+    public Tensor add(float c) { return add(scalar(c)); }
+
+    public Tensor sub(Tensor o) { return Eager.apply(BinaryOp.SUB, Attrs.NONE, this, o); }
+
+    public Tensor mul(Tensor o) { return Eager.apply(BinaryOp.MUL, Attrs.NONE, this, o); }
+
+    /** Multiplication by a constant. */
+    public Tensor mul(float c) { return Eager.apply(UnaryOp.SCALE, Attrs.value(c), this); }
+
+    public Tensor div(Tensor o) { return Eager.apply(BinaryOp.DIV, Attrs.NONE, this, o); }
+
+    public Tensor neg() { return Eager.apply(UnaryOp.NEG, Attrs.NONE, this); }
+
+    public Tensor exp() { return Eager.apply(UnaryOp.EXP, Attrs.NONE, this); }
+
+    public Tensor log() { return Eager.apply(UnaryOp.LOG, Attrs.NONE, this); }
+
+    public Tensor sqrt() { return Eager.apply(UnaryOp.SQRT, Attrs.NONE, this); }
+
+    /** Elementwise power with a constant exponent. */
+    public Tensor pow(float p) { return Eager.apply(UnaryOp.POW, Attrs.value(p), this); }
+
+    public Tensor tanh() { return Eager.apply(UnaryOp.TANH, Attrs.NONE, this); }
+
+    public Tensor sigmoid() { return Eager.apply(UnaryOp.SIGMOID, Attrs.NONE, this); }
+
+    public Tensor relu() { return Eager.apply(UnaryOp.RELU, Attrs.NONE, this); }
+
+    /**
+     * Elementwise maximum. The gradient goes to the larger input; on a tie all of it goes to
+     * {@code this} (the first input).
+     */
+    public Tensor maximum(Tensor o) { return Eager.apply(BinaryOp.MAXIMUM, Attrs.NONE, this, o); }
+
+    /** Matrix product {@code [m,k] x [k,n] -> [m,n]}. */
+    public Tensor matmul(Tensor o) { return Eager.apply(LinalgOp.MATMUL, Attrs.matmul(false, false), this, o); }
+
+    /** The transpose of a matrix. */
+    public Tensor transpose() { return Eager.apply(LinalgOp.TRANSPOSE, Attrs.NONE, this); }
+
+    /** The same values with another shape of the same element count. */
+    public Tensor reshape(int... newShape) { return Eager.apply(ReshapeOp.RESHAPE, Attrs.shape(Shape.of(newShape)), this); }
+
+    /** Sum of all elements, as a scalar. */
+    public Tensor sum() { return Eager.apply(ReduceOp.SUM, Attrs.NONE, this); }
+
+    /** Sum along {@code axis} (negative counts from the end). */
+    public Tensor sum(int axis, boolean keepDim) {
+        return Eager.apply(ReduceOp.SUM_AXIS, Attrs.axis(shape.normalizeAxis(axis), keepDim), this);
+    }
+
+    /** Mean of all elements, as a scalar. */
+    public Tensor mean() {
+        if (shape.size() == 0) throw new ShapeException("mean: tensor of shape " + shape + " is empty");
+        return sum().mul(1f / shape.size());
+    }
+
+    /** Mean along {@code axis}. */
+    public Tensor mean(int axis, boolean keepDim) {
+        int len = shape.dim(axis);
+        if (len == 0) throw new ShapeException("mean: axis " + axis + " of shape " + shape + " is empty");
+        return sum(axis, keepDim).mul(1f / len);
+    }
+
+    /** Maximum along {@code axis}, dropping the axis; the gradient goes to the first arg-max. */
+    public Tensor max(int axis) { return max(axis, false); }
+
+    /** Maximum along {@code axis}; the gradient goes to the first arg-max. */
+    public Tensor max(int axis, boolean keepDim) {
+        return Eager.apply(ReduceOp.MAX_AXIS, Attrs.axis(shape.normalizeAxis(axis), keepDim), this);
+    }
+
+    /** Softmax along {@code axis}. */
+    public Tensor softmax(int axis) {
+        return Eager.apply(SoftmaxOp.SOFTMAX, Attrs.axis(shape.normalizeAxis(axis), true), this);
+    }
+
+    /** Log-softmax along {@code axis}. */
+    public Tensor logSoftmax(int axis) {
+        return Eager.apply(SoftmaxOp.LOG_SOFTMAX, Attrs.axis(shape.normalizeAxis(axis), true), this);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(shape).append(' ');
+        int shown = Math.min(8, data.length);
+        sb.append('[');
+        for (int i = 0; i < shown; i++) sb.append(i == 0 ? "" : ", ").append(data[i]);
+        if (shown < data.length) sb.append(", ...");
+        sb.append(']');
+        if (gradFn != null) sb.append(" gradFn=").append(gradFn.op().name());
+        else if (requiresGrad) sb.append(" requiresGrad");
+        return sb.toString();
+    }
+}
