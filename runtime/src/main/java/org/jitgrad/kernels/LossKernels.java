@@ -43,4 +43,29 @@ public final class LossKernels {
             BinaryKernels.mulVS(out, base, scale, out, base, classes);
         }
     }
+
+    /**
+     * Loss and gradient in one pass: returns the mean loss and writes {@code (softmax - onehot)·g/batch}
+     * into {@code grad}. Checks the labels first, so a bad label changes nothing.
+     */
+    public static float crossEntropyWithGrad(float[] logits, float[] labels, float g, int batch, int classes, float[] grad) {
+        checkLabels(labels, batch, classes);
+        double total = 0;
+        float perRow = g / batch;
+        for (int r = 0; r < batch; r++) {
+            int base = r * classes;
+            float max = ReduceKernels.maxRow(logits, base, classes);
+            float sum = 0f;
+            for (int c = 0; c < classes; c++) {
+                float e = (float) Math.exp(logits[base + c] - max);
+                grad[base + c] = e;
+                sum += e;
+            }
+            int label = (int) labels[r];
+            total += max + Math.log(sum) - logits[base + label];
+            BinaryKernels.mulVS(grad, base, perRow / sum, grad, base, classes);
+            grad[base + label] -= perRow;
+        }
+        return (float) (total / batch);
+    }
 }

@@ -1,0 +1,242 @@
+package org.jitgrad.compile.emit;
+
+import static org.jitgrad.compile.emit.Descriptors.OPTIMIZER;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.bytecode.ByteCodeAppender;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatchers;
+import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.passes.CrossEntropyStep;
+import org.jitgrad.compile.passes.FusedLoop;
+import org.jitgrad.compile.passes.KernelStep;
+import org.jitgrad.compile.passes.Step;
+import org.jitgrad.compile.plan.Buffer;
+import org.jitgrad.compile.plan.BufferPlan;
+import org.jitgrad.optim.Optimizer;
+
+/**
+ * Generates one {@link GeneratedStep} subclass for a {@link Program} with ByteBuddy and defines it as
+ * a hidden class, so that it is unloaded when nothing references it any more. The class holds every
+ * buffer as a field; {@code run} stores the inputs, calls the step methods in order (each small enough
+ * for the JIT), copies shared gradients and applies the fused optimizer.
+ */
+public final class ClassEmitter implements Opcodes {
+    /** Set this system property to a directory to dump every generated class file there. */
+    public static final String DUMP_PROPERTY = "jitgrad.dumpClasses";
+    private static final int STEPS_PER_METHOD = 24;
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private ClassEmitter() {}
+
+    /** A generated class: its constructor {@code (float[][] buffers, Optimizer)} and the field order. */
+    public record Emitted(MethodHandle constructor, List<Buffer> fields, byte[] bytes, String name) {
+        /** Creates an instance over {@code buffers} (in {@link #fields()} order). */
+        public GeneratedStep instantiate(float[][] buffers, Optimizer optimizer) {
+            try {
+                return (GeneratedStep) constructor.invoke(buffers, optimizer);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot instantiate generated class " + name, t);
+            }
+        }
+    }
+
+    /** Emits and defines the class for {@code program}. */
+    public static Emitted emit(Program program) {
+        String simpleName = "Step$" + COUNTER.incrementAndGet();
+        String binaryName = ClassEmitter.class.getPackageName() + "." + simpleName;
+        String owner = binaryName.replace('.', '/');
+        BufferPlan plan = program.plan();
+        Map<String, Buffer> fields = fields(program);
+
+        DynamicType.Builder<GeneratedStep> builder = new ByteBuddy(ClassFileVersion.JAVA_V17)
+                .subclass(GeneratedStep.class, ConstructorStrategy.Default.NO_CONSTRUCTORS)
+                .name(binaryName)
+                .visit(new AsmVisitorWrapper.ForDeclaredMethods().writerFlags(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS));
+        for (String f : fields.keySet()) builder = builder.defineField(f, float[].class, Visibility.PRIVATE);
+        List<String> fieldNames = new ArrayList<>(fields.keySet());
+        builder = builder.defineConstructor(Visibility.PUBLIC).withParameters(float[][].class, Optimizer.class)
+                .intercept(body(mv -> constructor(mv, owner, fieldNames)));
+
+        List<List<Step>> chunks = new ArrayList<>();
+        for (int i = 0; i < program.steps().size(); i += STEPS_PER_METHOD) {
+            chunks.add(program.steps().subList(i, Math.min(program.steps().size(), i + STEPS_PER_METHOD)));
+        }
+        Map<FusedLoop, String> loopNames = new LinkedHashMap<>();
+        for (Step s : program.steps()) if (s instanceof FusedLoop l) loopNames.put(l, "loop" + loopNames.size());
+        for (Map.Entry<FusedLoop, String> e : loopNames.entrySet()) {
+            FusedLoop loop = e.getKey();
+            builder = builder.defineMethod(e.getValue(), void.class, Visibility.PRIVATE)
+                    .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, 1), loop, plan).emit()));
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            List<Step> chunk = chunks.get(c);
+            builder = builder.defineMethod("steps" + c, void.class, Visibility.PRIVATE)
+                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, plan, loopNames)));
+        }
+        int chunkCount = chunks.size();
+        builder = builder.method(ElementMatchers.named("run"))
+                .intercept(body(mv -> run(new MethodWriter(mv, owner, 2), program, chunkCount)));
+
+        byte[] bytes = builder.make().getBytes();
+        dump(simpleName, bytes);
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            MethodHandle ctor = lookup.findConstructor(lookup.lookupClass(),
+                    MethodType.methodType(void.class, float[][].class, Optimizer.class));
+            return new Emitted(ctor, List.copyOf(fields.values()), bytes, simpleName);
+        } catch (IllegalAccessException | NoSuchMethodException e) {
+            throw new IllegalStateException("cannot define generated class " + simpleName, e);
+        }
+    }
+
+    /** Every buffer the program touches, by field name, in a stable order. */
+    private static Map<String, Buffer> fields(Program program) {
+        Map<String, Buffer> f = new LinkedHashMap<>();
+        BufferPlan plan = program.plan();
+        for (IrNode n : program.graph().inputs()) f.put(plan.of(n).name(), plan.of(n));
+        for (IrNode n : program.graph().params()) {
+            f.put(plan.of(n).name(), plan.of(n));
+            if (program.training()) {
+                Buffer g = new Buffer(Buffer.Kind.GRAD, n.slot());
+                f.put(g.name(), g);
+            }
+        }
+        for (Step s : program.steps()) {
+            for (IrNode n : s.reads()) f.putIfAbsent(plan.of(n).name(), plan.of(n));
+            for (IrNode n : s.outputs()) f.putIfAbsent(plan.of(n).name(), plan.of(n));
+        }
+        IrNode out = program.graph().output();
+        f.putIfAbsent(plan.of(out).name(), plan.of(out));
+        for (int[] copy : plan.gradientCopies()) {
+            if (copy[0] <= -1 && copy[0] > -1_000_000) {
+                Buffer c = new Buffer(Buffer.Kind.CONST, -1 - copy[0]);
+                f.putIfAbsent(c.name(), c);
+            }
+        }
+        return f;
+    }
+
+    private interface BodyWriter {
+        void write(MethodVisitor mv);
+    }
+
+    private static Implementation body(BodyWriter writer) {
+        return new Implementation.Simple((ByteCodeAppender) (MethodVisitor mv, Implementation.Context ctx, MethodDescription md) -> {
+            writer.write(mv);
+            return new ByteCodeAppender.Size(0, 0);  // recomputed by COMPUTE_MAXS
+        });
+    }
+
+    private static void constructor(MethodVisitor mv, String owner, List<String> fieldNames) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitMethodInsn(INVOKESPECIAL, GeneratedStep.class.getName().replace('.', '/'), "<init>",
+                "(L" + OPTIMIZER + ";)V", false);
+        MethodWriter w = new MethodWriter(mv, owner, 3);
+        for (int i = 0; i < fieldNames.size(); i++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 1);
+            w.pushInt(i);
+            mv.visitInsn(AALOAD);
+            mv.visitFieldInsn(PUTFIELD, owner, fieldNames.get(i), "[F");
+        }
+        mv.visitInsn(RETURN);
+    }
+
+    private static void chunk(MethodWriter w, List<Step> steps, BufferPlan plan, Map<FusedLoop, String> loops) {
+        KernelCallEmitter kernels = new KernelCallEmitter(w, plan);
+        for (Step s : steps) {
+            switch (s) {
+                case FusedLoop l -> w.callOwn(loops.get(l));
+                case KernelStep k -> kernels.emit(k.node());
+                case CrossEntropyStep ce -> kernels.emit(ce);
+            }
+        }
+        w.mv.visitInsn(RETURN);
+    }
+
+    private static void run(MethodWriter w, Program program, int chunks) {
+        BufferPlan plan = program.plan();
+        for (IrNode in : program.graph().inputs()) {
+            w.mv.visitVarInsn(ALOAD, 0);
+            w.mv.visitVarInsn(ALOAD, 1);
+            w.pushInt(in.slot());
+            w.mv.visitInsn(AALOAD);
+            w.mv.visitFieldInsn(PUTFIELD, ownerOf(w), plan.of(in).name(), "[F");
+        }
+        for (int c = 0; c < chunks; c++) w.callOwn("steps" + c);
+        if (program.training()) {
+            for (int[] copy : plan.gradientCopies()) {
+                String from = copy[0] >= 0 ? "grad" + copy[0] : "const" + (-1 - copy[0]);
+                w.loadArrayField(from);
+                w.pushInt(0);
+                w.loadArrayField("grad" + copy[1]);
+                w.pushInt(0);
+                w.pushInt(program.graph().params().get(copy[1]).shape().size());
+                w.invokeStatic("java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V");
+            }
+        }
+        if (program.fusedOptimizer()) {
+            w.mv.visitVarInsn(ALOAD, 0);
+            w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
+            w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "beginStep", "()V", true);
+            for (IrNode p : program.graph().params()) {
+                int index = program.optimizerIndex()[p.slot()];
+                if (index < 0 || !program.graph().gradients().containsKey(p)) continue;
+                w.mv.visitVarInsn(ALOAD, 0);
+                w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
+                w.pushInt(index);
+                w.loadArrayField(plan.of(p).name());
+                w.loadArrayField("grad" + p.slot());
+                w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "update", "(I[F[F)V", true);
+            }
+        }
+        if (program.training()) {
+            w.loadArrayField(plan.of(program.graph().output()).name());
+            w.pushInt(0);
+            w.mv.visitInsn(FALOAD);
+        } else {
+            w.mv.visitInsn(FCONST_0);
+        }
+        w.mv.visitInsn(FRETURN);
+    }
+
+    private static String ownerOf(MethodWriter w) {
+        return w.owner();
+    }
+
+    private static void dump(String name, byte[] bytes) {
+        String dir = System.getProperty(DUMP_PROPERTY);
+        if (dir == null || dir.isBlank()) return;
+        try {
+            Path d = Path.of(dir);
+            Files.createDirectories(d);
+            Files.write(d.resolve(name + ".class"), bytes);
+        } catch (IOException e) {
+            System.err.println("jitgrad: cannot dump " + name + " to " + dir + ": " + e);
+        }
+    }
+}

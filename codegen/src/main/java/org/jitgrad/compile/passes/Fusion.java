@@ -1,0 +1,112 @@
+package org.jitgrad.compile.passes;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jitgrad.compile.ir.Graph;
+import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.ops.BinaryOp;
+import org.jitgrad.ops.GradOp;
+import org.jitgrad.ops.LossOp;
+import org.jitgrad.ops.ReduceOp;
+import org.jitgrad.ops.UnaryOp;
+
+/**
+ * Groups the graph into steps. Elementwise ops whose values are used only inside one group are fused
+ * into that group's vector loop (so an activation's backward {@code g·(1-y²)} is computed in the loop
+ * that consumes the upstream gradient); a row sum of a group's result (a bias gradient) becomes a side
+ * output of its loop; cross-entropy and its gradient become one pass. Everything else is a kernel step.
+ */
+public final class Fusion {
+    private Fusion() {}
+
+    /** Whether {@code n} can be computed lane by lane inside a fused loop. */
+    public static boolean isElementwise(IrNode n) {
+        if (n.kind() != IrNode.Kind.OP) return false;
+        if (n.op() instanceof UnaryOp || n.op() instanceof BinaryOp || n.op() instanceof GradOp) return true;
+        return n.is(ReduceOp.EXPAND) && n.attrs().axis() < 0;
+    }
+
+    /** Steps in execution order. */
+    public static List<Step> run(Graph graph) {
+        Map<IrNode, List<IrNode>> consumers = graph.consumers();
+        Set<IrNode> roots = Collections.newSetFromMap(new IdentityHashMap<>());
+        roots.addAll(graph.roots());
+        Set<IrNode> assigned = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<IrNode, Step> stepAtRoot = new IdentityHashMap<>();
+        List<IrNode> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            IrNode node = nodes.get(i);
+            if (node.kind() != IrNode.Kind.OP || assigned.contains(node)) continue;
+            if (isElementwise(node)) {
+                List<IrNode> members = grow(node, consumers, roots, assigned);
+                assigned.addAll(members);
+                stepAtRoot.put(node, new FusedLoop(members));
+            } else {
+                assigned.add(node);
+                stepAtRoot.put(node, new KernelStep(node));
+            }
+        }
+        fuseCrossEntropy(nodes, stepAtRoot, consumers);
+        fuseColumnSums(stepAtRoot);
+        List<Step> steps = new ArrayList<>();
+        for (IrNode n : nodes) {
+            Step s = stepAtRoot.get(n);
+            if (s != null) steps.add(s);
+        }
+        return steps;
+    }
+
+    /** The members of the group rooted at {@code root}, in topological (node id) order. */
+    private static List<IrNode> grow(IrNode root, Map<IrNode, List<IrNode>> consumers, Set<IrNode> roots,
+                                     Set<IrNode> assigned) {
+        Set<IrNode> members = Collections.newSetFromMap(new IdentityHashMap<>());
+        members.add(root);
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (IrNode m : new ArrayList<>(members)) {
+                if (m.is(ReduceOp.EXPAND)) continue;  // its input is a broadcast leaf, never a member
+                for (IrNode in : m.inputs()) {
+                    if (members.contains(in) || assigned.contains(in) || roots.contains(in)) continue;
+                    if (!isElementwise(in) || !in.shape().equals(root.shape())) continue;
+                    if (members.containsAll(consumers.get(in))) {
+                        members.add(in);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        List<IrNode> ordered = new ArrayList<>(members);
+        ordered.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return ordered;
+    }
+
+    private static void fuseCrossEntropy(List<IrNode> nodes, Map<IrNode, Step> steps, Map<IrNode, List<IrNode>> consumers) {
+        for (IrNode grad : nodes) {
+            if (!grad.is(LossOp.CROSS_ENTROPY_GRAD) || grad.input(2).kind() != IrNode.Kind.CONST) continue;
+            for (IrNode loss : consumers.get(grad.input(0))) {
+                if (loss.is(LossOp.CROSS_ENTROPY) && loss.input(1) == grad.input(1) && steps.containsKey(loss)) {
+                    steps.put(loss, new CrossEntropyStep(loss, grad));
+                    steps.remove(grad);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void fuseColumnSums(Map<IrNode, Step> steps) {
+        for (Step s : List.copyOf(steps.values())) {
+            if (!(s instanceof KernelStep k) || !k.node().is(ReduceOp.SUM_TO)) continue;
+            IrNode sum = k.node();
+            if (sum.shape().size() == 1 || sum.input(0).shape().rank() < 2) continue;
+            if (steps.get(sum.input(0)) instanceof FusedLoop loop && loop.columnSum() == null) {
+                loop.setColumnSum(sum);
+                steps.remove(sum);
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.jitgrad.compile.plan;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jitgrad.compile.ir.Graph;
+import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.passes.FusedLoop;
+import org.jitgrad.compile.passes.Step;
+
+/**
+ * Assigns every value a {@link Buffer}. Parameter gradients are written straight into the gradient
+ * arrays; other computed values share arena slots whenever their lifetimes (first write to last read,
+ * in step order) do not overlap, and a fused loop writes in place over a full-size input that dies
+ * there. Every array is allocated once per specialization.
+ */
+public final class BufferPlan {
+    private final Map<IrNode, Buffer> buffers;
+    private final int[] arenaSizes;
+    private final List<float[]> constants;
+    private final List<int[]> extraGradCopies;
+    private final int values;
+
+    private BufferPlan(Map<IrNode, Buffer> buffers, int[] arenaSizes, List<float[]> constants,
+                       List<int[]> extraGradCopies, int values) {
+        this.buffers = buffers;
+        this.arenaSizes = arenaSizes;
+        this.constants = constants;
+        this.extraGradCopies = extraGradCopies;
+        this.values = values;
+    }
+
+    /** Where {@code n}'s value lives. */
+    public Buffer of(IrNode n) {
+        Buffer b = buffers.get(n);
+        if (b == null) throw new IllegalStateException("no buffer planned for " + n);
+        return b;
+    }
+
+    /** Element counts of the arena slots. */
+    public int[] arenaSizes() { return arenaSizes.clone(); }
+
+    /** The arrays behind the {@link Buffer.Kind#CONST} buffers, by index. */
+    public List<float[]> constants() { return constants; }
+
+    /**
+     * Gradients that must be copied after the program: {@code {fromParam, toParam}} pairs for a value
+     * that is the gradient of several parameters, or {@code {-1 - constIndex, toParam}} for a gradient
+     * that is not computed by an op (a constant).
+     */
+    public List<int[]> gradientCopies() { return extraGradCopies; }
+
+    /** Plans buffers for {@code steps} of {@code graph}. */
+    public static BufferPlan plan(Graph graph, List<Step> steps) {
+        Map<IrNode, Buffer> buffers = new IdentityHashMap<>();
+        List<float[]> constants = new ArrayList<>();
+        for (IrNode n : graph.nodes()) {
+            switch (n.kind()) {
+                case INPUT -> buffers.put(n, new Buffer(Buffer.Kind.INPUT, n.slot()));
+                case PARAM -> buffers.put(n, new Buffer(Buffer.Kind.PARAM, n.slot()));
+                case CONST -> {
+                    buffers.put(n, new Buffer(Buffer.Kind.CONST, constants.size()));
+                    constants.add(n.constant());
+                }
+                case OP -> { }
+            }
+        }
+        List<int[]> copies = new ArrayList<>();
+        Map<IrNode, Integer> gradOwner = new LinkedHashMap<>();
+        for (Map.Entry<IrNode, IrNode> e : graph.gradients().entrySet()) {
+            int param = e.getKey().slot();
+            IrNode g = e.getValue();
+            if (g.kind() != IrNode.Kind.OP) {
+                Buffer src = buffers.get(g);
+                copies.add(new int[] {src.kind() == Buffer.Kind.CONST ? -1 - src.index() : -1_000_000 - g.id(), param});
+            } else if (gradOwner.containsKey(g)) {
+                copies.add(new int[] {gradOwner.get(g), param});
+            } else {
+                gradOwner.put(g, param);
+                buffers.put(g, new Buffer(Buffer.Kind.GRAD, param));
+            }
+        }
+        Map<IrNode, Integer> lastUse = new IdentityHashMap<>();
+        for (int s = 0; s < steps.size(); s++) for (IrNode r : steps.get(s).reads()) lastUse.put(r, s);
+        if (graph.output() != null) lastUse.put(graph.output(), Integer.MAX_VALUE);
+        Arena arena = new Arena();
+        int values = 0;
+        for (int s = 0; s < steps.size(); s++) {
+            Step step = steps.get(s);
+            IrNode inPlace = step instanceof FusedLoop loop ? inPlaceCandidate(loop, buffers, lastUse, s) : null;
+            for (IrNode out : step.outputs()) {
+                values++;
+                if (buffers.containsKey(out)) continue;
+                if (inPlace != null && out == ((FusedLoop) step).root()) {
+                    buffers.put(out, buffers.get(inPlace));
+                    lastUse.put(inPlace, -1);
+                } else {
+                    buffers.put(out, new Buffer(Buffer.Kind.ARENA, arena.take(out.shape().size())));
+                }
+            }
+            for (IrNode read : step.reads()) {
+                Buffer b = buffers.get(read);
+                if (b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(read, -1) == s) arena.release(b.index());
+            }
+            for (IrNode out : step.outputs()) {
+                Buffer b = buffers.get(out);
+                if (b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(out, s) == s && out != graph.output()) {
+                    arena.release(b.index());
+                }
+            }
+        }
+        return new BufferPlan(buffers, arena.sizes(), constants, copies, values);
+    }
+
+    /** A full-size arena leaf of {@code loop} read for the last time here, whose slot the root can reuse. */
+    private static IrNode inPlaceCandidate(FusedLoop loop, Map<IrNode, Buffer> buffers, Map<IrNode, Integer> lastUse, int s) {
+        for (IrNode leaf : loop.leaves()) {
+            Buffer b = buffers.get(leaf);
+            if (b != null && b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(leaf, -1) == s
+                    && leaf.shape().size() == loop.root().shape().size()) {
+                return leaf;
+            }
+        }
+        return null;
+    }
+
+    /** A listing of the plan: slots, sizes and how many values share each. */
+    public String describe() {
+        Map<Integer, Integer> sharing = new LinkedHashMap<>();
+        for (Buffer b : buffers.values()) if (b.kind() == Buffer.Kind.ARENA) sharing.merge(b.index(), 1, Integer::sum);
+        StringBuilder sb = new StringBuilder();
+        long total = 0;
+        for (int i = 0; i < arenaSizes.length; i++) {
+            total += arenaSizes[i];
+            sb.append("  buf").append(i).append(": ").append(arenaSizes[i]).append(" floats, holds ")
+                    .append(sharing.getOrDefault(i, 0)).append(" value(s)\n");
+        }
+        sb.append("  ").append(values).append(" computed values in ").append(arenaSizes.length).append(" arena slots, ")
+                .append(total * 4).append(" bytes; gradients written in place into ")
+                .append(buffers.values().stream().filter(b -> b.kind() == Buffer.Kind.GRAD).count()).append(" gradient arrays\n");
+        return sb.toString();
+    }
+
+    /** Free-list allocation of arena slots, best fit by size; a slot grows to its largest tenant. */
+    private static final class Arena {
+        private final List<Integer> sizes = new ArrayList<>();
+        private final List<Integer> free = new ArrayList<>();
+
+        int take(int size) {
+            int best = -1;
+            for (int idx : free) {
+                int cap = sizes.get(idx);
+                if (best < 0) { best = idx; continue; }
+                int bestCap = sizes.get(best);
+                boolean fits = cap >= size, bestFits = bestCap >= size;
+                if ((fits && (!bestFits || cap < bestCap)) || (!fits && !bestFits && cap > bestCap)) best = idx;
+            }
+            if (best >= 0) {
+                free.remove(Integer.valueOf(best));
+                sizes.set(best, Math.max(sizes.get(best), size));
+                return best;
+            }
+            sizes.add(size);
+            return sizes.size() - 1;
+        }
+
+        void release(int slot) {
+            if (!free.contains(slot)) free.add(slot);
+        }
+
+        int[] sizes() {
+            return sizes.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.jitgrad.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import org.jitgrad.tensor.Tensor;
+
+/** Runs one function on the tape and compiled, and compares loss and gradients. */
+final class Engines {
+    static final double REL = 1e-5;
+
+    private Engines() {}
+
+    /** Tape loss and gradients (copied), then compiled loss and gradients: asserts they agree. */
+    static void assertSameLossAndGradients(TensorFn fn, List<Tensor> params, Tensor... inputs) {
+        assertSameLossAndGradients(fn, params, REL, inputs);
+    }
+
+    static void assertSameLossAndGradients(TensorFn fn, List<Tensor> params, double rel, Tensor... inputs) {
+        for (Tensor p : params) p.setGrad(null);
+        Tensor loss = fn.apply(inputs);
+        float tapeLoss = loss.item();
+        loss.backward();
+        float[][] tapeGrads = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            Tensor g = params.get(i).grad();
+            tapeGrads[i] = g == null ? new float[params.get(i).size()] : g.toArray();
+            params.get(i).setGrad(null);
+        }
+        Compiled step = Compiled.trace(fn);
+        float compiledLoss = step.run(inputs);
+        assertClose("loss", new float[] {tapeLoss}, new float[] {compiledLoss}, rel);
+        for (int i = 0; i < params.size(); i++) {
+            Tensor g = params.get(i).grad();
+            assertNotNull(g, "compiled run left no gradient on parameter " + i);
+            assertClose("gradient of parameter " + i + " " + params.get(i).shape(), tapeGrads[i], g.toArray(), rel);
+        }
+        // second call reuses the specialization and must give the same result
+        float again = step.run(inputs);
+        assertEquals(compiledLoss, again, 0f, "second compiled run");
+        assertEquals(1, step.compileCount());
+    }
+
+    /** Max over elements of |a-b| / max(|a|, |b|, floor) must stay under {@code rel}. */
+    static void assertClose(String what, float[] expected, float[] actual, double rel) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double scale = 0;
+        for (float v : expected) scale = Math.max(scale, Math.abs(v));
+        double floor = Math.max(1e-6, scale * 1e-3);
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i], a = actual[i];
+            if (Double.isNaN(e) && Double.isNaN(a)) continue;
+            double err = Math.abs(e - a) / Math.max(floor, Math.max(Math.abs(e), Math.abs(a)));
+            if (!(err <= rel)) {
+                fail(what + ": element " + i + " expected " + e + " but compiled gave " + a + " (relative error " + err + ")");
+            }
+        }
+    }
+}
