@@ -1,6 +1,7 @@
 package org.jitgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,13 +21,19 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = a[ao + i] + b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).add(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void addVS(float[] a, int ao, float s, float[] o, int oo, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).add(s).intoArray(o, oo + i);
-        for (; i < n; i++) o[oo + i] = a[ao + i] + s;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).add(s).intoArray(o, oo + i, m);
+        }
     }
 
     public static void subVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
@@ -34,13 +41,19 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).sub(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void subVS(float[] a, int ao, float s, float[] o, int oo, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).sub(s).intoArray(o, oo + i);
-        for (; i < n; i++) o[oo + i] = a[ao + i] - s;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).sub(s).intoArray(o, oo + i, m);
+        }
     }
 
     public static void subSV(float s, float[] b, int bo, float[] o, int oo, int n) {
@@ -48,7 +61,10 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.broadcast(S, s).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = s - b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.broadcast(S, s).sub(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void mulVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
@@ -56,13 +72,19 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).mul(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void mulVS(float[] a, int ao, float s, float[] o, int oo, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).mul(s).intoArray(o, oo + i);
-        for (; i < n; i++) o[oo + i] = a[ao + i] * s;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).mul(s).intoArray(o, oo + i, m);
+        }
     }
 
     public static void divVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
@@ -70,13 +92,19 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, a, ao + i).div(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).div(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void divVS(float[] a, int ao, float s, float[] o, int oo, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).div(s).intoArray(o, oo + i);
-        for (; i < n; i++) o[oo + i] = a[ao + i] / s;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).div(s).intoArray(o, oo + i, m);
+        }
     }
 
     public static void divSV(float s, float[] b, int bo, float[] o, int oo, int n) {
@@ -84,7 +112,10 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.broadcast(S, s).div(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = s / b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.broadcast(S, s).div(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void maxVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
@@ -92,13 +123,19 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, a, ao + i).max(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = Math.max(a[ao + i], b[bo + i]);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).max(FloatVector.fromArray(S, b, bo + i, m)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void maxVS(float[] a, int ao, float s, float[] o, int oo, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).max(s).intoArray(o, oo + i);
-        for (; i < n; i++) o[oo + i] = Math.max(a[ao + i], s);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, ao + i, m).max(s).intoArray(o, oo + i, m);
+        }
     }
 
     /** {@code o = a >= b ? 1 : 0}: the mask that routes a maximum's gradient to its first input. */
@@ -109,7 +146,11 @@ public final class BinaryKernels {
             FloatVector av = FloatVector.fromArray(S, a, ao + i);
             zero.blend(1f, av.compare(VectorOperators.GE, FloatVector.fromArray(S, b, bo + i))).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = a[ao + i] >= b[bo + i] ? 1f : 0f;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector av = FloatVector.fromArray(S, a, ao + i, m);
+            zero.blend(1f, av.compare(VectorOperators.GE, FloatVector.fromArray(S, b, bo + i, m))).intoArray(o, oo + i, m);
+        }
     }
 
     public static void geMaskVS(float[] a, int ao, float s, float[] o, int oo, int n) {
@@ -118,7 +159,10 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             zero.blend(1f, FloatVector.fromArray(S, a, ao + i).compare(VectorOperators.GE, s)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = a[ao + i] >= s ? 1f : 0f;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, FloatVector.fromArray(S, a, ao + i, m).compare(VectorOperators.GE, s)).intoArray(o, oo + i, m);
+        }
     }
 
     public static void geMaskSV(float s, float[] b, int bo, float[] o, int oo, int n) {
@@ -127,6 +171,9 @@ public final class BinaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             zero.blend(1f, FloatVector.fromArray(S, b, bo + i).compare(VectorOperators.LE, s)).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[oo + i] = s >= b[bo + i] ? 1f : 0f;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, FloatVector.fromArray(S, b, bo + i, m).compare(VectorOperators.LE, s)).intoArray(o, oo + i, m);
+        }
     }
 }

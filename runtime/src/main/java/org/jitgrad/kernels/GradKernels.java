@@ -1,6 +1,7 @@
 package org.jitgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,7 +22,11 @@ public final class GradKernels {
             FloatVector yv = FloatVector.fromArray(S, y, i);
             FloatVector.fromArray(S, g, i).mul(yv.mul(yv).neg().add(1f)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = g[i] * (1f - y[i] * y[i]);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector yv = FloatVector.fromArray(S, y, i, m);
+            FloatVector.fromArray(S, g, i, m).mul(yv.mul(yv).neg().add(1f)).intoArray(out, i, m);
+        }
     }
 
     /** {@code out = g * y * (1 - y)} where {@code y = sigmoid(x)}. */
@@ -31,7 +36,11 @@ public final class GradKernels {
             FloatVector yv = FloatVector.fromArray(S, y, i);
             FloatVector.fromArray(S, g, i).mul(yv).mul(yv.neg().add(1f)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = g[i] * y[i] * (1f - y[i]);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector yv = FloatVector.fromArray(S, y, i, m);
+            FloatVector.fromArray(S, g, i, m).mul(yv).mul(yv.neg().add(1f)).intoArray(out, i, m);
+        }
     }
 
     /** {@code out = y > 0 ? g : 0} where {@code y = relu(x)}. */
@@ -42,6 +51,10 @@ public final class GradKernels {
             FloatVector yv = FloatVector.fromArray(S, y, i);
             zero.blend(FloatVector.fromArray(S, g, i), yv.compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = y[i] > 0f ? g[i] : 0f;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector yv = FloatVector.fromArray(S, y, i, m);
+            zero.blend(FloatVector.fromArray(S, g, i, m), yv.compare(VectorOperators.GT, 0f)).intoArray(out, i, m);
+        }
     }
 }

@@ -45,27 +45,15 @@ public final class LossKernels {
     }
 
     /**
-     * Loss and gradient in one pass: returns the mean loss and writes {@code (softmax - onehot)·g/batch}
-     * into {@code grad}. Checks the labels first, so a bad label changes nothing.
+     * Loss and gradient in one call: returns the mean loss and writes {@code (softmax - onehot)·g/batch}
+     * into {@code grad}. Checks the labels first, so a bad label changes nothing. Uses exactly the
+     * arithmetic of {@link #crossEntropy} and {@link #crossEntropyGrad}, so the compiled step and the
+     * tape agree bit for bit.
      */
     public static float crossEntropyWithGrad(float[] logits, float[] labels, float g, int batch, int classes, float[] grad) {
         checkLabels(labels, batch, classes);
-        double total = 0;
-        float perRow = g / batch;
-        for (int r = 0; r < batch; r++) {
-            int base = r * classes;
-            float max = ReduceKernels.maxRow(logits, base, classes);
-            float sum = 0f;
-            for (int c = 0; c < classes; c++) {
-                float e = (float) Math.exp(logits[base + c] - max);
-                grad[base + c] = e;
-                sum += e;
-            }
-            int label = (int) labels[r];
-            total += max + Math.log(sum) - logits[base + label];
-            BinaryKernels.mulVS(grad, base, perRow / sum, grad, base, classes);
-            grad[base + label] -= perRow;
-        }
-        return (float) (total / batch);
+        float loss = crossEntropy(logits, labels, batch, classes);
+        crossEntropyGrad(logits, labels, g, batch, classes, grad);
+        return loss;
     }
 }

@@ -1,12 +1,15 @@
 package org.jitgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Elementwise one-input kernels on the Vector API: {@code y[i] = f(x[i])} for {@code i < n}.
- * {@code x} and {@code y} may be the same array. Static, allocation-free, one small loop each.
+ * {@code x} and {@code y} may be the same array. Static, allocation-free, one small loop each; the
+ * tail is one masked vector step, so every element goes through the same vector formula (the
+ * compiler's generated loops use the same formulas and agree bit for bit).
  */
 public final class UnaryKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -18,14 +21,14 @@ public final class UnaryKernels {
     public static void neg(float[] x, float[] y, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, x, i).neg().intoArray(y, i);
-        for (; i < n; i++) y[i] = -x[i];
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).neg().intoArray(y, i, m); }
     }
 
     /** {@code y = c * x}. */
     public static void scale(float[] x, float c, float[] y, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, x, i).mul(c).intoArray(y, i);
-        for (; i < n; i++) y[i] = c * x[i];
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).mul(c).intoArray(y, i, m); }
     }
 
     /** {@code y = exp(x)}. */
@@ -34,7 +37,7 @@ public final class UnaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = (float) Math.exp(x[i]);
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.EXP).intoArray(y, i, m); }
     }
 
     /** {@code y = ln(x)}. */
@@ -43,14 +46,14 @@ public final class UnaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = (float) Math.log(x[i]);
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.LOG).intoArray(y, i, m); }
     }
 
     /** {@code y = sqrt(x)}. */
     public static void sqrt(float[] x, float[] y, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, x, i).sqrt().intoArray(y, i);
-        for (; i < n; i++) y[i] = (float) Math.sqrt(x[i]);
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).sqrt().intoArray(y, i, m); }
     }
 
     /** {@code y = tanh(x)}. */
@@ -59,24 +62,27 @@ public final class UnaryKernels {
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = (float) Math.tanh(x[i]);
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.TANH).intoArray(y, i, m); }
     }
 
     /** {@code y = 1 / (1 + exp(-x))}. */
     public static void sigmoid(float[] x, float[] y, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, i).neg().lanewise(VectorOperators.EXP);
-            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
+            sigmoid(FloatVector.fromArray(S, x, i)).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); sigmoid(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m); }
+    }
+
+    private static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     /** {@code y = max(x, 0)}. */
     public static void relu(float[] x, float[] y, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
-        for (; i < n; i++) y[i] = Math.max(x[i], 0f);
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).max(0f).intoArray(y, i, m); }
     }
 
     /** {@code y = x^p}; {@code p == 2} is a multiply, as exact as the scalar form. */
@@ -87,12 +93,12 @@ public final class UnaryKernels {
                 FloatVector v = FloatVector.fromArray(S, x, i);
                 v.mul(v).intoArray(y, i);
             }
-            for (; i < n; i++) y[i] = x[i] * x[i];
+            if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector v = FloatVector.fromArray(S, x, i, m); v.mul(v).intoArray(y, i, m); }
             return;
         }
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector.fromArray(S, x, i).lanewise(VectorOperators.POW, p).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = (float) Math.pow(x[i], p);
+        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.POW, p).intoArray(y, i, m); }
     }
 }
