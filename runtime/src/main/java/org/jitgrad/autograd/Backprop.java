@@ -35,6 +35,9 @@ public final class Backprop {
         List<Node> order = topologicalOrder(root.gradFn());
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         Map<Node, Tensor> outputs = new IdentityHashMap<>();
+        // Leaf gradients are applied only once every rule has run, so a backward that throws part-way
+        // leaves every parameter's gradient as it was.
+        List<Tensor[]> leafGrads = new ArrayList<>();
         outputs.put(root.gradFn(), root);
         grads.put(root, seed);
         for (Node node : order) {
@@ -57,7 +60,7 @@ public final class Backprop {
                     if (!needs[i] || gi == null) continue;
                     Tensor in = inputs[i];
                     if (in.gradFn() == null) {
-                        in.accumulateGrad(gi);
+                        leafGrads.add(new Tensor[] {in, gi});
                     } else {
                         Tensor previous = grads.get(in);
                         grads.put(in, previous == null ? gi : Eager.apply(BinaryOp.ADD, Attrs.NONE, previous, gi));
@@ -65,6 +68,7 @@ public final class Backprop {
                 }
             }
         }
+        for (Tensor[] leafGrad : leafGrads) leafGrad[0].accumulateGrad(leafGrad[1]);
     }
 
     /** Nodes reachable from {@code root}, each after all nodes it depends on. Checks before any gradient moves. */

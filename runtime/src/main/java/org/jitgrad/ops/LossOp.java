@@ -47,6 +47,9 @@ public enum LossOp implements Op {
 
         @Override
         public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
+            // labels are ordinary tensors and may have been overwritten since the forward pass; an
+            // unchecked label would index past its row and corrupt (or overrun) the gradient
+            LossKernels.checkLabels(in[1], s[0].dim(0), s[0].dim(1));
             LossKernels.crossEntropyGrad(in[0], in[1], in[2][0], s[0].dim(0), s[0].dim(1), out);
         }
 

@@ -15,6 +15,7 @@ public class Adam implements Optimizer {
     private final float eps;
     private final float weightDecay;
     private final boolean decoupled;
+    private final String name;
     private final float[][] m;
     private final float[][] v;
     private float lr;
@@ -31,6 +32,7 @@ public class Adam implements Optimizer {
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay,
                 boolean decoupledWeightDecay) {
         String name = decoupledWeightDecay ? "AdamW" : "Adam";
+        this.name = name;
         this.params = Hyperparameters.parameters(name, params);
         this.lr = Hyperparameters.positive(name, "lr", lr);
         this.beta1 = Hyperparameters.unitInterval(name, "beta1", beta1);
@@ -63,7 +65,7 @@ public class Adam implements Optimizer {
 
     /** Restores the step count (from a checkpoint). */
     public void setStepCount(long steps) {
-        if (steps < 0) throw new IllegalArgumentException("Adam: step count must be >= 0, got " + steps);
+        if (steps < 0) throw new IllegalArgumentException(name + ": step count must be >= 0, got " + steps);
         this.step = steps;
     }
 
@@ -77,5 +79,5 @@ public class Adam implements Optimizer {
     public float learningRate() { return lr; }
 
     @Override
-    public void setLearningRate(float lr) { this.lr = Hyperparameters.positive("Adam", "lr", lr); }
+    public void setLearningRate(float lr) { this.lr = Hyperparameters.positive(name, "lr", lr); }
 }

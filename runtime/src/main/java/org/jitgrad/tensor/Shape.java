@@ -66,9 +66,19 @@ public final class Shape {
      * @throws ShapeException naming the axis and this shape if it is out of range
      */
     public int normalizeAxis(int axis) {
+        return normalizeAxis(axis, null);
+    }
+
+    /**
+     * Like {@link #normalizeAxis(int)}, naming {@code op} in the error message.
+     *
+     * @throws ShapeException naming the op, the axis and this shape if the axis is out of range
+     */
+    public int normalizeAxis(int axis, String op) {
         int a = axis < 0 ? axis + dims.length : axis;
         if (a < 0 || a >= dims.length) {
-            throw new ShapeException("axis " + axis + " is out of range for shape " + this);
+            throw new ShapeException((op == null ? "" : op + ": ") + "axis " + axis + " is out of range for shape " + this
+                    + " (rank " + dims.length + ")");
         }
         return a;
     }

@@ -299,7 +299,7 @@ public final class Tensor {
 
     /** Sum along {@code axis} (negative counts from the end). */
     public Tensor sum(int axis, boolean keepDim) {
-        return Eager.apply(ReduceOp.SUM_AXIS, Attrs.axis(shape.normalizeAxis(axis), keepDim), this);
+        return Eager.apply(ReduceOp.SUM_AXIS, Attrs.axis(shape.normalizeAxis(axis, "sum"), keepDim), this);
     }
 
     /** Mean of all elements, as a scalar. */
@@ -310,7 +310,7 @@ public final class Tensor {
 
     /** Mean along {@code axis}. */
     public Tensor mean(int axis, boolean keepDim) {
-        int len = shape.dim(axis);
+        int len = shape.dim(shape.normalizeAxis(axis, "mean"));
         if (len == 0) throw new ShapeException("mean: axis " + axis + " of shape " + shape + " is empty");
         return sum(axis, keepDim).mul(1f / len);
     }
@@ -320,17 +320,17 @@ public final class Tensor {
 
     /** Maximum along {@code axis}; the gradient goes to the first arg-max. */
     public Tensor max(int axis, boolean keepDim) {
-        return Eager.apply(ReduceOp.MAX_AXIS, Attrs.axis(shape.normalizeAxis(axis), keepDim), this);
+        return Eager.apply(ReduceOp.MAX_AXIS, Attrs.axis(shape.normalizeAxis(axis, "max"), keepDim), this);
     }
 
     /** Softmax along {@code axis}. */
     public Tensor softmax(int axis) {
-        return Eager.apply(SoftmaxOp.SOFTMAX, Attrs.axis(shape.normalizeAxis(axis), true), this);
+        return Eager.apply(SoftmaxOp.SOFTMAX, Attrs.axis(shape.normalizeAxis(axis, "softmax"), true), this);
     }
 
     /** Log-softmax along {@code axis}. */
     public Tensor logSoftmax(int axis) {
-        return Eager.apply(SoftmaxOp.LOG_SOFTMAX, Attrs.axis(shape.normalizeAxis(axis), true), this);
+        return Eager.apply(SoftmaxOp.LOG_SOFTMAX, Attrs.axis(shape.normalizeAxis(axis, "logSoftmax"), true), this);
     }
 
     @Override
