@@ -13,9 +13,9 @@ import org.jitgrad.tensor.OpObserver;
 import org.jitgrad.tensor.Tensor;
 
 /**
- * The tape's backward pass: an iterative topological sort of the recorded nodes (no recursion, so
- * chains of any length work), then each node's local gradient rule in reverse order, with gradients
- * summed where a tensor feeds several ops.
+ * The tape's backward pass: an iterative depth-first search for the recorded nodes (no recursion, so
+ * chains of any length work), then each node's local gradient rule in reverse creation order, with
+ * gradients summed where a tensor feeds several ops.
  */
 public final class Backprop {
     private Backprop() {}
@@ -101,6 +101,9 @@ public final class Backprop {
                 order.add(node);
             }
         }
+        // Creation order is also a topological order; using it makes the order in which gradients are
+        // summed at forks the same as the compiler's, so both engines round identically.
+        order.sort(java.util.Comparator.comparingLong(Node::sequence));
         return order;
     }
 }

@@ -9,6 +9,8 @@ import org.jitgrad.tensor.Tensor;
  * a backward pass has gone through it.
  */
 public final class Node {
+    private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
+    private final long sequence = CREATED.getAndIncrement();
     private final Op op;
     private final Attrs attrs;
     private Tensor[] inputs;
@@ -18,6 +20,9 @@ public final class Node {
         this.attrs = attrs;
         this.inputs = inputs;
     }
+
+    /** Creation order: a node is always created after the nodes of its inputs. */
+    long sequence() { return sequence; }
 
     /** The op that computed the output. */
     public Op op() { return op; }
