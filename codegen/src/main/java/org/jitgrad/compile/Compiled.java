@@ -147,6 +147,11 @@ public final class Compiled {
         }
     }
 
+    /** The generated program of the most recently used specialization (for tests), or null. */
+    synchronized org.jitgrad.compile.emit.GeneratedStep lastProgram() {
+        return last == null ? null : last.program();
+    }
+
     /** How many specializations have been traced and compiled. */
     public synchronized int compileCount() { return compileCount; }
 

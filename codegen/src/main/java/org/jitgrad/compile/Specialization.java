@@ -63,8 +63,11 @@ final class Specialization {
 
     /** A copy of the output of the last run. */
     Tensor outputCopy() {
-        return Tensor.of(output, outputShape.dims());
+        return Tensor.wrap(java.util.Arrays.copyOf(output, outputShape.size()), outputShape.dims());
     }
 
     String explanation() { return explanation; }
+
+    /** The generated program, for tests that inspect the generated class. */
+    GeneratedStep program() { return program; }
 }

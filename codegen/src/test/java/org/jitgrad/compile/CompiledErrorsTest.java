@@ -1,0 +1,145 @@
+package org.jitgrad.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.jitgrad.autograd.Eager;
+import org.jitgrad.nn.Losses;
+import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.GradBuilder;
+import org.jitgrad.ops.Op;
+import org.jitgrad.tensor.Shape;
+import org.jitgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Each misuse gets its own exception with a message naming the culprit, and the Compiled keeps working. */
+class CompiledErrorsTest {
+    private final Tensor w = Tensor.randn(1, 4, 3).requiresGrad();
+    private final Compiled step = Compiled.trace(in -> Losses.mse(in[0].matmul(w), in[1]));
+    private final Tensor x = Tensor.randn(2, 5, 4);
+    private final Tensor y = Tensor.randn(3, 5, 3);
+
+    private void stillWorks() {
+        float loss = step.run(x, y);
+        assertTrue(Float.isFinite(loss));
+    }
+
+    @Test
+    void wrongNumberOfInputs() {
+        step.run(x, y);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.run(x));
+        assertTrue(e.getMessage().contains("expected 2 inputs") && e.getMessage().contains("got 1"), e.getMessage());
+        stillWorks();
+    }
+
+    @Test
+    void inputOfAnotherRank() {
+        step.run(x, y);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.run(Tensor.randn(4, 2, 5, 4), y));
+        assertTrue(e.getMessage().contains("input 0") && e.getMessage().contains("[2, 5, 4]") && e.getMessage().contains("rank 2"),
+                e.getMessage());
+        stillWorks();
+    }
+
+    @Test
+    void newBatchSizeCompilesASecondSpecialization() {
+        step.run(x, y);
+        step.run(Tensor.randn(5, 7, 4), Tensor.randn(6, 7, 3));
+        step.run(x, y);
+        assertEquals(2, step.compileCount());
+        assertEquals(1, step.cacheHits());
+    }
+
+    @Test
+    void nonScalarLossForRun() {
+        Compiled notALoss = Compiled.trace(in -> in[0].matmul(w));
+        TraceException e = assertThrows(TraceException.class, () -> notALoss.run(x));
+        assertTrue(e.getMessage().contains("scalar loss") && e.getMessage().contains("[5, 3]"), e.getMessage());
+        assertEquals(0, notALoss.compileCount());
+        assertEquals(5, notALoss.forward(x).shape().dim(0), "forward() still works on the same Compiled");
+    }
+
+    @Test
+    void readingAValueWhileTracing() {
+        Compiled dataDependent = Compiled.trace(in -> {
+            Tensor h = in[0].matmul(w);
+            return h.sum().item() > 0 ? h.relu().sum() : h.sum();
+        });
+        TraceException e = assertThrows(TraceException.class, () -> dataDependent.run(x));
+        assertTrue(e.getMessage().contains("item()") && e.getMessage().contains("SUM")
+                && e.getMessage().contains("cannot depend on tensor values"), e.getMessage());
+        Compiled arrays = Compiled.trace(in -> Tensor.of(in[0].toArray(), 5, 4).matmul(w).sum());
+        TraceException e2 = assertThrows(TraceException.class, () -> arrays.run(x));
+        assertTrue(e2.getMessage().contains("toArray()") && e2.getMessage().contains("input"), e2.getMessage());
+    }
+
+    @Test
+    void backwardInsideTheTracedFunction() {
+        Compiled bad = Compiled.trace(in -> {
+            Tensor loss = in[0].matmul(w).sum();
+            loss.backward();
+            return loss;
+        });
+        TraceException e = assertThrows(TraceException.class, () -> bad.run(x));
+        assertTrue(e.getMessage().contains("backward()"), e.getMessage());
+    }
+
+    /** An op from outside the runtime's vocabulary. */
+    private enum Custom implements Op {
+        DOUBLE_IT;
+
+        @Override public int arity() { return 1; }
+        @Override public Shape outputShape(Attrs attrs, Shape... in) { return in[0]; }
+        @Override public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
+            for (int i = 0; i < os.size(); i++) out[i] = 2 * in[0][i];
+        }
+        @Override public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> in, T y, T g, boolean[] needs) {
+            return List.of(b.scale(g, 2f));
+        }
+    }
+
+    @Test
+    void unsupportedOp() {
+        Compiled custom = Compiled.trace(in -> Eager.apply(Custom.DOUBLE_IT, Attrs.NONE, in[0].matmul(w)).sum());
+        TraceException e = assertThrows(TraceException.class, () -> custom.run(x));
+        assertTrue(e.getMessage().contains("DOUBLE_IT") && e.getMessage().contains("cannot be compiled"), e.getMessage());
+        assertEquals(0, custom.compileCount());
+    }
+
+    @Test
+    void badLabelsAreRejectedBeforeAnythingChanges() {
+        Tensor logitsW = Tensor.randn(7, 4, 3).requiresGrad();
+        Compiled ce = Compiled.trace(in -> Losses.crossEntropy(in[0].matmul(logitsW), in[1]));
+        ce.run(x, Tensor.of(new float[] {0, 1, 2, 1, 0}, 5));
+        float[] gradBefore = logitsW.grad().toArray();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ce.run(x, Tensor.of(new float[] {0, 1, 3, 1, 0}, 5)));
+        assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("3.0"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gradBefore, logitsW.grad().toArray(), 0f);
+        ce.run(x, Tensor.of(new float[] {0, 1, 2, 1, 0}, 5));
+    }
+
+    @Test
+    void cacheEvictsTheLeastRecentlyUsedPastItsBound() {
+        Compiled small = step.withCacheSize(2);
+        Tensor[] xs = new Tensor[4];
+        Tensor[] ys = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            xs[i] = Tensor.randn(i, i + 1, 4);
+            ys[i] = Tensor.randn(10 + i, i + 1, 3);
+        }
+        small.run(xs[0], ys[0]);
+        small.run(xs[1], ys[1]);
+        small.run(xs[0], ys[0]);       // hit; batch 2 is now the least recently used
+        small.run(xs[2], ys[2]);       // evicts batch 2
+        assertEquals(3, small.compileCount());
+        small.run(xs[0], ys[0]);       // still cached
+        assertEquals(3, small.compileCount());
+        small.run(xs[1], ys[1]);       // was evicted: compiled again
+        assertEquals(4, small.compileCount());
+        assertEquals(2, small.cacheHits());
+        assertThrows(IllegalArgumentException.class, () -> step.withCacheSize(0));
+    }
+}

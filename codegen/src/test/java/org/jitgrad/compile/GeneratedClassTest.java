@@ -1,0 +1,103 @@
+package org.jitgrad.compile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jitgrad.compile.emit.ClassEmitter;
+import org.jitgrad.compile.emit.GeneratedStep;
+import org.jitgrad.nn.Losses;
+import org.jitgrad.nn.Sequential;
+import org.jitgrad.optim.SGD;
+import org.jitgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the generated class is made of, and the debugging aids around it. */
+class GeneratedClassTest {
+    @Test
+    void holdsOnlyFloatArraysAndTheOptimizer() {
+        Sequential model = ReferenceModels.MNIST.model(1);
+        Compiled step = Compiled.trace(ReferenceModels.MNIST.loss(model)).withOptimizer(new SGD(model.parameters(), 0.01f, 0.9f));
+        step.run(ReferenceModels.MNIST.input(2), ReferenceModels.MNIST.target(3));
+        GeneratedStep program = step.lastProgram();
+        Class<?> generated = program.getClass();
+        assertTrue(generated.isHidden(), "generated class must be hidden so it can be unloaded");
+        int arrays = 0;
+        for (Field f : generated.getDeclaredFields()) {
+            assertEquals(float[].class, f.getType(), "field " + f.getName() + " holds a " + f.getType());
+            assertTrue(!Modifier.isStatic(f.getModifiers()), "static field " + f.getName());
+            arrays++;
+        }
+        assertTrue(arrays >= 2 + 6 + 6, "inputs, parameters and gradients are fields: " + arrays);
+        for (Field f : GeneratedStep.class.getDeclaredFields()) {
+            assertEquals("optimizer", f.getName(), "the base class holds only the optimizer");
+        }
+    }
+
+    @Test
+    void explainListsIrStepsAndBufferPlan() {
+        Sequential model = ReferenceModels.TINY.model(1);
+        Compiled step = Compiled.trace(ReferenceModels.TINY.loss(model));
+        assertEquals("", step.explain());
+        step.run(ReferenceModels.TINY.input(2), ReferenceModels.TINY.target(3));
+        String text = step.explain();
+        assertTrue(text.contains("== IR (traced + backward) =="), text);
+        assertTrue(text.contains("tanh_grad("), "backward graph listed: " + text);
+        assertTrue(text.contains("fused loop"), text);
+        assertTrue(text.contains("+ column sum"), "bias gradient fused as a column sum: " + text);
+        assertTrue(text.contains("== buffer plan =="), text);
+        assertTrue(text.contains("arena slots"), text);
+    }
+
+    @Test
+    void forwardCompilesNoBackward() {
+        Sequential model = ReferenceModels.TINY.model(1);
+        Tensor x = ReferenceModels.TINY.input(2);
+        Compiled infer = Compiled.trace(in -> model.forward(in[0]));
+        Tensor out = infer.forward(x);
+        assertArrayEquals(model.forward(x).toArray(), out.toArray(), 0f);
+        assertTrue(!infer.explain().contains("_grad("), infer.explain());
+        assertTrue(!infer.explain().contains("grad param"), infer.explain());
+        for (Tensor p : model.parameters()) assertNull(p.grad());
+        Tensor again = infer.forward(x);
+        assertTrue(again != out, "each forward returns a new tensor");
+        assertArrayEquals(out.toArray(), again.toArray(), 0f);
+    }
+
+    @Test
+    void dumpsClassFilesWhenAsked(@TempDir Path dir) throws IOException {
+        System.setProperty(ClassEmitter.DUMP_PROPERTY, dir.toString());
+        try {
+            Tensor w = Tensor.randn(1, 3, 2).requiresGrad();
+            Compiled.trace(in -> in[0].matmul(w).tanh().sum()).run(Tensor.randn(2, 4, 3));
+        } finally {
+            System.clearProperty(ClassEmitter.DUMP_PROPERTY);
+        }
+        List<Path> files;
+        try (var s = Files.list(dir)) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size(), files.toString());
+        byte[] bytes = Files.readAllBytes(files.get(0));
+        assertEquals(0xCAFEBABE, ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff));
+    }
+
+    @Test
+    void parameterValuesAreReadAtEachCall() {
+        Tensor w = Tensor.full(1f, 3).requiresGrad();
+        Compiled step = Compiled.trace(in -> Losses.mse(in[0].mul(w), Tensor.zeros(2, 3)));
+        Tensor x = Tensor.ones(2, 3);
+        assertEquals(1f, step.run(x), 0f);
+        w.copyFrom(new float[] {2f, 2f, 2f});
+        assertEquals(4f, step.run(x), 0f);
+        assertArrayEquals(new float[] {4f / 3, 4f / 3, 4f / 3}, w.grad().toArray(), 1e-6f);
+    }
+}
