@@ -31,7 +31,7 @@ public final class Autodiff {
         }
         Map<IrNode, IrNode> grads = new IdentityHashMap<>();
         if (!needsGrad.contains(loss)) return;
-        grads.put(loss, graph.addConst(loss.shape(), onesLike(loss.shape())));
+        grads.put(loss, graph.addOwnedConst(loss.shape(), onesLike(loss.shape())));
         IrGradBuilder builder = new IrGradBuilder(graph);
         for (int i = forward.size() - 1; i >= 0; i--) {
             IrNode node = forward.get(i);

@@ -16,9 +16,25 @@ final class IrGradBuilder implements GradBuilder<IrNode> {
         this.graph = graph;
     }
 
+    /**
+     * Adds the op, or, when every input is a compiler-owned one-element constant (the seed and what
+     * is derived from it, such as the {@code 1/n} of a mean), evaluates it now into a new constant.
+     */
     @Override
     public IrNode apply(Op op, Attrs attrs, List<IrNode> inputs) {
-        return graph.addOp(op, attrs, inputs);
+        boolean foldable = true;
+        for (IrNode in : inputs) foldable &= graph.isOwnedConst(in) && in.shape().size() == 1;
+        Shape[] shapes = new Shape[inputs.size()];
+        float[][] values = new float[inputs.size()][];
+        for (int i = 0; i < shapes.length; i++) {
+            shapes[i] = inputs.get(i).shape();
+            values[i] = inputs.get(i).constant();
+        }
+        Shape out = op.outputShape(attrs, shapes);
+        if (!foldable || out.size() != 1) return graph.addOp(op, attrs, inputs);
+        float[] result = new float[1];
+        op.forward(attrs, shapes, values, out, result);
+        return graph.addOwnedConst(out, result);
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class Graph {
     private final List<IrNode> inputs = new ArrayList<>();
     private final List<IrNode> params = new ArrayList<>();
     private final Map<IrNode, IrNode> gradients = new LinkedHashMap<>();
+    private final java.util.Set<IrNode> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private IrNode output;
 
     /** Adds input {@code index}. */
@@ -42,6 +43,21 @@ public final class Graph {
         IrNode n = new IrNode(nodes.size(), IrNode.Kind.CONST, null, Attrs.NONE, List.of(), shape, -1, values);
         nodes.add(n);
         return n;
+    }
+
+    /**
+     * Adds a constant that the compiler itself created (the seed gradient and what is folded from
+     * it): nobody else holds its array, so ops on it can be evaluated at compile time.
+     */
+    public IrNode addOwnedConst(Shape shape, float[] values) {
+        IrNode n = addConst(shape, values);
+        owned.add(n);
+        return n;
+    }
+
+    /** Whether {@code n} is a constant created by the compiler (see {@link #addOwnedConst}). */
+    public boolean isOwnedConst(IrNode n) {
+        return owned.contains(n);
     }
 
     /** Adds {@code op(inputs)}, checking shapes with the op's own rule. */
