@@ -1,7 +1,8 @@
 package org.jitgrad.compile;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Tensor;
 
@@ -26,9 +27,11 @@ import org.jitgrad.tensor.Tensor;
  * ({@code item()}, {@code toArray()}) inside the function throws {@link TraceException}. Control flow
  * on shapes is fine: each signature is traced separately.
  *
- * <p>Threads: a specialization serves one caller at a time; a concurrent call on the same signature
- * is rejected with {@link IllegalStateException}, never computed wrongly. Use one {@code Compiled}
- * per thread.
+ * <p>Threads: {@link #forward} may be called from many threads at once; each concurrent caller
+ * gets its own buffer set over the shared generated class (a bounded pool, see
+ * {@link #withConcurrency}). {@link #run} writes shared gradients (and, fused, updates parameters),
+ * so a second thread calling it while it runs is rejected with {@link IllegalStateException},
+ * never computed wrongly.
  */
 public final class Compiled {
     /** Default number of specializations kept. */
@@ -37,24 +40,27 @@ public final class Compiled {
     private final TensorFn fn;
     private final Optimizer optimizer;
     private final int cacheSize;
-    private final List<Specialization> training = new ArrayList<>();
-    private final List<Specialization> inference = new ArrayList<>();
-    private int[] ranks;
-    private int compileCount;
-    private long cacheHits;
-    private long clock;
-    private Specialization last;
+    private final int concurrency;
+    private final Object compileLock = new Object();
+    private volatile Specialization[] training = new Specialization[0];
+    private volatile Specialization[] inference = new Specialization[0];
+    private volatile int[] ranks;
+    private volatile Specialization last;
+    private final AtomicInteger compileCount = new AtomicInteger();
+    private final LongAdder cacheHits = new LongAdder();
+    private final AtomicLong clock = new AtomicLong();
 
-    private Compiled(TensorFn fn, Optimizer optimizer, int cacheSize) {
+    private Compiled(TensorFn fn, Optimizer optimizer, int cacheSize, int concurrency) {
         this.fn = fn;
         this.optimizer = optimizer;
         this.cacheSize = cacheSize;
+        this.concurrency = concurrency;
     }
 
     /** Wraps {@code fn} for compilation; nothing is traced until the first call. */
     public static Compiled trace(TensorFn fn) {
         if (fn == null) throw new NullPointerException("Compiled.trace: fn is null");
-        return new Compiled(fn, null, DEFAULT_CACHE_SIZE);
+        return new Compiled(fn, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     /**
@@ -63,67 +69,95 @@ public final class Compiled {
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
-        return new Compiled(fn, optimizer, cacheSize);
+        return new Compiled(fn, optimizer, cacheSize, concurrency);
     }
 
     /** The same function keeping at most {@code size} specializations (least recently used evicted). */
     public Compiled withCacheSize(int size) {
         if (size < 1) throw new IllegalArgumentException("withCacheSize: size must be >= 1, got " + size);
-        return new Compiled(fn, optimizer, size);
+        return new Compiled(fn, optimizer, size, concurrency);
+    }
+
+    /**
+     * The same function allowing up to {@code callers} concurrent {@link #forward} calls per
+     * specialization, each with its own buffer set over the shared generated class; further callers
+     * wait for a free set. Default: the number of processors (at least 2).
+     */
+    public Compiled withConcurrency(int callers) {
+        if (callers < 1) throw new IllegalArgumentException("withConcurrency: callers must be >= 1, got " + callers);
+        return new Compiled(fn, optimizer, cacheSize, callers);
     }
 
     /**
      * Forward and backward (and the fused optimizer's update, if any) on these inputs. Afterwards
      * each parameter's {@link Tensor#grad()} holds d loss / d parameter for this call: gradients are
-     * overwritten, not accumulated. Parameter values are read at each call, so updates made outside
-     * (a tape optimizer, a checkpoint load) are seen.
+     * overwritten, not accumulated (zero for a traced parameter the loss does not depend on).
+     * Parameter values are read at each call, so updates made outside (a tape optimizer, a
+     * checkpoint load) are seen.
      *
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
      * @throws IllegalArgumentException if the inputs differ in number or rank from the first call
+     * @throws IllegalStateException    if another thread is running the same step
      */
     public float run(Tensor... inputs) {
         return specialization(inputs, true).run(inputs);
     }
 
     /**
-     * Forward only (no backward is compiled): the function's output for these inputs, as a new tensor.
+     * Forward only (no backward is compiled): the function's output for these inputs, as a new
+     * tensor. Safe to call from many threads at once: each concurrent caller runs in its own buffer
+     * set (see {@link #withConcurrency}).
      */
     public Tensor forward(Tensor... inputs) {
-        Specialization s = specialization(inputs, false);
-        s.run(inputs);
-        return s.outputCopy();
+        return specialization(inputs, false).forward(inputs);
     }
 
-    private synchronized Specialization specialization(Tensor[] inputs, boolean train) {
+    private Specialization specialization(Tensor[] inputs, boolean train) {
         checkSignature(inputs);
-        List<Specialization> cache = train ? training : inference;
-        Specialization hit = null;
-        if (last != null && cache.contains(last) && last.matches(inputs)) {
-            hit = last;
-        } else {
-            for (Specialization s : cache) if (s.matches(inputs)) hit = s;
-        }
-        if (hit != null) {
-            cacheHits++;
-        } else {
-            hit = Compiler.compile(fn, inputs, train, train ? optimizer : null);
-            compileCount++;
-            if (ranks == null) {
-                ranks = new int[inputs.length];
-                for (int i = 0; i < inputs.length; i++) ranks[i] = inputs[i].rank();
+        Specialization hit = find(train ? training : inference, inputs);
+        if (hit == null) {
+            synchronized (compileLock) {
+                hit = find(train ? training : inference, inputs);
+                if (hit == null) hit = compileAndCache(inputs, train);
             }
-            if (cache.size() >= cacheSize) {
-                Specialization oldest = cache.get(0);
-                for (Specialization s : cache) if (s.lastUsed < oldest.lastUsed) oldest = s;
-                cache.remove(oldest);
-            }
-            cache.add(hit);
         }
-        hit.lastUsed = ++clock;
+        hit.lastUsed = clock.incrementAndGet();
         last = hit;
         return hit;
+    }
+
+    private Specialization find(Specialization[] cache, Tensor[] inputs) {
+        for (Specialization s : cache) {
+            if (s.matches(inputs)) {
+                cacheHits.increment();
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Specialization compileAndCache(Tensor[] inputs, boolean train) {
+        Specialization created = Compiler.compile(fn, inputs, train, train ? optimizer : null, concurrency);
+        compileCount.incrementAndGet();
+        if (ranks == null) {
+            int[] r = new int[inputs.length];
+            for (int i = 0; i < inputs.length; i++) r[i] = inputs[i].rank();
+            ranks = r;
+        }
+        Specialization[] cache = train ? training : inference;
+        java.util.List<Specialization> kept = new java.util.ArrayList<>(java.util.List.of(cache));
+        if (kept.size() >= cacheSize) {
+            Specialization oldest = kept.get(0);
+            for (Specialization s : kept) if (s.lastUsed < oldest.lastUsed) oldest = s;
+            kept.remove(oldest);
+        }
+        kept.add(created);
+        Specialization[] updated = kept.toArray(new Specialization[0]);
+        if (train) training = updated;
+        else inference = updated;
+        return created;
     }
 
     private void checkSignature(Tensor[] inputs) {
@@ -131,32 +165,34 @@ public final class Compiled {
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) throw new NullPointerException("Compiled: input " + i + " is null");
         }
-        if (ranks == null) {
+        int[] expected = ranks;
+        if (expected == null) {
             if (inputs.length == 0) throw new IllegalArgumentException("Compiled: the function needs at least one input");
             return;
         }
-        if (inputs.length != ranks.length) {
-            throw new IllegalArgumentException("Compiled: expected " + ranks.length + " inputs (as in the first call), got "
+        if (inputs.length != expected.length) {
+            throw new IllegalArgumentException("Compiled: expected " + expected.length + " inputs (as in the first call), got "
                     + inputs.length);
         }
         for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].rank() != ranks[i]) {
+            if (inputs[i].rank() != expected[i]) {
                 throw new IllegalArgumentException("Compiled: input " + i + " has shape " + inputs[i].shape() + " (rank "
-                        + inputs[i].rank() + ") but the first call passed rank " + ranks[i]);
+                        + inputs[i].rank() + ") but the first call passed rank " + expected[i]);
             }
         }
     }
 
     /** The generated program of the most recently used specialization (for tests), or null. */
-    synchronized org.jitgrad.compile.emit.GeneratedStep lastProgram() {
-        return last == null ? null : last.program();
+    org.jitgrad.compile.emit.GeneratedStep lastProgram() {
+        Specialization s = last;
+        return s == null ? null : s.program();
     }
 
     /** How many specializations have been traced and compiled. */
-    public synchronized int compileCount() { return compileCount; }
+    public int compileCount() { return compileCount.get(); }
 
     /** How many calls reused a compiled specialization. */
-    public synchronized long cacheHits() { return cacheHits; }
+    public long cacheHits() { return cacheHits.sum(); }
 
     /** The bound on kept specializations. */
     public int cacheSize() { return cacheSize; }
@@ -165,7 +201,8 @@ public final class Compiled {
      * A listing of the most recently used specialization: the IR before and after fusion and the
      * buffer plan; empty before the first call.
      */
-    public synchronized String explain() {
-        return last == null ? "" : last.explanation();
+    public String explain() {
+        Specialization s = last;
+        return s == null ? "" : s.explanation();
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.jitgrad.compile.autodiff.Autodiff;
 import org.jitgrad.compile.emit.ClassEmitter;
-import org.jitgrad.compile.emit.GeneratedStep;
 import org.jitgrad.compile.emit.Program;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
@@ -24,7 +23,7 @@ import org.jitgrad.tensor.Tensor;
 final class Compiler {
     private Compiler() {}
 
-    static Specialization compile(TensorFn fn, Tensor[] inputs, boolean training, Optimizer optimizer) {
+    static Specialization compile(TensorFn fn, Tensor[] inputs, boolean training, Optimizer optimizer, int concurrency) {
         Tracer.Trace trace = Tracer.trace(fn, inputs);
         Graph graph = trace.graph();
         IrNode out = graph.output();
@@ -48,37 +47,18 @@ final class Compiler {
         explain.append("== generated class ").append(emitted.name()).append(" (").append(emitted.bytes().length)
                 .append(" bytes) ==\n");
 
-        Tensor[] grads = training ? new Tensor[params.size()] : null;
-        float[][] buffers = new float[emitted.fields().size()][];
-        int[] arena = plan.arenaSizes();
-        float[][] arenaArrays = new float[arena.length][];
-        for (int i = 0; i < arena.length; i++) arenaArrays[i] = new float[arena[i]];
-        for (int f = 0; f < buffers.length; f++) {
-            Buffer b = emitted.fields().get(f);
-            buffers[f] = switch (b.kind()) {
-                case INPUT -> null;
-                case PARAM -> params.get(b.index()).storage();
-                case GRAD -> {
-                    Tensor p = params.get(b.index());
-                    grads[b.index()] = Tensor.zeros(p.shape().dims());
-                    yield grads[b.index()].storage();
-                }
-                case CONST -> plan.constants().get(b.index());
-                case ARENA -> arenaArrays[b.index()];
-            };
+        Tensor[] grads = null;
+        if (training) {
+            grads = new Tensor[params.size()];
+            for (int i = 0; i < grads.length; i++) grads[i] = Tensor.zeros(params.get(i).shape().dims());
         }
-        GeneratedStep instance = emitted.instantiate(buffers, optimizer);
-        Buffer outBuffer = plan.of(out);
-        float[] output = switch (outBuffer.kind()) {
-            case ARENA -> arenaArrays[outBuffer.index()];
-            case CONST -> plan.constants().get(outBuffer.index());
-            case PARAM -> params.get(outBuffer.index()).storage();
-            case INPUT -> throw new TraceException("the traced function returns its input " + outBuffer.index() + " unchanged");
-            case GRAD -> grads[outBuffer.index()].storage();
-        };
+        if (plan.of(out).kind() == Buffer.Kind.INPUT) {
+            throw new TraceException("the traced function returns its input " + plan.of(out).index() + " unchanged");
+        }
         Shape[] shapes = new Shape[inputs.length];
         for (int i = 0; i < shapes.length; i++) shapes[i] = inputs[i].shape();
-        return new Specialization(shapes, instance, params, grads, output, out.shape(), explain.toString());
+        return new Specialization(shapes, emitted, plan, params, grads, optimizer, out, explain.toString(),
+                training ? 1 : concurrency);
     }
 
     private static int[] optimizerIndex(List<Tensor> params, Optimizer optimizer) {

@@ -1,37 +1,84 @@
 package org.jitgrad.compile;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import org.jitgrad.compile.emit.ClassEmitter;
 import org.jitgrad.compile.emit.GeneratedStep;
+import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.plan.Buffer;
+import org.jitgrad.compile.plan.BufferPlan;
+import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
 
 /**
- * One compiled program for one input-shape signature: the generated instance with its buffers, the
- * parameter tensors it reads, and the gradient tensors it writes. Used by one caller at a time.
+ * One compiled program for one input-shape signature. The generated class is shared; each
+ * {@link Slot} is one instance of it with its own arena buffers, so several callers can run the same
+ * program at once, each in its own slot. Parameters, constants and gradient arrays are shared by all
+ * slots. A training program has one slot: its gradients and updates cannot be shared.
  */
 final class Specialization {
     private final Shape[] inputShapes;
-    private final GeneratedStep program;
+    private final ClassEmitter.Emitted emitted;
+    private final BufferPlan plan;
     private final List<Tensor> parameters;
     private final Tensor[] gradients;
-    private final float[] output;
+    private final Optimizer optimizer;
+    private final Buffer outputBuffer;
     private final Shape outputShape;
-    private final float[][] inputArrays;
     private final String explanation;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    long lastUsed;
+    private final Slot[] slots;
+    private final AtomicIntegerArray busy;
+    volatile long lastUsed;
 
-    Specialization(Shape[] inputShapes, GeneratedStep program, List<Tensor> parameters, Tensor[] gradients,
-                   float[] output, Shape outputShape, String explanation) {
+    /** One instance of the generated class with its own buffers. */
+    private static final class Slot {
+        final GeneratedStep program;
+        final float[][] inputs;
+        final float[] output;
+
+        Slot(GeneratedStep program, int inputCount, float[] output) {
+            this.program = program;
+            this.inputs = new float[inputCount][];
+            this.output = output;
+        }
+    }
+
+    Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
+                   Tensor[] gradients, Optimizer optimizer, IrNode output, String explanation, int slotCount) {
         this.inputShapes = inputShapes;
-        this.program = program;
+        this.emitted = emitted;
+        this.plan = plan;
         this.parameters = parameters;
         this.gradients = gradients;
-        this.output = output;
-        this.outputShape = outputShape;
-        this.inputArrays = new float[inputShapes.length][];
+        this.optimizer = optimizer;
+        this.outputBuffer = plan.of(output);
+        this.outputShape = output.shape();
         this.explanation = explanation;
+        this.slots = new Slot[slotCount];
+        this.busy = new AtomicIntegerArray(slotCount);
+        slots[0] = newSlot();  // fail at compile time, not at the first call
+    }
+
+    private Slot newSlot() {
+        int[] arenaSizes = plan.arenaSizes();
+        float[][] arena = new float[arenaSizes.length][];
+        for (int i = 0; i < arena.length; i++) arena[i] = new float[arenaSizes[i]];
+        List<Buffer> fields = emitted.fields();
+        float[][] buffers = new float[fields.size()][];
+        for (int f = 0; f < buffers.length; f++) buffers[f] = array(fields.get(f), arena);
+        return new Slot(emitted.instantiate(buffers, optimizer), inputShapes.length, array(outputBuffer, arena));
+    }
+
+    private float[] array(Buffer b, float[][] arena) {
+        return switch (b.kind()) {
+            case INPUT -> null;
+            case PARAM -> parameters.get(b.index()).storage();
+            case GRAD -> gradients[b.index()].storage();
+            case CONST -> plan.constants().get(b.index());
+            case ARENA -> arena[b.index()];
+        };
     }
 
     boolean matches(Tensor[] inputs) {
@@ -39,35 +86,60 @@ final class Specialization {
         return true;
     }
 
-    /** Runs the program; returns the loss (training) or 0. Publishes gradients to the parameters. */
+    /**
+     * Runs the training program; returns the loss and publishes the gradients to the parameters.
+     *
+     * @throws IllegalStateException if another thread is running it
+     */
     float run(Tensor[] inputs) {
-        if (!busy.compareAndSet(false, true)) {
-            throw new IllegalStateException("Compiled: this specialization is already running on another thread;"
-                    + " a compiled step serves one caller at a time (use one Compiled per thread)");
+        if (!busy.compareAndSet(0, 0, 1)) {
+            throw new IllegalStateException("Compiled.run: this step is already running on another thread;"
+                    + " a training step serves one caller at a time (its gradients and updates are shared state)");
         }
         try {
-            for (int i = 0; i < inputs.length; i++) inputArrays[i] = inputs[i].storage();
-            float loss = program.run(inputArrays);
-            if (gradients != null) {
-                for (int i = 0; i < gradients.length; i++) {
-                    Tensor p = parameters.get(i);
-                    if (p.grad() != gradients[i]) p.setGrad(gradients[i]);
-                }
+            float loss = execute(slots[0], inputs);
+            for (int i = 0; i < gradients.length; i++) {
+                Tensor p = parameters.get(i);
+                if (p.grad() != gradients[i]) p.setGrad(gradients[i]);
             }
             return loss;
         } finally {
-            java.util.Arrays.fill(inputArrays, null);
-            busy.set(false);
+            busy.set(0, 0);
         }
     }
 
-    /** A copy of the output of the last run. */
-    Tensor outputCopy() {
-        return Tensor.wrap(java.util.Arrays.copyOf(output, outputShape.size()), outputShape.dims());
+    /** Runs the forward program in a free slot (waiting for one if all are busy) and copies the output. */
+    Tensor forward(Tensor[] inputs) {
+        int s = acquire();
+        try {
+            if (slots[s] == null) slots[s] = newSlot();
+            Slot slot = slots[s];
+            execute(slot, inputs);
+            return Tensor.wrap(java.util.Arrays.copyOf(slot.output, outputShape.size()), outputShape.dims());
+        } finally {
+            busy.set(s, 0);
+        }
+    }
+
+    private int acquire() {
+        for (int spins = 0; ; spins++) {
+            for (int s = 0; s < slots.length; s++) if (busy.compareAndSet(s, 0, 1)) return s;
+            if (spins < 64) Thread.onSpinWait();
+            else LockSupport.parkNanos(10_000);
+        }
+    }
+
+    private static float execute(Slot slot, Tensor[] inputs) {
+        try {
+            for (int i = 0; i < inputs.length; i++) slot.inputs[i] = inputs[i].storage();
+            return slot.program.run(slot.inputs);
+        } finally {
+            java.util.Arrays.fill(slot.inputs, null);
+        }
     }
 
     String explanation() { return explanation; }
 
-    /** The generated program, for tests that inspect the generated class. */
-    GeneratedStep program() { return program; }
+    /** The generated program of the first slot, for tests that inspect the generated class. */
+    GeneratedStep program() { return slots[0].program; }
 }
