@@ -9,6 +9,7 @@ import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.optim.Optimizer;
+import org.jitgrad.snapshot.ParameterSnapshot;
 import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
 
@@ -32,18 +33,26 @@ final class Specialization {
     private final AtomicIntegerArray busy;
     volatile long lastUsed;
 
+    private final float[][] liveParameters;
+    private volatile SnapshotBinding binding;
+
     /** One instance of the generated class with its own buffers. */
     private static final class Slot {
         final GeneratedStep program;
         final float[][] inputs;
+        final float[][] parameters;
         final float[] output;
 
-        Slot(GeneratedStep program, int inputCount, float[] output) {
+        Slot(GeneratedStep program, int inputCount, int parameterCount, float[] output) {
             this.program = program;
             this.inputs = new float[inputCount][];
+            this.parameters = new float[parameterCount][];
             this.output = output;
         }
     }
+
+    /** Which snapshot entry feeds each parameter slot, for one publisher's parameter list. */
+    private record SnapshotBinding(List<Tensor> sources, int[] entryOfSlot) {}
 
     Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
                    Tensor[] gradients, Optimizer optimizer, IrNode output, String explanation, int slotCount) {
@@ -57,6 +66,8 @@ final class Specialization {
         this.outputShape = output.shape();
         this.explanation = explanation;
         this.slots = new Slot[slotCount];
+        this.liveParameters = new float[parameters.size()][];
+        for (int i = 0; i < liveParameters.length; i++) liveParameters[i] = parameters.get(i).storage();
         this.busy = new AtomicIntegerArray(slotCount);
         slots[0] = newSlot();  // fail at compile time, not at the first call
     }
@@ -68,7 +79,8 @@ final class Specialization {
         List<Buffer> fields = emitted.fields();
         float[][] buffers = new float[fields.size()][];
         for (int f = 0; f < buffers.length; f++) buffers[f] = array(fields.get(f), arena);
-        return new Slot(emitted.instantiate(buffers, optimizer), inputShapes.length, array(outputBuffer, arena));
+        return new Slot(emitted.instantiate(buffers, optimizer), inputShapes.length, parameters.size(),
+                array(outputBuffer, arena));
     }
 
     private float[] array(Buffer b, float[][] arena) {
@@ -108,17 +120,45 @@ final class Specialization {
         }
     }
 
-    /** Runs the forward program in a free slot (waiting for one if all are busy) and copies the output. */
-    Tensor forward(Tensor[] inputs) {
+    /**
+     * Runs the forward program in a free slot (waiting for one if all are busy) and copies the output.
+     * With a snapshot, the parameters' values come from it instead of the live tensors.
+     */
+    Tensor forward(Tensor[] inputs, ParameterSnapshot snapshot) {
+        int[] entryOfSlot = snapshot == null ? null : bindingFor(snapshot);
         int s = acquire();
         try {
             if (slots[s] == null) slots[s] = newSlot();
             Slot slot = slots[s];
+            if (snapshot == null) {
+                slot.program.bindParameters(liveParameters);
+            } else {
+                for (int i = 0; i < entryOfSlot.length; i++) slot.parameters[i] = snapshot.values(entryOfSlot[i]);
+                slot.program.bindParameters(slot.parameters);
+            }
             execute(slot, inputs);
             return Tensor.wrap(java.util.Arrays.copyOf(slot.output, outputShape.size()), outputShape.dims());
         } finally {
             busy.set(s, 0);
         }
+    }
+
+    private int[] bindingFor(ParameterSnapshot snapshot) {
+        SnapshotBinding b = binding;
+        if (b != null && b.sources() == snapshot.sources()) return b.entryOfSlot();
+        java.util.Map<Tensor, Integer> entry = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < snapshot.size(); i++) entry.put(snapshot.sources().get(i), i);
+        int[] map = new int[parameters.size()];
+        for (int i = 0; i < map.length; i++) {
+            Integer e = entry.get(parameters.get(i));
+            if (e == null) {
+                throw new IllegalArgumentException("forward(snapshot): parameter " + i + " " + parameters.get(i).shape()
+                        + " of the traced function is not in the snapshot (publish the model's parameters())");
+            }
+            map[i] = e;
+        }
+        binding = new SnapshotBinding(snapshot.sources(), map);
+        return map;
     }
 
     private int acquire() {

@@ -100,6 +100,9 @@ public final class ClassEmitter implements Opcodes {
         builder = builder.method(ElementMatchers.named("run"))
                 .intercept(body(mv -> run(new MethodWriter(mv, owner, 2), program, chunkCount)));
 
+        builder = builder.method(ElementMatchers.named("bindParameters"))
+                .intercept(body(mv -> bindParameters(mv, owner, program)));
+
         byte[] bytes = builder.make().getBytes();
         dump(simpleName, bytes);
         try {
@@ -162,6 +165,18 @@ public final class ClassEmitter implements Opcodes {
             w.pushInt(i);
             mv.visitInsn(AALOAD);
             mv.visitFieldInsn(PUTFIELD, owner, fieldNames.get(i), "[F");
+        }
+        mv.visitInsn(RETURN);
+    }
+
+    private static void bindParameters(MethodVisitor mv, String owner, Program program) {
+        MethodWriter w = new MethodWriter(mv, owner, 2);
+        for (IrNode p : program.graph().params()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 1);
+            w.pushInt(p.slot());
+            mv.visitInsn(AALOAD);
+            mv.visitFieldInsn(PUTFIELD, owner, program.plan().of(p).name(), "[F");
         }
         mv.visitInsn(RETURN);
     }

@@ -20,4 +20,7 @@ public abstract class GeneratedStep {
      * @return the loss (element 0 of the output), or 0 for a forward-only program
      */
     public abstract float run(float[][] inputs);
+
+    /** Points the parameter fields at these arrays (indexed by parameter slot) for the following runs. */
+    public abstract void bindParameters(float[][] parameters);
 }
