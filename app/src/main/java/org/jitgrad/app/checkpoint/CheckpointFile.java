@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
+import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.model.OptimizerKind;
 import org.jitgrad.nn.Activation;
@@ -30,7 +31,8 @@ import org.jitgrad.nn.Activation;
  *  12  8  payload length in bytes
  *  20  4  CRC-32 of the payload
  * payload
- *   model:     string kind ("mlp"), string activation, u32 L, u32[L] layer sizes
+ *   model:     string kind ("mlp"), string activation, u32 L, u32[L] layer sizes,
+ *              f32 input mean, f32 input std
  *   tensors:   u32 T, then T x (string name, u32 rank, u32[rank] dims, f32[prod dims] values)
  *   optimizer: string kind ("none" | "sgd" | "adam"), and unless none:
  *              f32 learning rate, f32 momentum, i64 step count, u32 S,
@@ -72,6 +74,8 @@ public final class CheckpointFile {
             int[] sizes = spec.sizes();
             p.writeInt(sizes.length);
             for (int s : sizes) p.writeInt(s);
+            p.writeFloat(spec.norm().mean());
+            p.writeFloat(spec.norm().std());
             p.writeInt(c.parameters().size());
             for (NamedArray a : c.parameters()) writeTensor(p, a);
             OptimizerState o = c.optimizer();
@@ -210,7 +214,9 @@ public final class CheckpointFile {
         }
         int[] sizes = new int[layers];
         for (int i = 0; i < layers; i++) sizes[i] = p.getInt();
-        ModelSpec spec = new ModelSpec(sizes, activation);
+        need(p, 8, "input normalization");
+        InputNorm norm = new InputNorm(p.getFloat(), p.getFloat());
+        ModelSpec spec = new ModelSpec(sizes, activation, norm);
 
         int tensorCount = readCount(p, "tensor count", 2 + 4);
         List<NamedArray> tensors = new ArrayList<>();

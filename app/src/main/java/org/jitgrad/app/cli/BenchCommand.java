@@ -61,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch < 1 || warmup < 0 || steps < 1) throw new IllegalArgumentException("--batch and --steps must be >= 1, --warmup >= 0");
         PrintWriter out = spec.commandLine().getOut();
         Datasets.TrainTest sets = data.load(data.name(null));
-        ModelSpec modelSpec = model.spec(sets.train().featureCount(), sets.train().classCount());
+        ModelSpec modelSpec = model.spec(sets.train());
         out.println(f("bench: %s on %s, batch %d, %s; %d warm-up + %d timed steps per engine", modelSpec.describe(), sets.name(),
                 batch, optimizer.name().toLowerCase(Locale.ROOT), warmup, steps));
         out.println("  (rough wall-clock figures from one JVM run, not a benchmark: see benchmarks/ for JMH)");
@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         Engine[] engines = {Engine.TAPE, Engine.COMPILED};
         for (int i = 0; i < engines.length; i++) {
             Sequential net = modelSpec.build(seed);
-            TrainStep step = new TrainStep(engines[i], net, optimizer.create(net.parameters(), lr));
+            TrainStep step = new TrainStep(engines[i], net, optimizer.create(net.parameters(), lr), modelSpec.norm());
             BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, true);
             if (batches.batchesPerEpoch() == 0) throw new IllegalArgumentException("--batch " + batch + " is larger than the training set");
             Cursor cursor = new Cursor(batches);

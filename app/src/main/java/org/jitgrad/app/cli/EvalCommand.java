@@ -54,7 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
         Sequential net = c.spec().build(0);
         c.restoreInto(c.spec(), net, null);
         long t0 = System.nanoTime();
-        double accuracy = new Predictor(net, engine).accuracy(part);
+        double accuracy = new Predictor(net, c.spec().norm(), engine).accuracy(part);
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.println(f("checkpoint: %s, model %s, %d epochs trained on %s", checkpoint, c.spec().describe(), c.epochs(),
                 c.dataset().isEmpty() ? "?" : c.dataset()));

@@ -1,7 +1,9 @@
 package org.jitgrad.app.cli;
 
 import java.util.Arrays;
+import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
+import org.jitgrad.data.Dataset;
 import org.jitgrad.nn.Activation;
 import picocli.CommandLine.Option;
 
@@ -10,7 +12,7 @@ public final class ModelOptions {
     /** The default hidden layers. */
     public static final int[] DEFAULT_HIDDEN = {256, 128};
 
-    @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]",
+    @Option(names = "--hidden", split = ",", paramLabel = "N,N,...", hideParamSyntax = true,
             description = "Hidden layer widths, comma-separated (default: 256,128; 0 for none). With --load the checkpoint's.")
     int[] hidden;
 
@@ -18,9 +20,10 @@ public final class ModelOptions {
             description = "Activation between layers (default: relu). With --load the checkpoint's.")
     Activation activation;
 
-    /** The spec for data of {@code inputs} features and {@code classes} classes. */
-    ModelSpec spec(int inputs, int classes) {
-        return ModelSpec.mlp(inputs, hiddenOrDefault(), classes, activation == null ? Activation.RELU : activation);
+    /** The spec for training on {@code train}: its feature and class counts, inputs standardized with its statistics. */
+    ModelSpec spec(Dataset train) {
+        return ModelSpec.mlp(train.featureCount(), hiddenOrDefault(), train.classCount(),
+                activation == null ? Activation.RELU : activation, InputNorm.of(train));
     }
 
     private int[] hiddenOrDefault() {

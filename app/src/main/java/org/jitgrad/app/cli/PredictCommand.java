@@ -57,7 +57,7 @@ public final class PredictCommand implements Callable<Integer> {
         ModelSpec modelSpec = c.spec();
         Sequential net = modelSpec.build(0);
         c.restoreInto(modelSpec, net, null);
-        Predictor predictor = new Predictor(net, Engine.COMPILED);
+        Predictor predictor = new Predictor(net, modelSpec.norm(), Engine.COMPILED);
         out.println(f("checkpoint: %s, model %s", checkpoint, modelSpec.describe()));
         if (input.png != null) {
             int side = (int) Math.round(Math.sqrt(modelSpec.inputs()));

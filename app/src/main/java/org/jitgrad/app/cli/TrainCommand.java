@@ -54,6 +54,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
+    @Option(names = "--lr-decay", paramLabel = "FACTOR", defaultValue = "0.5",
+            description = "Multiply the learning rate by this after each epoch; 1 keeps it constant (default: ${DEFAULT-VALUE}).")
+    float lrDecay;
+
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "adam",
             description = "adam, or sgd with momentum 0.9 (default: ${DEFAULT-VALUE}).")
     OptimizerKind optimizer;
@@ -88,6 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
         Threads.apply(threads);
         if (epochs < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        if (!(lrDecay > 0f && lrDecay <= 1f)) throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
 
@@ -102,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
             modelSpec = start.spec();
             model.checkAgainst(modelSpec);
         } else {
-            modelSpec = model.spec(sets.train().featureCount(), sets.train().classCount());
+            modelSpec = model.spec(sets.train());
         }
         checkFits(modelSpec, sets);
         Sequential net = modelSpec.build(seed);
@@ -118,12 +123,13 @@ public final class TrainCommand implements Callable<Integer> {
                 case NO_OPTIMIZER -> "not used";
             }));
         }
-        out.println(f("model: %s (%s parameters); %s lr %s, batch %d, %d epochs, engine %s, seed %d", modelSpec.describe(),
-                Format.count(modelSpec.parameterCount()), optimizer.name().toLowerCase(Locale.ROOT), lr, batch, epochs,
+        out.println(f("model: %s (%s parameters); %s lr %s%s, batch %d, %d epochs, engine %s, seed %d", modelSpec.describe(),
+                Format.count(modelSpec.parameterCount()), optimizer.name().toLowerCase(Locale.ROOT), lr,
+                lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, epochs,
                 engine.name().toLowerCase(Locale.ROOT), seed));
 
-        TrainStep step = new TrainStep(engine, net, opt);
-        Predictor predictor = new Predictor(net, engine);
+        TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm());
+        Predictor predictor = new Predictor(net, modelSpec.norm(), engine);
         BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, false);
         Progress progress = new Progress(out, progressMode);
         TrainingHistory history = new TrainingHistory();
@@ -131,6 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
         double accuracy = Double.NaN;
         int featureCount = sets.train().featureCount();
         for (int e = 0; e < epochs; e++) {
+            // Step decay: epoch k (counting those of a loaded checkpoint) uses lr * decay^k.
+            opt.setLearningRate((float) (lr * Math.pow(lrDecay, doneEpochs + e)));
             int stepsPerEpoch = batches.batchesPerEpoch();
             progress.startEpoch(e + 1, epochs, stepsPerEpoch);
             long epochStart = System.nanoTime();

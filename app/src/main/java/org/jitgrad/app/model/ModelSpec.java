@@ -9,10 +9,10 @@ import org.jitgrad.nn.Sequential;
 
 /**
  * What a model is, independent of its weights: the layer sizes of an MLP (input, hidden..., classes)
- * and the activation between layers. Checkpoints store it so that {@code eval} and {@code predict}
+ * the activation between layers and the input standardization. Checkpoints store it so that {@code eval} and {@code predict}
  * can rebuild the network without being told its shape.
  */
-public record ModelSpec(int[] sizes, Activation activation) {
+public record ModelSpec(int[] sizes, Activation activation, InputNorm norm) {
 
     /** Largest layer width accepted, so a corrupt description cannot ask for absurd allocations. */
     public static final int MAX_WIDTH = 1 << 20;
@@ -33,16 +33,17 @@ public record ModelSpec(int[] sizes, Activation activation) {
             }
         }
         if (activation == null) throw new IllegalArgumentException("activation is null");
+        if (norm == null) norm = InputNorm.IDENTITY;
         sizes = sizes.clone();
     }
 
     /** An MLP {@code inputs -> hidden... -> classes}. */
-    public static ModelSpec mlp(int inputs, int[] hidden, int classes, Activation activation) {
+    public static ModelSpec mlp(int inputs, int[] hidden, int classes, Activation activation, InputNorm norm) {
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = inputs;
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
         sizes[sizes.length - 1] = classes;
-        return new ModelSpec(sizes, activation);
+        return new ModelSpec(sizes, activation, norm);
     }
 
     @Override
@@ -71,16 +72,17 @@ public record ModelSpec(int[] sizes, Activation activation) {
     public String describe() {
         StringJoiner j = new StringJoiner("-");
         for (int s : sizes) j.add(Integer.toString(s));
-        return j + " " + activation.name().toLowerCase(Locale.ROOT);
+        return j + " " + activation.name().toLowerCase(Locale.ROOT)
+                + (norm.equals(InputNorm.IDENTITY) ? "" : String.format(Locale.ROOT, ", inputs standardized (mean %.4f, std %.4f)", norm.mean(), norm.std()));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelSpec m && Arrays.equals(sizes, m.sizes) && activation == m.activation;
+        return o instanceof ModelSpec m && Arrays.equals(sizes, m.sizes) && activation == m.activation && norm.equals(m.norm);
     }
 
     @Override
-    public int hashCode() { return 31 * Arrays.hashCode(sizes) + activation.hashCode(); }
+    public int hashCode() { return 31 * (31 * Arrays.hashCode(sizes) + activation.hashCode()) + norm.hashCode(); }
 
     @Override
     public String toString() { return describe(); }

@@ -15,16 +15,20 @@ public final class Predictor {
 
     private final Module model;
     private final Compiled compiled;
+    private final InputNorm norm;
 
     /** With {@link Engine#COMPILED} the forward pass is compiled; with the tape it runs eagerly under {@link NoGrad}. */
-    public Predictor(Module model, Engine engine) {
+    public Predictor(Module model, InputNorm norm, Engine engine) {
         this.model = model;
+        this.norm = norm;
         this.compiled = engine == Engine.COMPILED ? Compiled.trace(in -> model.forward(in[0])) : null;
     }
 
-    /** Logits {@code [rows, classes]} for {@code rows} examples. */
+    /** Logits {@code [rows, classes]} for {@code rows} examples of raw (not yet standardized) features. */
     public float[] logits(float[] features, int rows, int featureCount) {
-        Tensor x = Tensor.wrap(features, rows, featureCount);
+        float[] standardized = new float[rows * featureCount];
+        norm.apply(features, standardized, standardized.length);
+        Tensor x = Tensor.wrap(standardized, rows, featureCount);
         if (compiled != null) return compiled.forward(x).toArray();
         try (NoGrad ignored = NoGrad.enter()) {
             return model.forward(x).toArray();

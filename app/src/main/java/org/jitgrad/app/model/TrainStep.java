@@ -15,8 +15,12 @@ public final class TrainStep {
     private final Module model;
     private final Optimizer optimizer;
     private final Compiled compiled;
+    private final InputNorm norm;
+    private float[] scratch = new float[0];
 
-    public TrainStep(Engine engine, Module model, Optimizer optimizer) {
+    /** A step that standardizes each batch's features with {@code norm} first (into its own buffer). */
+    public TrainStep(Engine engine, Module model, Optimizer optimizer, InputNorm norm) {
+        this.norm = norm;
         this.engine = engine;
         this.model = model;
         this.optimizer = optimizer;
@@ -33,7 +37,10 @@ public final class TrainStep {
      * @return the batch's mean loss before the update
      */
     public float step(float[] features, float[] labels, int rows, int featureCount) {
-        Tensor x = Tensor.wrap(features, rows, featureCount);
+        int n = rows * featureCount;
+        if (scratch.length != n) scratch = new float[n];
+        norm.apply(features, scratch, n);
+        Tensor x = Tensor.wrap(scratch, rows, featureCount);
         Tensor y = Tensor.wrap(labels, rows);
         if (compiled != null) return compiled.run(x, y);
         optimizer.zeroGrad();
