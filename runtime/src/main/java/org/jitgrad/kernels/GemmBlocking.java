@@ -1,0 +1,121 @@
+package org.jitgrad.kernels;
+
+/**
+ * Cache blocking of one rectangular region of C. Loop nest (outer to inner): columns by {@code NC} (the packed B
+ * panel {@code kc x nc} stays in L2), depth by {@code KC}, rows by {@code MR} (the packed A sliver {@code MR x kc}
+ * stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
+ * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
+ */
+final class GemmBlocking {
+    private GemmBlocking() {}
+
+    private static final int MR = GemmMicroKernel.MR;
+    private static final int NR = GemmMicroKernel.NR;
+    private static final int VL = GemmMicroKernel.VL;
+
+    /** Maximum depth of one block (A sliver {@code MR*KC*4} bytes in L1). */
+    static final int KC = Integer.getInteger("jitgrad.gemm.kc", 256);
+    /** Maximum columns of one B panel (panel {@code KC*NC*4} bytes in L2), a multiple of {@code NR}. */
+    static final int NC = Math.max(NR, Integer.getInteger("jitgrad.gemm.nc", 512) / NR * NR);
+
+    /** Depth of each k block: {@code k} split into equal blocks of at most {@code KC}; a function of k only. */
+    static int depthBlock(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
+     * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C. With {@code accumulate=false} the region is
+     * zeroed just before its first k block; with {@code act != null} the epilogue runs after the last one.
+     */
+    static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                              float[] c, int cOff, int m, int k, int n, boolean accumulate,
+                              float[] bias, int biasOff, Epilogue act,
+                              int i0, int i1, int j0, int j1, GemmWorkspace ws) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = i0; i < i1; i++) {
+                    java.util.Arrays.fill(c, cOff + i * n + j0, cOff + i * n + j1, 0f);
+                }
+            }
+            if (act != null) {
+                GemmBiasActivation.apply(c, cOff, n, i0, i1, j0, j1, bias, biasOff, act);
+            }
+            return;
+        }
+        int kcMax = depthBlock(k);
+        int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
+        float[] ap = ws.aPack(MR * kcMax);
+        float[] bp = ws.bPack(kcMax * ncMax);
+        float[] scratch = ws.scratch;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                boolean first = pc == 0;
+                boolean last = pc + kc == k;
+                GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
+                for (int ir = i0; ir < i1; ir += MR) {
+                    int mr = Math.min(MR, i1 - ir);
+                    GemmPacking.packA(a, aOff, transA, m, k, ir, mr, pc, kc, ap);
+                    if (first && !accumulate) {
+                        for (int r = 0; r < mr; r++) {
+                            int row = cOff + (ir + r) * n + jc;
+                            java.util.Arrays.fill(c, row, row + nc, 0f);
+                        }
+                    }
+                    int cRow = cOff + ir * n + jc;
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bSliver = (jr / NR) * kc * NR;
+                        if (nr == NR) {
+                            if (mr == MR) {
+                                GemmMicroKernel.kernel6x4(ap, bp, bSliver, NR, kc, c, cRow + jr, n);
+                            } else {
+                                copyIn(c, cRow + jr, n, mr, NR, scratch, NR);
+                                GemmMicroKernel.kernel6x4(ap, bp, bSliver, NR, kc, scratch, 0, NR);
+                                copyOut(scratch, NR, c, cRow + jr, n, mr, NR);
+                            }
+                        } else {
+                            for (int v = 0; v < nr; v += VL) {
+                                int cols = Math.min(VL, nr - v);
+                                if (mr == MR && cols == VL) {
+                                    GemmMicroKernel.kernel6x1(ap, bp, bSliver + v, NR, kc, c, cRow + jr + v, n);
+                                } else {
+                                    copyIn(c, cRow + jr + v, n, mr, cols, scratch, VL);
+                                    GemmMicroKernel.kernel6x1(ap, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                                    copyOut(scratch, VL, c, cRow + jr + v, n, mr, cols);
+                                }
+                            }
+                        }
+                    }
+                    if (last && act != null) {
+                        GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, act);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Loads the valid {@code rows x cols} of a C tile into the scratch tile, zeros elsewhere. */
+    private static void copyIn(float[] c, int cIdx, int ldc, int rows, int cols, float[] scratch, int lds) {
+        java.util.Arrays.fill(scratch, 0, MR * lds, 0f);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, cIdx + r * ldc, scratch, r * lds, cols);
+        }
+    }
+
+    /** Stores the valid {@code rows x cols} of the scratch tile back into C. */
+    private static void copyOut(float[] scratch, int lds, float[] c, int cIdx, int ldc, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(scratch, r * lds, c, cIdx + r * ldc, cols);
+        }
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+}
