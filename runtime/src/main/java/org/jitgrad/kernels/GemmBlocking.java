@@ -1,9 +1,9 @@
 package org.jitgrad.kernels;
 
 /**
- * Cache blocking of one rectangular region of C. Loop nest (outer to inner): columns by {@code NC} (the packed B
- * panel {@code kc x nc} stays in L2), depth by {@code KC}, rows by {@code MR} (the packed A sliver {@code MR x kc}
- * stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
+ * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC} (all rows of A
+ * in the region packed once per depth block), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
+ * L2), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
  */
 final class GemmBlocking {
@@ -48,19 +48,24 @@ final class GemmBlocking {
         }
         int kcMax = depthBlock(k);
         int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
-        float[] ap = ws.aPack(MR * kcMax);
+        int rowsPadded = roundUp(i1 - i0, MR);
+        float[] ap = ws.aPack(rowsPadded * kcMax);
         float[] bp = ws.bPack(kcMax * ncMax);
         float[] scratch = ws.scratch;
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                boolean first = pc == 0;
-                boolean last = pc + kc == k;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            boolean first = pc == 0;
+            boolean last = pc + kc == k;
+            // The whole row range of A for this depth block, packed once and reused for every column panel.
+            for (int ir = i0; ir < i1; ir += MR) {
+                GemmPacking.packA(a, aOff, transA, m, k, ir, Math.min(MR, i1 - ir), pc, kc, ap, (ir - i0) * kc);
+            }
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
                 GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
                 for (int ir = i0; ir < i1; ir += MR) {
                     int mr = Math.min(MR, i1 - ir);
-                    GemmPacking.packA(a, aOff, transA, m, k, ir, mr, pc, kc, ap);
+                    int aSliver = (ir - i0) * kc;
                     if (first && !accumulate) {
                         for (int r = 0; r < mr; r++) {
                             int row = cOff + (ir + r) * n + jc;
@@ -73,20 +78,20 @@ final class GemmBlocking {
                         int bSliver = (jr / NR) * kc * NR;
                         if (nr == NR) {
                             if (mr == MR) {
-                                GemmMicroKernel.kernel6x4(ap, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                GemmMicroKernel.kernel6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
                             } else {
                                 copyIn(c, cRow + jr, n, mr, NR, scratch, NR);
-                                GemmMicroKernel.kernel6x4(ap, bp, bSliver, NR, kc, scratch, 0, NR);
+                                GemmMicroKernel.kernel6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
                                 copyOut(scratch, NR, c, cRow + jr, n, mr, NR);
                             }
                         } else {
                             for (int v = 0; v < nr; v += VL) {
                                 int cols = Math.min(VL, nr - v);
                                 if (mr == MR && cols == VL) {
-                                    GemmMicroKernel.kernel6x1(ap, bp, bSliver + v, NR, kc, c, cRow + jr + v, n);
+                                    GemmMicroKernel.kernel6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cRow + jr + v, n);
                                 } else {
                                     copyIn(c, cRow + jr + v, n, mr, cols, scratch, VL);
-                                    GemmMicroKernel.kernel6x1(ap, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                                    GemmMicroKernel.kernel6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
                                     copyOut(scratch, VL, c, cRow + jr + v, n, mr, cols);
                                 }
                             }

@@ -21,18 +21,18 @@ final class GemmMicroKernel {
     static final int NR = NV * VL;
 
     /**
-     * C[6 x 4*VL] += Apanel·Bpanel over {@code kc} steps: A sliver at {@code ap[0..kc*6)} laid out
+     * C[6 x 4*VL] += Apanel·Bpanel over {@code kc} steps: A sliver from {@code aOff} ({@code kc*6} floats) laid out
      * {@code [p][row]}, B sliver from {@code bOff} laid out {@code [p][col]} with row stride {@code ldb}.
      * Accumulators start at zero and are added into C once at the end: no branch depends on the data.
      */
-    static void kernel6x4(float[] ap, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void kernel6x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S); FloatVector c42 = FloatVector.zero(S); FloatVector c43 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S); FloatVector c52 = FloatVector.zero(S); FloatVector c53 = FloatVector.zero(S);
-        int ai = 0;
+        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
@@ -87,18 +87,18 @@ final class GemmMicroKernel {
     }
 
     /**
-     * C[6 x 1*VL] += Apanel·Bpanel over {@code kc} steps: A sliver at {@code ap[0..kc*6)} laid out
+     * C[6 x 1*VL] += Apanel·Bpanel over {@code kc} steps: A sliver from {@code aOff} ({@code kc*6} floats) laid out
      * {@code [p][row]}, B sliver from {@code bOff} laid out {@code [p][col]} with row stride {@code ldb}.
      * Accumulators start at zero and are added into C once at the end: no branch depends on the data.
      */
-    static void kernel6x1(float[] ap, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void kernel6x1(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
-        int ai = 0;
+        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);

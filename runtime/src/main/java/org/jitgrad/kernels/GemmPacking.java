@@ -14,13 +14,14 @@ final class GemmPacking {
     private static final int NR = GemmMicroKernel.NR;
     private static final int VL = GemmMicroKernel.VL;
 
-    /** Packs rows {@code [i0, i0+mr)} and depth {@code [p0, p0+kc)} of op(A) into {@code dst[p*MR + r]}. */
-    static void packA(float[] a, int aOff, boolean transA, int m, int k, int i0, int mr, int p0, int kc, float[] dst) {
+    /** Packs rows {@code [i0, i0+mr)} and depth {@code [p0, p0+kc)} of op(A) into {@code dst[dOff + p*MR + r]}. */
+    static void packA(float[] a, int aOff, boolean transA, int m, int k, int i0, int mr, int p0, int kc,
+                      float[] dst, int dOff) {
         if (!transA) {
             // A stored [m,k]: each row is contiguous along p.
             for (int r = 0; r < mr; r++) {
                 int src = aOff + (i0 + r) * k + p0;
-                for (int p = 0, d = r; p < kc; p++, d += MR) {
+                for (int p = 0, d = dOff + r; p < kc; p++, d += MR) {
                     dst[d] = a[src + p];
                 }
             }
@@ -28,7 +29,7 @@ final class GemmPacking {
             // A stored [k,m]: for each p, the mr values are contiguous.
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (p0 + p) * m + i0;
-                int d = p * MR;
+                int d = dOff + p * MR;
                 for (int r = 0; r < mr; r++) {
                     dst[d + r] = a[src + r];
                 }
@@ -36,7 +37,7 @@ final class GemmPacking {
         }
         if (mr < MR) {
             for (int p = 0; p < kc; p++) {
-                Arrays.fill(dst, p * MR + mr, p * MR + MR, 0f);
+                Arrays.fill(dst, dOff + p * MR + mr, dOff + p * MR + MR, 0f);
             }
         }
     }
