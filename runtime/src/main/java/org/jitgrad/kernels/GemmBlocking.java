@@ -57,9 +57,7 @@ final class GemmBlocking {
             boolean first = pc == 0;
             boolean last = pc + kc == k;
             // The whole row range of A for this depth block, packed once and reused for every column panel.
-            for (int ir = i0; ir < i1; ir += MR) {
-                GemmPacking.packA(a, aOff, transA, m, k, ir, Math.min(MR, i1 - ir), pc, kc, ap, (ir - i0) * kc);
-            }
+            GemmPacking.packA(a, aOff, transA, m, k, i0, i1, pc, kc, ap);
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
                 GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
