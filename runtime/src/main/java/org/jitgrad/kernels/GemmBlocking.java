@@ -25,8 +25,8 @@ final class GemmBlocking {
     }
 
     /**
-     * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C. With {@code accumulate=false} the region is
-     * zeroed just before its first k block; with {@code act != null} the epilogue runs after the last one.
+     * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C. With {@code accumulate=false} the first k block
+     * stores into C instead of adding; with {@code act != null} the epilogue runs after the last one.
      */
     static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                               float[] c, int cOff, int m, int k, int n, boolean accumulate,
@@ -64,33 +64,39 @@ final class GemmBlocking {
                 for (int ir = i0; ir < i1; ir += MR) {
                     int mr = Math.min(MR, i1 - ir);
                     int aSliver = (ir - i0) * kc;
-                    if (first && !accumulate) {
-                        for (int r = 0; r < mr; r++) {
-                            int row = cOff + (ir + r) * n + jc;
-                            java.util.Arrays.fill(c, row, row + nc, 0f);
-                        }
-                    }
+                    // First block of an overwriting product: full tiles use the store kernels and edge tiles start
+                    // from a zeroed scratch tile, so C is never zeroed nor read.
+                    boolean store = first && !accumulate;
                     int cRow = cOff + ir * n + jc;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bSliver = (jr / NR) * kc * NR;
                         if (nr == NR) {
                             if (mr == MR) {
-                                GemmMicroKernel.kernel6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                if (store) {
+                                    GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                } else {
+                                    GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                }
                             } else {
-                                copyIn(c, cRow + jr, n, mr, NR, scratch, NR);
-                                GemmMicroKernel.kernel6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
+                                copyIn(c, cRow + jr, n, mr, NR, scratch, NR, store);
+                                GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
                                 copyOut(scratch, NR, c, cRow + jr, n, mr, NR);
                             }
                         } else {
                             for (int v = 0; v < nr; v += VL) {
                                 int cols = Math.min(VL, nr - v);
+                                int cIdx = cRow + jr + v;
                                 if (mr == MR && cols == VL) {
-                                    GemmMicroKernel.kernel6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cRow + jr + v, n);
+                                    if (store) {
+                                        GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                    } else {
+                                        GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                    }
                                 } else {
-                                    copyIn(c, cRow + jr + v, n, mr, cols, scratch, VL);
-                                    GemmMicroKernel.kernel6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
-                                    copyOut(scratch, VL, c, cRow + jr + v, n, mr, cols);
+                                    copyIn(c, cIdx, n, mr, cols, scratch, VL, store);
+                                    GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                                    copyOut(scratch, VL, c, cIdx, n, mr, cols);
                                 }
                             }
                         }
@@ -103,10 +109,11 @@ final class GemmBlocking {
         }
     }
 
-    /** Loads the valid {@code rows x cols} of a C tile into the scratch tile, zeros elsewhere. */
-    private static void copyIn(float[] c, int cIdx, int ldc, int rows, int cols, float[] scratch, int lds) {
+    /** Loads the valid {@code rows x cols} of a C tile into the scratch tile (unless {@code zeroOnly}), zeros elsewhere. */
+    private static void copyIn(float[] c, int cIdx, int ldc, int rows, int cols, float[] scratch, int lds,
+                               boolean zeroOnly) {
         java.util.Arrays.fill(scratch, 0, MR * lds, 0f);
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; !zeroOnly && r < rows; r++) {
             System.arraycopy(c, cIdx + r * ldc, scratch, r * lds, cols);
         }
     }
