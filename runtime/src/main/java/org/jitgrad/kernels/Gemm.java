@@ -19,6 +19,10 @@ public final class Gemm {
 
     private static volatile int parallelism = initialParallelism();
 
+    static {
+        GemmWarmup.start();
+    }
+
     private static int initialParallelism() {
         int cpus = Runtime.getRuntime().availableProcessors();
         String prop = System.getProperty("jitgrad.threads");

@@ -64,8 +64,8 @@ final class GemmBlocking {
                 for (int ir = i0; ir < i1; ir += MR) {
                     int mr = Math.min(MR, i1 - ir);
                     int aSliver = (ir - i0) * kc;
-                    // First block of an overwriting product: full tiles use the store kernels and edge tiles start
-                    // from a zeroed scratch tile, so C is never zeroed nor read.
+                    // First block of an overwriting product: full tiles use the store kernels and edge tiles are
+                    // computed into the scratch tile, so C is never zeroed nor read.
                     boolean store = first && !accumulate;
                     int cRow = cOff + ir * n + jc;
                     for (int jr = 0; jr < nc; jr += NR) {
@@ -79,9 +79,8 @@ final class GemmBlocking {
                                     GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
                                 }
                             } else {
-                                copyIn(c, cRow + jr, n, mr, NR, scratch, NR, store);
-                                GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
-                                copyOut(scratch, NR, c, cRow + jr, n, mr, NR);
+                                GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
+                                writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
                             }
                         } else {
                             for (int v = 0; v < nr; v += VL) {
@@ -94,9 +93,8 @@ final class GemmBlocking {
                                         GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
                                     }
                                 } else {
-                                    copyIn(c, cIdx, n, mr, cols, scratch, VL, store);
-                                    GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
-                                    copyOut(scratch, VL, c, cIdx, n, mr, cols);
+                                    GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                                    writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
                                 }
                             }
                         }
@@ -109,19 +107,23 @@ final class GemmBlocking {
         }
     }
 
-    /** Loads the valid {@code rows x cols} of a C tile into the scratch tile (unless {@code zeroOnly}), zeros elsewhere. */
-    private static void copyIn(float[] c, int cIdx, int ldc, int rows, int cols, float[] scratch, int lds,
-                               boolean zeroOnly) {
-        java.util.Arrays.fill(scratch, 0, MR * lds, 0f);
-        for (int r = 0; !zeroOnly && r < rows; r++) {
-            System.arraycopy(c, cIdx + r * ldc, scratch, r * lds, cols);
-        }
-    }
-
-    /** Stores the valid {@code rows x cols} of the scratch tile back into C. */
-    private static void copyOut(float[] scratch, int lds, float[] c, int cIdx, int ldc, int rows, int cols) {
+    /**
+     * Edge tile: the kernel stored its accumulators into the scratch tile; store ({@code overwrite}) or add the valid
+     * {@code rows x cols} into C. The scalar add is the same IEEE operation the add kernels do in vector form, so
+     * an element gets the same bits whether its tile is an edge tile or not.
+     */
+    private static void writeBack(float[] scratch, int lds, float[] c, int cIdx, int ldc, int rows, int cols,
+                                  boolean overwrite) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(scratch, r * lds, c, cIdx + r * ldc, cols);
+            int d = cIdx + r * ldc;
+            int sIdx = r * lds;
+            if (overwrite) {
+                System.arraycopy(scratch, sIdx, c, d, cols);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[d + j] += scratch[sIdx + j];
+                }
+            }
         }
     }
 
