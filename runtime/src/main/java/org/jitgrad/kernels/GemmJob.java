@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
  * One parallel matmul call split into a grid of {@code rowParts x colParts} regions of C. Each calling thread owns
  * one job object, reused call after call (no allocation per call). The caller and the workers it recruited take
  * region indices from {@link #nextPart} until none is left; the caller returns once every recruited worker has
- * checked out, so a job is never touched by a worker after its call returned.
+ * checked out or been revoked before starting, so a job is never touched by a worker after its call returned.
  */
 final class GemmJob {
     private static final ThreadLocal<GemmJob> PER_THREAD = ThreadLocal.withInitial(GemmJob::new);
@@ -16,12 +16,28 @@ final class GemmJob {
     final AtomicInteger nextPart = new AtomicInteger();
     final AtomicInteger activeWorkers = new AtomicInteger();
     volatile Throwable failure;
+    private GemmWorkers.Worker[] recruited = new GemmWorkers.Worker[0];
+    private long[] recruitedStamps = new long[0];
 
     float[] a, b, c, bias;
     int aOff, bOff, cOff, biasOff, m, k, n;
     boolean transA, transB, accumulate;
     Epilogue act;
     int rowParts, colParts, rowSlivers, colSlivers;
+
+    /** Scratch list of the workers recruited for the current call, grown once. */
+    GemmWorkers.Worker[] recruited(int size) {
+        if (recruited.length < size) {
+            recruited = new GemmWorkers.Worker[size];
+            recruitedStamps = new long[size];
+        }
+        return recruited;
+    }
+
+    /** The state stamps the recruited workers were assigned with (same length as {@link #recruited(int)}). */
+    long[] recruitedStamps() {
+        return recruitedStamps;
+    }
 
     static GemmJob current() {
         return PER_THREAD.get();

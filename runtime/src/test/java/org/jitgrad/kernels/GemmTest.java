@@ -258,6 +258,32 @@ class GemmTest {
         }
     }
 
+    /** Once compiled, a call allocates nothing on the calling thread (packing buffers are reused). */
+    @Test
+    void steadyStateCallsDoNotAllocate() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+        int[][] shapes = {{64, 256, 784, 0, 1}, {37, 70, 129, 1, 0}, {16, 32, 64, 0, 0}};
+        for (int[] sh : shapes) {
+            Case cs = new Case(sh[0], sh[1], sh[2], sh[3] == 1, sh[4] == 1, 11);
+            float[] c = cs.freshC();
+            for (int threads : new int[] {1, 2}) {
+                long best = Long.MAX_VALUE;
+                long deadline = System.nanoTime() + 8_000_000_000L;
+                while (best > 0 && System.nanoTime() < deadline) {
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    for (int r = 0; r < 20; r++) {
+                        Gemm.run(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, c, cs.cOff, cs.m, cs.k, cs.n,
+                                false, null, 0, null, threads, 0);
+                    }
+                    best = Math.min(best, bean.getCurrentThreadAllocatedBytes() - before);
+                }
+                assertEquals(0, best, "bytes allocated by 20 calls of " + cs + " on " + threads + " thread(s)");
+            }
+        }
+    }
+
     private static IllegalArgumentException bad(Runnable r) {
         return assertThrows(IllegalArgumentException.class, r::run);
     }
