@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class GemmBenchmark {
 
-    /** Operands for one shape: name=m x k x n, with the stored layouts. */
+    /** Operands for one shape: name = m x k x n, with the stored layouts. */
     static class Operands {
         float[] a, b, c;
         int m, k, n;
@@ -66,13 +66,16 @@ public class GemmBenchmark {
     /** The Vector API kernel, single-threaded and on 2 threads. */
     @State(Scope.Thread)
     public static class GemmState extends Operands {
+        /** Shape name, see {@link Operands#init(String)}. */
         @Param({"sq256", "sq512", "sq1024", "mnist_fwd", "mnist_dW", "mnist_dX", "wide_fwd", "wide_dW", "wide_dX",
                 "small16", "small32"})
         public String shape;
 
+        /** Threads given to {@link Gemm#setParallelism(int)}. */
         @Param({"1", "2"})
         public int threads;
 
+        /** Allocates the operands and sets the thread count. */
         @Setup(Level.Trial)
         public void setup() {
             init(shape);
@@ -83,21 +86,35 @@ public class GemmBenchmark {
     /** The scalar reference, at sizes where it finishes in reasonable time. */
     @State(Scope.Thread)
     public static class ReferenceState extends Operands {
+        /** Shape name, see {@link Operands#init(String)}. */
         @Param({"sq256", "mnist_fwd", "small16", "small32"})
         public String shape;
 
+        /** Allocates the operands. */
         @Setup(Level.Trial)
         public void setup() {
             init(shape);
         }
     }
 
+    /**
+     * One {@link Gemm#matmul} call.
+     *
+     * @param s operands
+     * @return C, so the result is consumed
+     */
     @Benchmark
     public float[] gemm(GemmState s) {
         Gemm.matmul(s.a, 0, s.transA, s.b, 0, s.transB, s.c, 0, s.m, s.k, s.n, false);
         return s.c;
     }
 
+    /**
+     * One {@link GemmReference#matmul} call (scalar, double accumulation).
+     *
+     * @param s operands
+     * @return C, so the result is consumed
+     */
     @Benchmark
     public float[] reference(ReferenceState s) {
         GemmReference.matmul(s.a, 0, s.transA, s.b, 0, s.transB, s.c, 0, s.m, s.k, s.n, false);
