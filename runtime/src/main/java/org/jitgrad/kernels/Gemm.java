@@ -1,35 +1,182 @@
 package org.jitgrad.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
-/** PLACEHOLDER until the packed kernel lands: a vectorized i-k-j loop. */
+/**
+ * Single-precision matrix multiply {@code C = op(A)·op(B)} on row-major dense arrays, written on the JDK Vector API.
+ *
+ * <p>Blocked like a BLAS: panels of A and B are packed into per-thread buffers that are reused across calls, and a
+ * register-blocked micro-kernel (6 rows x 4 vectors of FMA accumulators) computes each tile. Large products are split
+ * over rows and columns of C (never over k) across a fixed pool of daemon threads, so results are bit-identical
+ * whatever the thread count. Safe to call concurrently from several threads.
+ *
+ * <p>The number of threads is {@link #parallelism()}: the system property {@code jitgrad.threads} if set, else
+ * {@link Runtime#availableProcessors()}; change it with {@link #setParallelism(int)}.
+ */
 public final class Gemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     private Gemm() {}
 
-    public static void matmul(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
-                              float[] c, int cOff, int m, int k, int n, boolean accumulate) {
-        if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
-        float[] bt = b;
-        int bo = bOff;
-        if (transB) {
-            bt = new float[k * n];
-            TransposeKernel.transpose(java.util.Arrays.copyOfRange(b, bOff, bOff + n * k), n, k, bt);
-            bo = 0;
-        }
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                float av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-                int j = 0;
-                int ci = cOff + i * n, bi = bo + p * n;
-                for (int up = S.loopBound(n); j < up; j += S.length()) {
-                    FloatVector.fromArray(S, bt, bi + j).fma(FloatVector.broadcast(S, av),
-                            FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+    /** Products with fewer multiply-adds ({@code m*n*k}) than this stay on the calling thread. */
+    static final long PARALLEL_THRESHOLD = Long.getLong("jitgrad.gemm.parallelThreshold", 1L << 20);
+
+    private static volatile int parallelism = initialParallelism();
+
+    static {
+        GemmWarmup.start();
+    }
+
+    private static int initialParallelism() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        String prop = System.getProperty("jitgrad.threads");
+        if (prop != null) {
+            try {
+                int v = Integer.parseInt(prop.trim());
+                if (v >= 1) {
+                    return v;
                 }
-                for (; j < n; j++) c[ci + j] += av * bt[bi + j];
+            } catch (NumberFormatException ignored) {
+                // fall back to the number of processors
             }
         }
+        return Math.max(1, cpus);
+    }
+
+    /**
+     * The number of threads (the calling one included) a large product is split across.
+     *
+     * @return the current parallelism, at least 1
+     */
+    public static int parallelism() {
+        return parallelism;
+    }
+
+    /**
+     * Sets the number of threads (the calling one included) a large product is split across; 1 makes every call
+     * single-threaded. Results do not depend on this setting.
+     *
+     * @param threads at least 1
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public static void setParallelism(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
+        }
+        parallelism = threads;
+    }
+
+    /**
+     * {@code C[m×n] (=|+=) op(A)·op(B)}. Row-major, dense. If {@code !transA}, A is stored {@code [m,k]} at
+     * {@code aOff}; if {@code transA}, A is stored {@code [k,m]} (its transpose is used). If {@code !transB}, B is
+     * stored {@code [k,n]}; if {@code transB}, B is stored {@code [n,k]}. {@code accumulate=false} overwrites C,
+     * {@code true} adds into C. Sizes of 0 are allowed (with {@code k=0} and {@code accumulate=false}, C is zeroed).
+     *
+     * @param a          A, stored {@code [m,k]} from {@code aOff}, or {@code [k,m]} if {@code transA}
+     * @param aOff       offset of A in {@code a}
+     * @param transA     whether A is stored transposed
+     * @param b          B, stored {@code [k,n]} from {@code bOff}, or {@code [n,k]} if {@code transB}
+     * @param bOff       offset of B in {@code b}
+     * @param transB     whether B is stored transposed
+     * @param c          C, stored {@code [m,n]} from {@code cOff}
+     * @param cOff       offset of C in {@code c}
+     * @param m          rows of op(A) and C
+     * @param k          columns of op(A), rows of op(B)
+     * @param n          columns of op(B) and C
+     * @param accumulate false overwrites C, true adds the product into C
+     * @throws IllegalArgumentException on negative sizes or offsets, null arrays, or arrays too short for the given
+     *                                  offsets and sizes (checked before anything is written)
+     */
+    public static void matmul(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                              float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, null, 0, null,
+                parallelism, PARALLEL_THRESHOLD);
+    }
+
+    /**
+     * Same as {@link #matmul(float[], int, boolean, float[], int, boolean, float[], int, int, int, int, boolean)}
+     * with {@code accumulate=false}, then the fused epilogue on every element of C: {@code c = act(c + bias[col])}.
+     *
+     * @param a          A, stored {@code [m,k]} from {@code aOff}, or {@code [k,m]} if {@code transA}
+     * @param aOff       offset of A in {@code a}
+     * @param transA     whether A is stored transposed
+     * @param b          B, stored {@code [k,n]} from {@code bOff}, or {@code [n,k]} if {@code transB}
+     * @param bOff       offset of B in {@code b}
+     * @param transB     whether B is stored transposed
+     * @param c          C, stored {@code [m,n]} from {@code cOff}
+     * @param cOff       offset of C in {@code c}
+     * @param m          rows of op(A) and C
+     * @param k          columns of op(A), rows of op(B)
+     * @param n          columns of op(B) and C
+     * @param accumulate must be false (the epilogue is only defined on a fresh product)
+     * @param bias       per-column bias, at least {@code biasOff + n} long, or null for no bias
+     * @param biasOff    offset of the bias in {@code bias}
+     * @param act        the activation applied after the bias, not null ({@link Epilogue#NONE} for none)
+     * @throws IllegalArgumentException as the plain form, and if {@code accumulate} is true, {@code act} is null or
+     *                                  the bias is too short
+     */
+    public static void matmul(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                              float[] c, int cOff, int m, int k, int n, boolean accumulate,
+                              float[] bias, int biasOff, Epilogue act) {
+        GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        GemmArguments.checkEpilogue(accumulate, bias, biasOff, n, act);
+        run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, false, bias, biasOff, act,
+                parallelism, PARALLEL_THRESHOLD);
+    }
+
+    /** Validated entry with an explicit thread count and threshold (tests use it to force the parallel path). */
+    static void run(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                    float[] c, int cOff, int m, int k, int n, boolean accumulate,
+                    float[] bias, int biasOff, Epilogue act, int threads, long threshold) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (act == Epilogue.NONE && bias == null) {
+            act = null;
+        }
+        long work = (long) m * n * k;
+        if (threads > 1 && work >= threshold) {
+            int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
+            int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
+            long grid = chooseGrid(rowSlivers, colSlivers, threads);
+            int rowParts = (int) (grid >>> 32);
+            int colParts = (int) grid;
+            int parts = rowParts * colParts;
+            if (parts > 1) {
+                GemmWorkers.ensure(threads - 1);
+                GemmJob job = GemmJob.current();
+                job.set(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
+                        rowParts, colParts);
+                GemmWorkers.run(job, parts - 1);
+                return;
+            }
+        }
+        GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
+                bias, biasOff, act, 0, m, 0, n, GemmWorkspace.current());
+    }
+
+    /**
+     * Picks {@code rowParts x colParts <= threads} minimizing the largest region (in padded tiles), preferring more
+     * parts. Returned packed as {@code rowParts << 32 | colParts}.
+     */
+    static long chooseGrid(int rowSlivers, int colSlivers, int threads) {
+        long best = 1L << 32 | 1;
+        long bestCost = Long.MAX_VALUE;
+        for (int t = threads; t >= 1; t--) {
+            for (int rp = 1; rp <= t; rp++) {
+                if (t % rp != 0) {
+                    continue;
+                }
+                int cp = t / rp;
+                if (rp > rowSlivers || cp > colSlivers) {
+                    continue;
+                }
+                long rows = ((long) rowSlivers + rp - 1) / rp * GemmMicroKernel.MR;
+                long cols = ((long) colSlivers + cp - 1) / cp * GemmMicroKernel.NR;
+                long cost = rows * cols;
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    best = (long) rp << 32 | cp;
+                }
+            }
+        }
+        return best;
     }
 }

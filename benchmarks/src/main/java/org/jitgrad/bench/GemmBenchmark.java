@@ -1,0 +1,123 @@
+package org.jitgrad.bench;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.jitgrad.kernels.Gemm;
+import org.jitgrad.kernels.GemmReference;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Matrix multiply throughput. Time per call (us/op); GFLOP/s = 2*m*n*k / time. Shapes: squares, and the MNIST MLP
+ * (64x784 by 784x256) and a wide layer (256x1024 by 1024x1024) with their two backward products
+ * (dW = X^T·dY, dX = dY·W^T).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+public class GemmBenchmark {
+
+    /** Operands for one shape: name = m x k x n, with the stored layouts. */
+    static class Operands {
+        float[] a, b, c;
+        int m, k, n;
+        boolean transA, transB;
+
+        void init(String shape) {
+            switch (shape) {
+                case "sq256" -> set(256, 256, 256, false, false);
+                case "sq512" -> set(512, 512, 512, false, false);
+                case "sq1024" -> set(1024, 1024, 1024, false, false);
+                case "mnist_fwd" -> set(64, 784, 256, false, false);      // Y = X·W
+                case "mnist_dW" -> set(784, 64, 256, true, false);        // dW = X^T·dY
+                case "mnist_dX" -> set(64, 256, 784, false, true);        // dX = dY·W^T
+                case "wide_fwd" -> set(256, 1024, 1024, false, false);
+                case "wide_dW" -> set(1024, 256, 1024, true, false);
+                case "wide_dX" -> set(256, 1024, 1024, false, true);
+                case "small16" -> set(16, 32, 64, false, false);
+                case "small32" -> set(32, 64, 64, false, false);
+                default -> throw new IllegalArgumentException(shape);
+            }
+        }
+
+        private void set(int m, int k, int n, boolean transA, boolean transB) {
+            this.m = m; this.k = k; this.n = n; this.transA = transA; this.transB = transB;
+            SplittableRandom r = new SplittableRandom(1);
+            a = new float[m * k];
+            b = new float[k * n];
+            c = new float[m * n];
+            for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
+            for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-1, 1);
+        }
+    }
+
+    /** The Vector API kernel, single-threaded and on 2 threads. */
+    @State(Scope.Thread)
+    public static class GemmState extends Operands {
+        /** Shape name, see {@link Operands#init(String)}. */
+        @Param({"sq256", "sq512", "sq1024", "mnist_fwd", "mnist_dW", "mnist_dX", "wide_fwd", "wide_dW", "wide_dX",
+                "small16", "small32"})
+        public String shape;
+
+        /** Threads given to {@link Gemm#setParallelism(int)}. */
+        @Param({"1", "2"})
+        public int threads;
+
+        /** Allocates the operands and sets the thread count. */
+        @Setup(Level.Trial)
+        public void setup() {
+            init(shape);
+            Gemm.setParallelism(threads);
+        }
+    }
+
+    /** The scalar reference, at sizes where it finishes in reasonable time. */
+    @State(Scope.Thread)
+    public static class ReferenceState extends Operands {
+        /** Shape name, see {@link Operands#init(String)}. */
+        @Param({"sq256", "mnist_fwd", "small16", "small32"})
+        public String shape;
+
+        /** Allocates the operands. */
+        @Setup(Level.Trial)
+        public void setup() {
+            init(shape);
+        }
+    }
+
+    /**
+     * One {@link Gemm#matmul} call.
+     *
+     * @param s operands
+     * @return C, so the result is consumed
+     */
+    @Benchmark
+    public float[] gemm(GemmState s) {
+        Gemm.matmul(s.a, 0, s.transA, s.b, 0, s.transB, s.c, 0, s.m, s.k, s.n, false);
+        return s.c;
+    }
+
+    /**
+     * One {@link GemmReference#matmul} call (scalar, double accumulation).
+     *
+     * @param s operands
+     * @return C, so the result is consumed
+     */
+    @Benchmark
+    public float[] reference(ReferenceState s) {
+        GemmReference.matmul(s.a, 0, s.transA, s.b, 0, s.transB, s.c, 0, s.m, s.k, s.n, false);
+        return s.c;
+    }
+}

@@ -1,0 +1,133 @@
+package org.jitgrad.kernels;
+
+/**
+ * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC} (all rows of A
+ * in the region packed once per depth block), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
+ * L2), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
+ * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
+ */
+final class GemmBlocking {
+    private GemmBlocking() {}
+
+    private static final int MR = GemmMicroKernel.MR;
+    private static final int NR = GemmMicroKernel.NR;
+    private static final int VL = GemmMicroKernel.VL;
+
+    /** Maximum depth of one block (A sliver {@code MR*KC*4} bytes in L1). */
+    static final int KC = Integer.getInteger("jitgrad.gemm.kc", 256);
+    /** Maximum columns of one B panel (panel {@code KC*NC*4} bytes in L2), a multiple of {@code NR}. */
+    static final int NC = Math.max(NR, Integer.getInteger("jitgrad.gemm.nc", 512) / NR * NR);
+
+    /** Depth of each k block: {@code k} split into equal blocks of at most {@code KC}; a function of k only. */
+    static int depthBlock(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
+     * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C. With {@code accumulate=false} the first k block
+     * stores into C instead of adding; with {@code act != null} the epilogue runs after the last one.
+     */
+    static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                              float[] c, int cOff, int m, int k, int n, boolean accumulate,
+                              float[] bias, int biasOff, Epilogue act,
+                              int i0, int i1, int j0, int j1, GemmWorkspace ws) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = i0; i < i1; i++) {
+                    java.util.Arrays.fill(c, cOff + i * n + j0, cOff + i * n + j1, 0f);
+                }
+            }
+            if (act != null) {
+                GemmBiasActivation.apply(c, cOff, n, i0, i1, j0, j1, bias, biasOff, act);
+            }
+            return;
+        }
+        int kcMax = depthBlock(k);
+        int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
+        int rowsPadded = roundUp(i1 - i0, MR);
+        float[] ap = ws.aPack(rowsPadded * kcMax);
+        float[] bp = ws.bPack(kcMax * ncMax);
+        float[] scratch = ws.scratch;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            boolean first = pc == 0;
+            boolean last = pc + kc == k;
+            // The whole row range of A for this depth block, packed once and reused for every column panel.
+            GemmPacking.packA(a, aOff, transA, m, k, i0, i1, pc, kc, ap);
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
+                for (int ir = i0; ir < i1; ir += MR) {
+                    int mr = Math.min(MR, i1 - ir);
+                    int aSliver = (ir - i0) * kc;
+                    // First block of an overwriting product: full tiles use the store kernels and edge tiles are
+                    // computed into the scratch tile, so C is never zeroed nor read.
+                    boolean store = first && !accumulate;
+                    int cRow = cOff + ir * n + jc;
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bSliver = (jr / NR) * kc * NR;
+                        if (nr == NR) {
+                            if (mr == MR) {
+                                if (store) {
+                                    GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                } else {
+                                    GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                }
+                            } else {
+                                GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
+                                writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
+                            }
+                        } else {
+                            for (int v = 0; v < nr; v += VL) {
+                                int cols = Math.min(VL, nr - v);
+                                int cIdx = cRow + jr + v;
+                                if (mr == MR && cols == VL) {
+                                    if (store) {
+                                        GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                    } else {
+                                        GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                    }
+                                } else {
+                                    GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                                    writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
+                                }
+                            }
+                        }
+                    }
+                    if (last && act != null) {
+                        GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, act);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Edge tile: the kernel stored its accumulators into the scratch tile; store ({@code overwrite}) or add the valid
+     * {@code rows x cols} into C. The scalar add is the same IEEE operation the add kernels do in vector form, so
+     * an element gets the same bits whether its tile is an edge tile or not.
+     */
+    private static void writeBack(float[] scratch, int lds, float[] c, int cIdx, int ldc, int rows, int cols,
+                                  boolean overwrite) {
+        for (int r = 0; r < rows; r++) {
+            int d = cIdx + r * ldc;
+            int sIdx = r * lds;
+            if (overwrite) {
+                System.arraycopy(scratch, sIdx, c, d, cols);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[d + j] += scratch[sIdx + j];
+                }
+            }
+        }
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+}

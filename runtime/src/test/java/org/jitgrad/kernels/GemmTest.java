@@ -1,0 +1,328 @@
+package org.jitgrad.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GemmTest {
+    private static final int[] SIZES = {1, 3, 15, 16, 17, 31, 64, 65, 127, 255, 257};
+    private static final boolean[][] LAYOUTS = {{false, false}, {false, true}, {true, false}, {true, true}};
+
+    /** One product: operands with non-zero offsets, the double reference and the float error bound per element. */
+    private static final class Case {
+        final int m, k, n, aOff, bOff, cOff;
+        final boolean transA, transB;
+        final float[] a, b, c0;
+        final double[] sumAbs;
+
+        Case(int m, int k, int n, boolean transA, boolean transB, long seed) {
+            this.m = m; this.k = k; this.n = n; this.transA = transA; this.transB = transB;
+            SplittableRandom rnd = new SplittableRandom(seed);
+            aOff = 3; bOff = 5; cOff = 7;
+            a = random(rnd, aOff + m * k + 2);
+            b = random(rnd, bOff + k * n + 1);
+            c0 = random(rnd, cOff + m * n + 3);
+            sumAbs = new double[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        s += Math.abs((double) aAt(i, p) * bAt(p, j));
+                    }
+                    sumAbs[i * n + j] = s;
+                }
+            }
+        }
+
+        float aAt(int i, int p) {
+            return transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+        }
+
+        float bAt(int p, int j) {
+            return transB ? b[bOff + j * k + p] : b[bOff + p * n + j];
+        }
+
+        float[] freshC() {
+            return c0.clone();
+        }
+
+        @Override
+        public String toString() {
+            return m + "x" + k + "x" + n + (transA ? " A^T" : " A") + (transB ? "·B^T" : "·B");
+        }
+    }
+
+    private static float[] random(SplittableRandom rnd, int len) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) {
+            x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    /** Float accumulation bound: gamma_{k+2} * sum |a||b| (+ |c| terms for accumulate, + act slack). */
+    private static void assertClose(Case cs, float[] expected, float[] actual, boolean accumulate, String what) {
+        double u = Math.ulp(1.0f) / 2;
+        for (int i = 0; i < cs.m; i++) {
+            for (int j = 0; j < cs.n; j++) {
+                int ci = cs.cOff + i * cs.n + j;
+                double bound = (cs.k + 4) * u * (cs.sumAbs[i * cs.n + j] + (accumulate ? Math.abs(cs.c0[ci]) : 0)
+                        + 1) * 1.01 + 1e-6;
+                double diff = Math.abs((double) expected[ci] - actual[ci]);
+                if (!(diff <= bound)) {
+                    fail(what + " " + cs + " at (" + i + "," + j + "): expected " + expected[ci] + " got "
+                            + actual[ci] + " diff " + diff + " > bound " + bound);
+                }
+            }
+        }
+        // Untouched padding around C.
+        for (int i = 0; i < cs.cOff; i++) {
+            assertEquals(cs.c0[i], actual[i], "element before C overwritten");
+        }
+        for (int i = cs.cOff + cs.m * cs.n; i < actual.length; i++) {
+            assertEquals(cs.c0[i], actual[i], "element after C overwritten");
+        }
+    }
+
+    private static float[] gemm(Case cs, boolean accumulate, float[] bias, Epilogue act, int threads) {
+        float[] c = cs.freshC();
+        // Threshold 0 forces the parallel split even on tiny products when threads > 1.
+        Gemm.run(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, c, cs.cOff, cs.m, cs.k, cs.n, accumulate,
+                bias, 1, act, threads, threads > 1 ? 0 : Long.MAX_VALUE);
+        return c;
+    }
+
+    private static void checkAllForms(Case cs, boolean withEpilogues) {
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] ref = cs.freshC();
+            GemmReference.matmul(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, ref, cs.cOff,
+                    cs.m, cs.k, cs.n, accumulate);
+            float[] one = gemm(cs, accumulate, null, null, 1);
+            assertClose(cs, ref, one, accumulate, "accumulate=" + accumulate);
+            float[] two = gemm(cs, accumulate, null, null, 2);
+            assertArrayEquals(one, two, "1 vs 2 threads differ: " + cs + " accumulate=" + accumulate);
+            float[] three = gemm(cs, accumulate, null, null, 3);
+            assertArrayEquals(one, three, "1 vs 3 threads differ: " + cs + " accumulate=" + accumulate);
+        }
+        if (withEpilogues) {
+            float[] bias = random(new SplittableRandom(cs.n), cs.n + 2);
+            for (Epilogue act : Epilogue.values()) {
+                for (float[] bs : new float[][] {null, bias}) {
+                    float[] ref = cs.freshC();
+                    GemmReference.matmul(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, ref, cs.cOff,
+                            cs.m, cs.k, cs.n, false, bs, 1, act);
+                    float[] one = gemm(cs, false, bs, act, 1);
+                    assertClose(cs, ref, one, false, act + (bs == null ? "" : "+bias"));
+                    float[] two = gemm(cs, false, bs, act, 2);
+                    assertArrayEquals(one, two, "1 vs 2 threads differ with epilogue " + act + ": " + cs);
+                    // The public entry point gives the same bits.
+                    float[] pub = cs.freshC();
+                    Gemm.matmul(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, pub, cs.cOff,
+                            cs.m, cs.k, cs.n, false, bs, 1, act);
+                    assertArrayEquals(one, pub, "public entry differs: " + cs);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> squareSizes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int s : SIZES) {
+            for (boolean[] l : LAYOUTS) {
+                out.add(Arguments.of(s, l[0], l[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "square {0} transA={1} transB={2}")
+    @MethodSource("squareSizes")
+    void square(int s, boolean transA, boolean transB) {
+        checkAllForms(new Case(s, s, s, transA, transB, s * 31L + (transA ? 1 : 0) + (transB ? 2 : 0)), s <= 65);
+    }
+
+    static Stream<Arguments> mixedSizes() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        List<Arguments> out = new ArrayList<>();
+        for (int t = 0; t < 24; t++) {
+            int m = SIZES[rnd.nextInt(SIZES.length)];
+            int k = SIZES[rnd.nextInt(SIZES.length)];
+            int n = SIZES[rnd.nextInt(SIZES.length)];
+            boolean[] l = LAYOUTS[t % 4];
+            out.add(Arguments.of(m, k, n, l[0], l[1]));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "mixed {0}x{1}x{2} transA={3} transB={4}")
+    @MethodSource("mixedSizes")
+    void mixed(int m, int k, int n, boolean transA, boolean transB) {
+        checkAllForms(new Case(m, k, n, transA, transB, m * 1_000_003L + k * 1009L + n), true);
+    }
+
+    static Stream<Arguments> workloadShapes() {
+        int[][] shapes = {{64, 784, 256}, {256, 1024, 10}, {16, 32, 64}, {32, 64, 64}};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : shapes) {
+            for (boolean[] l : LAYOUTS) {
+                out.add(Arguments.of(s[0], s[1], s[2], l[0], l[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "workload {0}x{1}x{2} transA={3} transB={4}")
+    @MethodSource("workloadShapes")
+    void workload(int m, int k, int n, boolean transA, boolean transB) {
+        checkAllForms(new Case(m, k, n, transA, transB, 7L * m + k + n), true);
+    }
+
+    @Test
+    void zeroSizes() {
+        float[] c = {1, 2, 3, 4, 5, 6};
+        // k = 0 with accumulate=false zero-fills C; with accumulate=true leaves it.
+        Gemm.matmul(new float[0], 0, false, new float[0], 0, false, c, 0, 2, 0, 3, true);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, c);
+        Gemm.matmul(new float[0], 0, false, new float[0], 0, false, c, 0, 2, 0, 3, false);
+        assertArrayEquals(new float[6], c);
+        float[] bias = {1, -2, 3};
+        Gemm.matmul(new float[0], 0, false, new float[0], 0, false, c, 0, 2, 0, 3, false, bias, 0, Epilogue.RELU);
+        assertArrayEquals(new float[] {1, 0, 3, 1, 0, 3}, c);
+        // m = 0 or n = 0: nothing to write.
+        Gemm.matmul(new float[0], 0, false, new float[12], 0, false, new float[0], 0, 0, 4, 3, false);
+        Gemm.matmul(new float[8], 0, true, new float[0], 0, true, new float[0], 0, 2, 4, 0, false);
+        Gemm.matmul(new float[0], 0, false, new float[0], 0, false, new float[0], 0, 0, 0, 0, false);
+    }
+
+    @Test
+    void publicParallelismSettingDoesNotChangeResults() {
+        Case cs = new Case(200, 300, 150, false, true, 99);
+        int saved = Gemm.parallelism();
+        try {
+            float[][] results = new float[3][];
+            for (int t = 1; t <= 3; t++) {
+                Gemm.setParallelism(t);
+                assertEquals(t, Gemm.parallelism());
+                results[t - 1] = cs.freshC();
+                Gemm.matmul(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, results[t - 1], cs.cOff,
+                        cs.m, cs.k, cs.n, false);
+            }
+            assertArrayEquals(results[0], results[1]);
+            assertArrayEquals(results[0], results[2]);
+        } finally {
+            Gemm.setParallelism(saved);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.setParallelism(0));
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+    }
+
+    @Test
+    void concurrentCallersGetCorrectResults() throws Exception {
+        Case big = new Case(192, 256, 320, false, false, 5);
+        Case other = new Case(130, 200, 70, true, true, 6);
+        float[] bigOne = gemm(big, false, null, null, 1);
+        float[] otherOne = gemm(other, false, null, null, 1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                final Case cs = (t % 2 == 0) ? big : other;
+                final float[] expected = (t % 2 == 0) ? bigOne : otherOne;
+                futures.add(pool.submit(() -> {
+                    for (int r = 0; r < 20; r++) {
+                        assertArrayEquals(expected, gemm(cs, false, null, null, 2));
+                        assertArrayEquals(expected, gemm(cs, false, null, null, 1));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Once compiled, a call allocates nothing on the calling thread (packing buffers are reused). */
+    @Test
+    void steadyStateCallsDoNotAllocate() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+        int[][] shapes = {{64, 256, 784, 0, 1}, {37, 70, 129, 1, 0}, {16, 32, 64, 0, 0}};
+        for (int[] sh : shapes) {
+            Case cs = new Case(sh[0], sh[1], sh[2], sh[3] == 1, sh[4] == 1, 11);
+            float[] c = cs.freshC();
+            for (int threads : new int[] {1, 2}) {
+                long best = Long.MAX_VALUE;
+                long deadline = System.nanoTime() + 8_000_000_000L;
+                while (best > 0 && System.nanoTime() < deadline) {
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    for (int r = 0; r < 20; r++) {
+                        Gemm.run(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, c, cs.cOff, cs.m, cs.k, cs.n,
+                                false, null, 0, null, threads, 0);
+                    }
+                    best = Math.min(best, bean.getCurrentThreadAllocatedBytes() - before);
+                }
+                assertEquals(0, best, "bytes allocated by 20 calls of " + cs + " on " + threads + " thread(s)");
+            }
+        }
+    }
+
+    private static IllegalArgumentException bad(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run);
+    }
+
+    private static void assertMessage(IllegalArgumentException e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' lacks '" + p + "'");
+        }
+    }
+
+    @Test
+    void argumentValidation() {
+        float[] a = new float[6], b = new float[12], c = new float[8];
+        float[] sentinel = c.clone();
+        java.util.Arrays.fill(c, 9f);
+        java.util.Arrays.fill(sentinel, 9f);
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, -1, 3, 4, false)), "m=-1");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, 2, -3, 4, false)), "k=-3");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, 2, 3, -4, false)), "n=-4");
+        assertMessage(bad(() -> Gemm.matmul(a, 1, false, b, 0, false, c, 0, 2, 3, 4, false)),
+                "aOff", "1 + 6 = 7", "a.length = 6");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, true, b, 2, true, c, 0, 2, 3, 4, false)),
+                "B", "bOff", "3*4", "14", "b.length = 12");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, new float[7], 0, 2, 3, 4, false)),
+                "C", "2*4", "c.length = 7");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, -1, 2, 3, 4, false)), "cOff=-1");
+        assertMessage(bad(() -> Gemm.matmul(null, 0, false, b, 0, false, c, 0, 2, 3, 4, false)), "a");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, 2, 3, 4, true, null, 0, Epilogue.RELU)),
+                "accumulate");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, 2, 3, 4, false, null, 0, null)),
+                "act");
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, 2, 3, 4, false,
+                new float[4], 1, Epilogue.NONE)), "bias", "1 + 4 = 5", "bias.length = 4");
+        // Overflowing products of sizes are caught, not wrapped.
+        assertMessage(bad(() -> Gemm.matmul(a, 0, false, b, 0, false, c, 0, 1 << 16, 1 << 16, 4, false)),
+                "65536*65536");
+        // Nothing was written by any rejected call.
+        assertArrayEquals(sentinel, c);
+        // The reference validates the same way.
+        assertMessage(bad(() -> GemmReference.matmul(a, 1, false, b, 0, false, c, 0, 2, 3, 4, false)), "aOff");
+    }
+}
