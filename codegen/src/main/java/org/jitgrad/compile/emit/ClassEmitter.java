@@ -30,6 +30,7 @@ import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.KernelStep;
+import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
@@ -188,6 +189,7 @@ public final class ClassEmitter implements Opcodes {
                 case FusedLoop l -> w.callOwn(loops.get(l));
                 case KernelStep k -> kernels.emit(k.node());
                 case CrossEntropyStep ce -> kernels.emit(ce);
+                case MatmulStep mm -> kernels.emit(mm);
             }
         }
         w.mv.visitInsn(RETURN);

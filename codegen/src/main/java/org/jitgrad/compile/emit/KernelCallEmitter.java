@@ -5,17 +5,20 @@ import static org.jitgrad.compile.emit.Descriptors.KERNELS;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.CrossEntropyStep;
+import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.LossOp;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
 import org.jitgrad.ops.SoftmaxOp;
+import org.jitgrad.ops.UnaryOp;
 import org.jitgrad.tensor.Shape;
 
 /** Emits a call to the shared runtime kernel of a non-elementwise op, with every size a constant. */
 final class KernelCallEmitter implements Opcodes {
     private static final String GEMM = KERNELS + "Gemm";
+    private static final String EPILOGUE = KERNELS + "Epilogue";
     private static final String REDUCE = KERNELS + "ReduceKernels";
     private static final String SOFTMAX = KERNELS + "SoftmaxKernels";
     private static final String LOSS = KERNELS + "LossKernels";
@@ -158,6 +161,30 @@ final class KernelCallEmitter implements Opcodes {
         array(g);
         w.invokeStatic(LOSS, "crossEntropyWithGrad", "([F[FFII[F)F");
         w.mv.visitInsn(FASTORE);
+    }
+
+    void emit(MatmulStep step) {
+        IrNode n = step.matmul();
+        Shape in = n.input(0).shape();
+        boolean ta = n.attrs().transA(), tb = n.attrs().transB();
+        array(n.input(0));
+        w.pushInt(0);
+        w.pushBoolean(ta);
+        array(n.input(1));
+        w.pushInt(0);
+        w.pushBoolean(tb);
+        array(step.result());
+        w.pushInt(0);
+        w.pushInt(n.shape().dim(0));
+        w.pushInt(ta ? in.dim(0) : in.dim(1));
+        w.pushInt(n.shape().dim(1));
+        w.pushBoolean(false);
+        if (step.bias() != null) array(step.bias());
+        else w.mv.visitInsn(ACONST_NULL);
+        w.pushInt(0);
+        String act = step.activation() == null ? "NONE" : step.activation().is(UnaryOp.RELU) ? "RELU" : "TANH";
+        w.mv.visitFieldInsn(GETSTATIC, EPILOGUE, act, "L" + EPILOGUE + ";");
+        w.invokeStatic(GEMM, "matmul", "([FIZ[FIZ[FIIIIZ[FIL" + EPILOGUE + ";)V");
     }
 
     private void axisCall(String owner, String name, IrNode x, Shape s, int axis, IrNode out) {

@@ -10,6 +10,7 @@ import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.GradOp;
+import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.LossOp;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.UnaryOp;
@@ -38,6 +39,7 @@ public final class Fusion {
         Set<IrNode> assigned = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<IrNode, Step> stepAtRoot = new IdentityHashMap<>();
         List<IrNode> nodes = graph.nodes();
+        fuseMatmulEpilogues(nodes, consumers, roots, assigned, stepAtRoot);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             IrNode node = nodes.get(i);
             if (node.kind() != IrNode.Kind.OP || assigned.contains(node)) continue;
@@ -58,6 +60,46 @@ public final class Fusion {
             if (s != null) steps.add(s);
         }
         return steps;
+    }
+
+    /**
+     * {@code act(A·B + bias)} where each intermediate has no other use: one GEMM call with the bias
+     * add and the activation (ReLU or tanh) in its epilogue. The backward rules of both activations
+     * read only the activation's output, so the pre-activation values are never needed.
+     */
+    private static void fuseMatmulEpilogues(List<IrNode> nodes, Map<IrNode, List<IrNode>> consumers, Set<IrNode> roots,
+                                            Set<IrNode> assigned, Map<IrNode, Step> steps) {
+        for (IrNode mm : nodes) {
+            if (!mm.is(LinalgOp.MATMUL) || roots.contains(mm)) continue;
+            IrNode next = single(consumers.get(mm));
+            if (next != null && assigned.contains(next)) continue;  // already inside another product's epilogue
+            IrNode biasAdd = null, bias = null, activation = null;
+            if (next != null && next.is(BinaryOp.ADD)) {
+                IrNode other = next.input(0) == mm ? next.input(1) : next.input(0);
+                boolean row = other != mm && other.shape().size() == mm.shape().dim(1) && other.shape().rank() <= 2
+                        && next.shape().equals(mm.shape());
+                if (row) {
+                    biasAdd = next;
+                    bias = other;
+                    next = roots.contains(biasAdd) ? null : single(consumers.get(biasAdd));
+                    if (next != null && assigned.contains(next)) next = null;
+                }
+            }
+            if (next != null && (next.is(UnaryOp.RELU) || next.is(UnaryOp.TANH))
+                    && (biasAdd != null || !roots.contains(mm))) {
+                activation = next;
+            }
+            if (biasAdd == null && activation == null) continue;
+            MatmulStep step = new MatmulStep(mm, biasAdd, bias, activation);
+            assigned.add(mm);
+            if (biasAdd != null) assigned.add(biasAdd);
+            if (activation != null) assigned.add(activation);
+            steps.put(step.result(), step);
+        }
+    }
+
+    private static IrNode single(List<IrNode> list) {
+        return list.size() == 1 ? list.get(0) : null;
     }
 
     /** The members of the group rooted at {@code root}, in topological (node id) order. */
