@@ -107,6 +107,23 @@ public final class Compiled {
     }
 
     /**
+     * Traces and compiles the training program for these inputs' shapes without running a step, so a
+     * service can pay the compile cost at start-up. A later {@link #run} with the same shapes reuses it.
+     *
+     * @return this
+     */
+    public Compiled compile(Tensor... inputs) {
+        specialization(inputs, true);
+        return this;
+    }
+
+    /** Like {@link #compile} for the forward-only program that {@link #forward} uses. */
+    public Compiled compileForward(Tensor... inputs) {
+        specialization(inputs, false);
+        return this;
+    }
+
+    /**
      * Forward only (no backward is compiled): the function's output for these inputs, as a new
      * tensor. Safe to call from many threads at once: each concurrent caller runs in its own buffer
      * set (see {@link #withConcurrency}).

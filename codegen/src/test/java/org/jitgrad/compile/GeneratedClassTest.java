@@ -91,6 +91,20 @@ class GeneratedClassTest {
     }
 
     @Test
+    void compileAheadOfTheFirstStep() {
+        Sequential model = ReferenceModels.TINY.model(1);
+        Tensor x = ReferenceModels.TINY.input(2), y = ReferenceModels.TINY.target(3);
+        float[] before = model.parameters().get(0).toArray();
+        Compiled step = Compiled.trace(ReferenceModels.TINY.loss(model))
+                .withOptimizer(new SGD(model.parameters(), 0.01f, 0.9f)).compile(x, y);
+        assertEquals(1, step.compileCount());
+        assertArrayEquals(before, model.parameters().get(0).toArray(), 0f, "compile() runs no step");
+        step.run(x, y);
+        assertEquals(1, step.compileCount());
+        assertEquals(1, step.cacheHits());
+    }
+
+    @Test
     void parameterValuesAreReadAtEachCall() {
         Tensor w = Tensor.full(1f, 3).requiresGrad();
         Compiled step = Compiled.trace(in -> Losses.mse(in[0].mul(w), Tensor.zeros(2, 3)));

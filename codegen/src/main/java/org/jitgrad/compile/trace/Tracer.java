@@ -19,6 +19,7 @@ import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
 import org.jitgrad.ops.SoftmaxOp;
 import org.jitgrad.ops.UnaryOp;
+import org.jitgrad.tensor.NoGrad;
 import org.jitgrad.tensor.OpObserver;
 import org.jitgrad.tensor.Tensor;
 
@@ -59,7 +60,8 @@ public final class Tracer implements OpObserver {
             tracer.known.put(inputs[i], tracer.graph.addInput(i, inputs[i].shape()));
         }
         Tensor result;
-        try (OpObserver.Scope ignored = OpObserver.install(tracer)) {
+        // No tape graph is needed while tracing: the compiler differentiates the IR itself.
+        try (OpObserver.Scope ignored = OpObserver.install(tracer); NoGrad noTape = NoGrad.enter()) {
             result = fn.apply(inputs.clone());
         }
         if (result == null) throw new TraceException("the traced function returned null");
