@@ -131,6 +131,10 @@ public final class Gemm {
         if (act == Epilogue.NONE && bias == null) {
             act = null;
         }
+        if (GemmSmall.accepts(m, k, n)) {
+            GemmSmall.run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act);
+            return;
+        }
         long work = (long) m * n * k;
         if (threads > 1 && work >= threshold) {
             int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
