@@ -37,7 +37,23 @@ class FusedOptimizerTest {
         compare(p -> new AdamW(p, 1e-3f, 0.05f));
     }
 
+    /** Runs both engines on a throwaway model first (see {@link Engines} on JIT tiers and rounding). */
+    private static void warmUp(Function<List<Tensor>, Optimizer> makeOptimizer) {
+        Sequential model = MLP.of(new int[] {20, 33, 17, 5}, Activation.TANH, 99);
+        Optimizer opt = makeOptimizer.apply(model.parameters());
+        Compiled step = Compiled.trace(in -> Losses.crossEntropy(model.forward(in[0]), in[1])).withOptimizer(opt);
+        for (int s = 0; s < 1000; s++) {
+            Tensor x = Tensor.randn(s, 9, 20);
+            Tensor y = OpCoverageTest.labels(9, 5);
+            opt.zeroGrad();
+            Losses.crossEntropy(model.forward(x), y).backward();
+            opt.step();
+            step.run(x, y);
+        }
+    }
+
     private static void compare(Function<List<Tensor>, Optimizer> makeOptimizer) {
+        warmUp(makeOptimizer);
         Sequential tape = MLP.of(new int[] {20, 33, 17, 5}, Activation.TANH, 3);
         Sequential compiled = MLP.of(new int[] {20, 33, 17, 5}, Activation.TANH, 3);
         Optimizer tapeOpt = makeOptimizer.apply(tape.parameters());

@@ -2,7 +2,6 @@ package org.jitgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * in place, 4 rows of C by 2 vectors are kept in registers, and each k step is one broadcast of an A
  * element and one FMA per accumulator. A transposed B is first copied into a per-thread scratch
  * (it is small by definition), column by column with vector gathers. Sums run over k in order, one FMA at a time, like the packed kernel's
- * single depth block, and the epilogue uses the same vector formulas.
+ * single depth block; the epilogue then runs over the block as in the packed path.
  */
 final class GemmSmall {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -61,6 +60,14 @@ final class GemmSmall {
             bOff = 0;
         }
         // element p of row i of op(A) is a[aOff + i*rowStride + p*colStride]
+        tiles(a, aOff, transA, b, bOff, c, cOff, m, k, n, accumulate);
+        if (bias != null || act != null) {
+            GemmBiasActivation.apply(c, cOff, n, 0, m, 0, n, bias, biasOff, act == null ? Epilogue.NONE : act);
+        }
+    }
+
+    private static void tiles(float[] a, int aOff, boolean transA, float[] b, int bOff,
+                              float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         int rowStride = transA ? 1 : k;
         int colStride = transA ? m : 1;
         int i = 0;
@@ -68,25 +75,25 @@ final class GemmSmall {
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
                 rows4x2(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate, bias, biasOff, act);
+                        accumulate);
             }
             for (; j < n; j += L) {
                 VectorMask<Float> mask = S.indexInRange(j, n);
                 rows4x1(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate, bias, biasOff, act, mask);
+                        accumulate, mask);
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j += L) {
                 VectorMask<Float> mask = S.indexInRange(j, n);
                 row1x1(a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate, bias, biasOff, act, mask);
+                        accumulate, mask);
             }
         }
     }
 
     private static void rows4x2(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                                int k, boolean accumulate, float[] bias, int biasOff, Epilogue act) {
+                                int k, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
@@ -107,18 +114,18 @@ final class GemmSmall {
             c31 = x3.fma(b1, c31);
         }
         VectorMask<Float> all = S.maskAll(true);
-        store(c00, c, c0, j, accumulate, bias, biasOff, act, all);
-        store(c01, c, c0 + L, j + L, accumulate, bias, biasOff, act, all);
-        store(c10, c, c0 + n, j, accumulate, bias, biasOff, act, all);
-        store(c11, c, c0 + n + L, j + L, accumulate, bias, biasOff, act, all);
-        store(c20, c, c0 + 2 * n, j, accumulate, bias, biasOff, act, all);
-        store(c21, c, c0 + 2 * n + L, j + L, accumulate, bias, biasOff, act, all);
-        store(c30, c, c0 + 3 * n, j, accumulate, bias, biasOff, act, all);
-        store(c31, c, c0 + 3 * n + L, j + L, accumulate, bias, biasOff, act, all);
+        store(c00, c, c0, j, accumulate, all);
+        store(c01, c, c0 + L, j + L, accumulate, all);
+        store(c10, c, c0 + n, j, accumulate, all);
+        store(c11, c, c0 + n + L, j + L, accumulate, all);
+        store(c20, c, c0 + 2 * n, j, accumulate, all);
+        store(c21, c, c0 + 2 * n + L, j + L, accumulate, all);
+        store(c30, c, c0 + 3 * n, j, accumulate, all);
+        store(c31, c, c0 + 3 * n + L, j + L, accumulate, all);
     }
 
     private static void rows4x1(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                                int k, boolean accumulate, float[] bias, int biasOff, Epilogue act, VectorMask<Float> mask) {
+                                int k, boolean accumulate, VectorMask<Float> mask) {
         FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
@@ -129,37 +136,25 @@ final class GemmSmall {
             c2v = FloatVector.broadcast(S, a[ap + 2 * rs]).fma(b0, c2v);
             c3v = FloatVector.broadcast(S, a[ap + 3 * rs]).fma(b0, c3v);
         }
-        store(c0v, c, c0, j, accumulate, bias, biasOff, act, mask);
-        store(c1v, c, c0 + n, j, accumulate, bias, biasOff, act, mask);
-        store(c2v, c, c0 + 2 * n, j, accumulate, bias, biasOff, act, mask);
-        store(c3v, c, c0 + 3 * n, j, accumulate, bias, biasOff, act, mask);
+        store(c0v, c, c0, j, accumulate, mask);
+        store(c1v, c, c0 + n, j, accumulate, mask);
+        store(c2v, c, c0 + 2 * n, j, accumulate, mask);
+        store(c3v, c, c0 + 3 * n, j, accumulate, mask);
     }
 
     private static void row1x1(float[] a, int a0, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                               int k, boolean accumulate, float[] bias, int biasOff, Epilogue act, VectorMask<Float> mask) {
+                               int k, boolean accumulate, VectorMask<Float> mask) {
         FloatVector acc = FloatVector.zero(S);
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
             acc = FloatVector.broadcast(S, a[a0 + p * cs]).fma(FloatVector.fromArray(S, b, bRow, mask), acc);
         }
-        store(acc, c, c0, j, accumulate, bias, biasOff, act, mask);
+        store(acc, c, c0, j, accumulate, mask);
     }
 
-    /** Writes (or adds) one vector of C, with the epilogue {@code act(v + bias[col])} when asked. */
-    private static void store(FloatVector v, float[] c, int at, int col, boolean accumulate, float[] bias, int biasOff,
-                              Epilogue act, VectorMask<Float> mask) {
-        if (accumulate) {
-            FloatVector.fromArray(S, c, at, mask).add(v).intoArray(c, at, mask);
-            return;
-        }
-        if (bias != null) v = v.add(FloatVector.fromArray(S, bias, biasOff + col, mask));
-        if (act != null) {
-            v = switch (act) {
-                case NONE -> v;
-                case RELU -> v.max(0f);
-                case TANH -> v.lanewise(VectorOperators.TANH);
-            };
-        }
+    /** Writes (or adds) one vector of C. */
+    private static void store(FloatVector v, float[] c, int at, int col, boolean accumulate, VectorMask<Float> mask) {
+        if (accumulate) v = FloatVector.fromArray(S, c, at, mask).add(v);
         v.intoArray(c, at, mask);
     }
 }
