@@ -1,8 +1,8 @@
 package org.jitgrad.kernels;
 
 /**
- * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC} (all rows of A
- * in the region packed once per depth block), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
+ * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC}, rows by {@code MC}
+ * (up to 2046 rows of A packed once per depth block), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
  * L2), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
  */
@@ -15,6 +15,8 @@ final class GemmBlocking {
 
     /** Maximum depth of one block (A sliver {@code MR*KC*4} bytes in L1). */
     static final int KC = Integer.getInteger("jitgrad.gemm.kc", 256);
+    /** Maximum rows of A packed at once (bounds the per-thread A buffer to {@code MC*KC} floats, 2 MB). */
+    static final int MC = 2046;
     /** Maximum columns of one B panel (panel {@code KC*NC*4} bytes in L2), a multiple of {@code NR}. */
     static final int NC = Math.max(NR, Integer.getInteger("jitgrad.gemm.nc", 512) / NR * NR);
 
@@ -48,7 +50,7 @@ final class GemmBlocking {
         }
         int kcMax = depthBlock(k);
         int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
-        int rowsPadded = roundUp(i1 - i0, MR);
+        int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
         float[] bp = ws.bPack(kcMax * ncMax);
         float[] scratch = ws.scratch;
@@ -56,51 +58,54 @@ final class GemmBlocking {
             int kc = Math.min(kcMax, k - pc);
             boolean first = pc == 0;
             boolean last = pc + kc == k;
-            // The whole row range of A for this depth block, packed once and reused for every column panel.
-            GemmPacking.packA(a, aOff, transA, m, k, i0, i1, pc, kc, ap);
-            for (int jc = j0; jc < j1; jc += NC) {
-                int nc = Math.min(NC, j1 - jc);
-                GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
-                for (int ir = i0; ir < i1; ir += MR) {
-                    int mr = Math.min(MR, i1 - ir);
-                    int aSliver = (ir - i0) * kc;
-                    // First block of an overwriting product: full tiles use the store kernels and edge tiles are
-                    // computed into the scratch tile, so C is never zeroed nor read.
-                    boolean store = first && !accumulate;
-                    int cRow = cOff + ir * n + jc;
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bSliver = (jr / NR) * kc * NR;
-                        if (nr == NR) {
-                            if (mr == MR) {
-                                if (store) {
-                                    GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
-                                } else {
-                                    GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
-                                }
-                            } else {
-                                GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
-                                writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
-                            }
-                        } else {
-                            for (int v = 0; v < nr; v += VL) {
-                                int cols = Math.min(VL, nr - v);
-                                int cIdx = cRow + jr + v;
-                                if (mr == MR && cols == VL) {
+            // Up to MC rows of A for this depth block, packed once and reused for every column panel.
+            for (int ic = i0; ic < i1; ic += MC) {
+                int ie = Math.min(i1, ic + MC);
+                GemmPacking.packA(a, aOff, transA, m, k, ic, ie, pc, kc, ap);
+                for (int jc = j0; jc < j1; jc += NC) {
+                    int nc = Math.min(NC, j1 - jc);
+                    GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
+                    for (int ir = ic; ir < ie; ir += MR) {
+                        int mr = Math.min(MR, ie - ir);
+                        int aSliver = (ir - ic) * kc;
+                        // First block of an overwriting product: full tiles use the store kernels and edge tiles are
+                        // computed into the scratch tile, so C is never zeroed nor read.
+                        boolean store = first && !accumulate;
+                        int cRow = cOff + ir * n + jc;
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            int bSliver = (jr / NR) * kc * NR;
+                            if (nr == NR) {
+                                if (mr == MR) {
                                     if (store) {
-                                        GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
                                     } else {
-                                        GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                        GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
                                     }
                                 } else {
-                                    GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
-                                    writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
+                                    GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
+                                    writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
+                                }
+                            } else {
+                                for (int v = 0; v < nr; v += VL) {
+                                    int cols = Math.min(VL, nr - v);
+                                    int cIdx = cRow + jr + v;
+                                    if (mr == MR && cols == VL) {
+                                        if (store) {
+                                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                        } else {
+                                            GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                        }
+                                    } else {
+                                        GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                                        writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
+                                    }
                                 }
                             }
                         }
-                    }
-                    if (last && act != null) {
-                        GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, act);
+                        if (last && act != null) {
+                            GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, act);
+                        }
                     }
                 }
             }

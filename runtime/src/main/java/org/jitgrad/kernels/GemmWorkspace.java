@@ -1,14 +1,16 @@
 package org.jitgrad.kernels;
 
 /**
- * Per-thread packing buffers: one A sliver ({@code MR x kc}), one B panel ({@code kc x nc}, in {@code NR}-wide
- * slivers) and one edge scratch tile. Created once per thread and grown only when a larger block is first seen, so a
+ * Per-thread packing buffers: one A block (up to {@code MC x KC}, in {@code MR}-row slivers, at most 2 MB), one B
+ * panel (up to {@code KC x NC}, in {@code NR}-wide slivers, 512 KB) and one edge scratch tile. Created once per thread and grown only when a larger block is first seen, so a
  * steady-state call allocates nothing. Never shared between threads.
  */
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> PER_THREAD = ThreadLocal.withInitial(GemmWorkspace::new);
 
+    /** Packed A block; grown by {@link #aPack(int)}. */
     float[] aPack = new float[0];
+    /** Packed B panel; grown by {@link #bPack(int)}. */
     float[] bPack = new float[0];
     /** Edge tile: {@code MR x NR}, row stride {@code NR}. */
     final float[] scratch = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];

@@ -175,7 +175,7 @@ class GemmTest {
     }
 
     static Stream<Arguments> workloadShapes() {
-        int[][] shapes = {{64, 784, 256}, {256, 1024, 10}, {16, 32, 64}, {32, 64, 64}};
+        int[][] shapes = {{64, 784, 256}, {256, 1024, 10}, {16, 32, 64}, {32, 64, 64}, {2100, 19, 70}};
         List<Arguments> out = new ArrayList<>();
         for (int[] s : shapes) {
             for (boolean[] l : LAYOUTS) {
