@@ -74,6 +74,7 @@ def training(args):
             for t in json.load(f):
                 torch[(t["workload"], t["mode"])] = t
                 torch_version = t["torch"]
+                torch_blas = t.get("blas", "unknown BLAS")
 
     threads = "unknown"
     if rows:
@@ -86,7 +87,7 @@ def training(args):
           f"({'one thread' if threads == '1' else 'threads: ' + threads}), {'/'.join(str(x) for x in sorted(forks))} fork(s)."
           " Error: half-width of JMH's 99.9% confidence interval. B/op: `gc.alloc.rate.norm`.")
     if torch:
-        print(f"PyTorch {torch_version}, one thread (`torch.set_num_threads(1)`, OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1),"
+        print(f"PyTorch {torch_version} with {torch_blas}, one thread (`torch.set_num_threads(1)`, OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1),"
               " steps/s ± 99.9% CI over its rounds. Ratio: JitGrad compiledFused / PyTorch eager (> 1: JitGrad faster).")
     elif args.torch_missing:
         print(args.torch_missing)

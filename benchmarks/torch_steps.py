@@ -19,6 +19,8 @@ For one-thread figures run it with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 (ben
 import argparse
 import json
 import math
+import os
+import re
 import statistics
 import sys
 import time
@@ -47,6 +49,33 @@ def t_quantile(df):
         return T_9995[df]
     keys = sorted(k for k in T_9995 if k <= df)
     return T_9995[keys[-1]] if keys else float("nan")
+
+
+def blas():
+    """The BLAS this process loaded (Debian's torch links libblas.so.3, an alternatives link: the
+    reference netlib BLAS is many times slower than OpenBLAS)."""
+    names = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            m = re.search(r"(/\S*(?:blas|lapack|mkl)\S*)", line)
+            if m:
+                names.add(os.path.realpath(m.group(1)))
+    if any("openblas" in n for n in names):
+        version = [m.group(1) for n in names for m in [re.search(r"openblas\w*-r([\d.]+)", n)] if m]
+        kind = "OpenBLAS " + version[0] if version else "OpenBLAS"
+        try:
+            import ctypes
+            lib = ctypes.CDLL(next(n for n in names if "libopenblas" in n))
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            kind += " (core " + lib.openblas_get_corename().decode() + ")"
+        except (OSError, StopIteration, AttributeError):
+            pass
+        return kind
+    if any("mkl" in n for n in names):
+        return "MKL"
+    if any("/blas/" in n for n in names):
+        return "reference BLAS (netlib; install libopenblas0 for OpenBLAS)"
+    return "unknown BLAS"
 
 
 def build(name):
@@ -99,7 +128,8 @@ def measure(name, mode, args):
     mean = statistics.fmean(rates)
     err = t_quantile(len(rates) - 1) * statistics.stdev(rates) / math.sqrt(len(rates)) if len(rates) > 1 else float("nan")
     return {"workload": name, "mode": mode, "threads": torch.get_num_threads(), "steps_per_s": mean,
-            "error": err, "rounds": rates, "final_loss": float(loss.item()), "torch": torch.__version__}
+            "error": err, "rounds": rates, "final_loss": float(loss.item()), "torch": torch.__version__,
+            "blas": args.blas}
 
 
 def main():
@@ -111,12 +141,15 @@ def main():
     p.add_argument("--seconds", type=float, default=1.0, help="length of one measured round")
     p.add_argument("--warmup-steps", type=int, default=50)
     p.add_argument("--warmup-seconds", type=float, default=2.0)
-    p.add_argument("--quick", action="store_true", help="2 rounds of 0.5 s after a 0.5 s warm-up")
+    p.add_argument("--quick", action="store_true", help="3 rounds of 0.3 s after a 0.5 s warm-up")
     args = p.parse_args()
     if args.quick:
-        args.rounds, args.seconds, args.warmup_steps, args.warmup_seconds = 2, 0.5, 10, 0.5
+        args.rounds, args.seconds, args.warmup_steps, args.warmup_seconds = 3, 0.3, 10, 0.5
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(args.threads)
+    torch.zeros(2, 2) @ torch.zeros(2, 2)  # loads the BLAS
+    args.blas = blas()
+    print(f"PyTorch {torch.__version__}, {args.blas}, threads={torch.get_num_threads()}", flush=True)
     results = []
     for name in args.workloads.split(","):
         if name not in WORKLOADS:
