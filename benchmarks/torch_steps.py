@@ -61,7 +61,7 @@ def blas():
             if m:
                 names.add(os.path.realpath(m.group(1)))
     if any("openblas" in n for n in names):
-        version = [m.group(1) for n in names for m in [re.search(r"openblas\w*-r([\d.]+)", n)] if m]
+        version = [m.group(1) for n in names for m in [re.search(r"openblas\w*-r([\d.]*\d)", n)] if m]
         kind = "OpenBLAS " + version[0] if version else "OpenBLAS"
         try:
             import ctypes
