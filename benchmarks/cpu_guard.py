@@ -65,6 +65,7 @@ def report(path):
         s = json.load(f)
     if s["other_cores"] > 0.2:
         top = ", ".join(f"{c} {t:.0f} s" for c, t in s["top"])
+        print()
         print(f"**WARNING: other processes used {s['other_cores']:.2f} cores on average during the JitGrad"
               f" measurement ({s['other_cpu_s']:.0f} CPU s in {s['wall_s']:.0f} s; {top}): the figures are"
               " skewed, re-run on a quiet machine.**")
