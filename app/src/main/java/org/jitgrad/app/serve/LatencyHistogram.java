@@ -11,7 +11,7 @@ public final class LatencyHistogram {
     private static final int SUB_BITS = 4;
     private static final int SUB = 1 << SUB_BITS;
     /** Buckets up to 2^40 us (about 12 days); larger values land in the last one. */
-    private static final int BUCKETS = (40 - SUB_BITS) * SUB + 2 * SUB;
+    static final int BUCKETS = (40 - SUB_BITS) * SUB + 2 * SUB;
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
 
