@@ -6,6 +6,7 @@ import org.jitgrad.app.cli.BenchCommand;
 import org.jitgrad.app.cli.Cli;
 import org.jitgrad.app.cli.EvalCommand;
 import org.jitgrad.app.cli.PredictCommand;
+import org.jitgrad.app.cli.ServeCommand;
 import org.jitgrad.app.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jitgrad",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class},
         description = {"Train and use neural networks with JitGrad, reverse-mode autodiff on float32 tensors for the JVM.",
                 "",
@@ -28,7 +29,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench or serve");
     }
 
     /** Runs the command line and exits with its code. */

@@ -26,6 +26,11 @@ public final class ModelOptions {
                 activation == null ? Activation.RELU : activation, InputNorm.of(train));
     }
 
+    /** The spec for {@code inputs} features and {@code classes} classes (the serve command's). */
+    ModelSpec spec(int inputs, int classes, InputNorm norm) {
+        return ModelSpec.mlp(inputs, hiddenOrDefault(), classes, activation == null ? Activation.RELU : activation, norm);
+    }
+
     private int[] hiddenOrDefault() {
         if (hidden == null) return DEFAULT_HIDDEN.clone();
         if (hidden.length == 1 && hidden[0] == 0) return new int[0];

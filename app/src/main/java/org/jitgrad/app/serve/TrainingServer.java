@@ -1,0 +1,423 @@
+package org.jitgrad.app.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jitgrad.app.model.ModelSpec;
+import org.jitgrad.app.model.Predictor;
+import org.jitgrad.compile.Compiled;
+import org.jitgrad.nn.Sequential;
+import org.jitgrad.optim.Adam;
+import org.jitgrad.snapshot.ParameterSnapshot;
+import org.jitgrad.snapshot.SnapshotPublisher;
+import org.jitgrad.tensor.Tensor;
+
+/**
+ * An HTTP server that trains a model online and serves predictions from it at the same time.
+ *
+ * <ul>
+ *   <li>{@code POST /train}: CSV lines {@code label,x1,...,xn}, all or nothing; 202 with the count
+ *       queued, 400 naming the bad line, 413 too large, 429 queue full, 503 shutting down.</li>
+ *   <li>{@code POST /predict}: CSV lines {@code x1,...,xn}; 200 with the snapshot version used, the
+ *       classes and the probabilities; 400 naming the bad line, 413 too large.</li>
+ *   <li>{@code GET /metrics}: counters, rates, the recent loss and predict latency percentiles.</li>
+ * </ul>
+ *
+ * <p>Threads: the JDK's {@link HttpServer} dispatcher hands each exchange to a fixed pool of
+ * handler threads (bounded queue; overflow is refused by closing the connection). /train handlers
+ * parse and standardize the body and append it to the {@link ExampleQueue}; one {@link Trainer}
+ * thread drains it. /predict handlers read the latest {@link ParameterSnapshot} (one volatile read)
+ * and run the compiled forward pass on it: they share no lock with the trainer.
+ *
+ * <p>{@link #stop()} refuses new training data, lets running requests finish, has the trainer
+ * train every example still queued, publishes the final weights and writes the checkpoint.
+ */
+public final class TrainingServer {
+    /** Largest number of rows one compiled forward call takes; larger /predict requests are split. */
+    static final int PREDICT_CHUNK = 256;
+
+    private final ServeConfig config;
+    private final ModelSpec spec;
+    private final PrintWriter log;
+    private final long startNanos = System.nanoTime();
+    private final ExampleQueue queue;
+    private final SnapshotPublisher publisher;
+    private final Compiled infer;
+    private final Trainer trainer;
+    private final Thread trainerThread;
+    private final HttpServer http;
+    private final ThreadPoolExecutor handlers;
+    private final LatencyHistogram predictLatency = new LatencyHistogram();
+    private final LongAdder trainRequests = new LongAdder(), predictRequests = new LongAdder(), predictRows = new LongAdder();
+    private final LongAdder rejectedMalformed = new LongAdder(), rejectedFull = new LongAdder(), rejectedTooLarge = new LongAdder(),
+            rejectedShuttingDown = new LongAdder(), rejectedOther = new LongAdder();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object stopLock = new Object();
+    private volatile String state = "running";
+    private StopReport report;
+
+    /** What {@link #stop()} did. */
+    public record StopReport(long accepted, long trained, long steps, long modelVersion, boolean checkpointWritten, String problem) {
+        /** Every accepted example was trained and the checkpoint (if asked for) written. */
+        public boolean clean() { return accepted == trained && problem == null; }
+    }
+
+    private TrainingServer(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log) throws IOException {
+        this.config = config;
+        this.spec = spec;
+        this.log = log;
+        this.queue = new ExampleQueue(config.queueCapacity(), spec.inputs());
+        Sequential served = net;
+        if (config.averageDecay() > 0) {
+            served = spec.build(0);
+            List<Tensor> from = net.parameters(), to = served.parameters();
+            for (int i = 0; i < from.size(); i++) to.get(i).copyFrom(from.get(i).storage());
+        }
+        this.publisher = new SnapshotPublisher(served.parameters());
+        Sequential model = served;
+        int powers = 32 - Integer.numberOfLeadingZeros(PREDICT_CHUNK);
+        this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withCacheSize(powers + 1);
+        if (config.warmUp()) {
+            ParameterSnapshot s = publisher.current();
+            for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
+        }
+        this.trainer = new Trainer(config, spec, net, served, optimizer, queue, publisher, log, startNanos);
+        this.trainerThread = new Thread(trainer, "serve-trainer");
+
+        AtomicInteger n = new AtomicInteger();
+        this.handlers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(1024), r -> {
+                    Thread t = new Thread(r, "serve-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
+        http.setExecutor(handlers);
+        http.createContext("/train", ex -> exchange(ex, "POST", this::train));
+        http.createContext("/predict", ex -> exchange(ex, "POST", this::predict));
+        http.createContext("/metrics", ex -> exchange(ex, "GET", e -> new Response(200, metricsJson())));
+        http.createContext("/", ex -> exchange(ex, null, e -> {
+            rejectedOther.increment();
+            return new Response(404, Json.error("no such endpoint: " + e.getRequestURI().getPath()
+                    + " (POST /train, POST /predict, GET /metrics)"));
+        }));
+    }
+
+    /**
+     * Starts serving {@code net} (trained in place with {@code optimizer}, which must manage exactly
+     * {@code net.parameters()}). Returns once the port is bound and the trainer runs.
+     */
+    public static TrainingServer start(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log)
+            throws IOException {
+        TrainingServer s = new TrainingServer(config, spec, net, optimizer, log);
+        s.trainerThread.start();
+        s.http.start();
+        return s;
+    }
+
+    /** The bound port. */
+    public int port() { return http.getAddress().getPort(); }
+
+    /** {@code http://address:port}. */
+    public URI uri() { return URI.create("http://" + config.bindAddress() + ":" + port()); }
+
+    /** The snapshot predictions currently use. */
+    public ParameterSnapshot currentSnapshot() { return publisher.current(); }
+
+    /** Holds (true) or lets go (false) the trainer between batches; queued examples wait. For tests and maintenance. */
+    public void pauseTraining(boolean pause) {
+        queue.setPaused(pause);
+        if (!"draining".equals(state) && !"stopped".equals(state)) state = pause ? "paused" : "running";
+    }
+
+    // ---- HTTP plumbing -----------------------------------------------------------------------------
+
+    private record Response(int code, String body, boolean close) {
+        Response(int code, String body) { this(code, body, false); }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Response handle(HttpExchange ex) throws IOException;
+    }
+
+    /** Too large a body, found before or while reading it. */
+    private static final class TooLarge extends Exception {
+        TooLarge(String message) { super(message, null, false, false); }
+    }
+
+    private void exchange(HttpExchange ex, String method, Handler handler) {
+        try (ex) {
+            Response r;
+            try {
+                if (method != null && !method.equals(ex.getRequestMethod())) {
+                    rejectedOther.increment();
+                    ex.getResponseHeaders().set("Allow", method);
+                    r = new Response(405, Json.error(ex.getRequestMethod() + " not allowed on " + ex.getRequestURI().getPath()
+                            + "; use " + method));
+                } else {
+                    r = handler.handle(ex);
+                }
+            } catch (IOException e) {
+                return;  // the client went away
+            } catch (RuntimeException | Error e) {
+                rejectedOther.increment();
+                log.println("serve: internal error on " + ex.getRequestURI() + ": " + e);
+                e.printStackTrace(log);
+                log.flush();
+                r = new Response(500, Json.error("internal error: " + e));
+            }
+            byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            if (r.close()) ex.getResponseHeaders().set("Connection", "close");
+            ex.sendResponseHeaders(r.code(), bytes.length);
+            ex.getResponseBody().write(bytes);
+        } catch (IOException e) {
+            // the client went away while we answered
+        }
+    }
+
+    /** The whole body, at most {@code maxBodyBytes}. */
+    private byte[] body(HttpExchange ex) throws IOException, TooLarge {
+        long max = config.maxBodyBytes();
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        InputStream in = ex.getRequestBody();
+        if (declared != null) {
+            long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                length = -1;
+            }
+            if (length > max) throw new TooLarge("the body has " + length + " bytes, more than the limit of " + max);
+            if (length >= 0) {
+                byte[] b = in.readNBytes((int) length);
+                if (b.length < length) throw new IOException("body ended after " + b.length + " of " + length + " bytes");
+                return b;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        byte[] buf = new byte[64 * 1024];
+        for (int k; (k = in.read(buf)) > 0; ) {
+            if (out.size() + (long) k > max) throw new TooLarge("the body has more than the limit of " + max + " bytes");
+            out.write(buf, 0, k);
+        }
+        return out.toByteArray();
+    }
+
+    private Response tooLarge(String message) {
+        rejectedTooLarge.increment();
+        return new Response(413, Json.error(message), true);
+    }
+
+    // ---- endpoints ---------------------------------------------------------------------------------
+
+    private Response train(HttpExchange ex) throws IOException {
+        trainRequests.increment();
+        byte[] b;
+        try {
+            b = body(ex);
+        } catch (TooLarge e) {
+            return tooLarge(e.getMessage());
+        }
+        CsvRows.Rows rows;
+        try {
+            rows = CsvRows.parseTraining(b, b.length, spec.inputs(), spec.classes(), spec.norm());
+        } catch (CsvRows.BadInput e) {
+            rejectedMalformed.increment();
+            return new Response(400, Json.error(e.getMessage() + "; nothing from this request was accepted"));
+        }
+        if (rows.rows() > queue.capacity()) {
+            return tooLarge("the request has " + rows.rows() + " examples, more than the training queue holds ("
+                    + queue.capacity() + "); send smaller requests");
+        }
+        return switch (queue.offer(rows)) {
+            case ACCEPTED -> new Response(202, Json.object().put("accepted", rows.rows()).put("queue_depth", queue.depth()).end());
+            case FULL -> {
+                rejectedFull.increment();
+                yield new Response(429, Json.object()
+                        .put("error", "the training queue is full: " + queue.depth() + " of " + queue.capacity()
+                                + " examples waiting, " + rows.rows() + " do not fit; nothing from this request was accepted, retry later")
+                        .put("queue_depth", queue.depth()).end());
+            }
+            case CLOSED -> {
+                rejectedShuttingDown.increment();
+                yield new Response(503, Json.error(trainer.failure() != null
+                        ? "training has failed: " + trainer.failure() : "the server is shutting down; nothing was accepted"), true);
+            }
+        };
+    }
+
+    private Response predict(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
+        predictRequests.increment();
+        byte[] b;
+        try {
+            b = body(ex);
+        } catch (TooLarge e) {
+            return tooLarge(e.getMessage());
+        }
+        CsvRows.Rows rows;
+        try {
+            rows = CsvRows.parseFeatures(b, b.length, spec.inputs(), spec.norm());
+        } catch (CsvRows.BadInput e) {
+            rejectedMalformed.increment();
+            return new Response(400, Json.error(e.getMessage()));
+        }
+        if (rows.rows() > config.maxPredictRows()) {
+            return tooLarge("the request has " + rows.rows() + " lines, more than the limit of " + config.maxPredictRows());
+        }
+        ParameterSnapshot snapshot = publisher.current();
+        int n = rows.rows(), f = spec.inputs(), classes = spec.classes();
+        float[] logits = new float[n * classes];
+        for (int off = 0; off < n; off += PREDICT_CHUNK) {
+            int k = Math.min(PREDICT_CHUNK, n - off);
+            int padded = k == 1 ? 1 : Integer.highestOneBit(k - 1) << 1;  // a power of two: few specializations
+            float[] in = new float[padded * f];
+            System.arraycopy(rows.features(), off * f, in, 0, k * f);
+            float[] out = infer.forward(snapshot, Tensor.wrap(in, padded, f)).toArray();
+            System.arraycopy(out, 0, logits, off * classes, k * classes);
+        }
+        StringBuilder cls = new StringBuilder(n * 3), probs = new StringBuilder(n * classes * 12);
+        cls.append('[');
+        probs.append('[');
+        for (int r = 0; r < n; r++) {
+            if (r > 0) {
+                cls.append(',');
+                probs.append(',');
+            }
+            double[] p = Predictor.softmax(logits, r * classes, classes);
+            int best = Predictor.argmax(logits, r * classes, classes);
+            cls.append(best);
+            probs.append('[');
+            for (int c = 0; c < classes; c++) {
+                if (c > 0) probs.append(',');
+                if (!Double.isFinite(p[c])) {
+                    rejectedOther.increment();
+                    return new Response(500, Json.error("the model's output is not finite (version " + snapshot.version()
+                            + "); the training diverged, restart with a smaller --lr"));
+                }
+                probs.append(p[c]);
+            }
+            probs.append(']');
+        }
+        cls.append(']');
+        probs.append(']');
+        Json j = Json.object(64 + cls.length() + probs.length()).put("version", snapshot.version());
+        j.raw("classes").append(cls);
+        j.raw("probabilities").append(probs);
+        String body = j.end();
+        predictRows.add(n);
+        predictLatency.recordNanos(System.nanoTime() - t0);
+        return new Response(200, body);
+    }
+
+    /** The /metrics document. */
+    String metricsJson() {
+        long now = System.nanoTime();
+        ExampleQueue.Ledger l = queue.ledger();
+        LatencyHistogram.Summary lat = predictLatency.summary();
+        long rejected = rejectedMalformed.sum() + rejectedFull.sum() + rejectedTooLarge.sum() + rejectedShuttingDown.sum()
+                + rejectedOther.sum();
+        Json j = Json.object(1024)
+                .put("state", trainer.failure() != null ? "failed" : state)
+                .put("uptime_s", round((now - startNanos) / 1e9, 3))
+                .put("model", spec.describe())
+                .put("accepted_examples", l.accepted())
+                .put("trained_examples", l.trained())
+                .put("in_flight_examples", l.inFlight())
+                .put("queue_depth", l.depth())
+                .put("queue_capacity", queue.capacity())
+                .put("train_requests", trainRequests.sum())
+                .put("predict_requests", predictRequests.sum())
+                .put("predict_rows", predictRows.sum())
+                .put("rejected_requests", rejected)
+                .put("rejected_malformed", rejectedMalformed.sum())
+                .put("rejected_queue_full", rejectedFull.sum())
+                .put("rejected_too_large", rejectedTooLarge.sum())
+                .put("rejected_shutting_down", rejectedShuttingDown.sum())
+                .put("rejected_other", rejectedOther.sum())
+                .put("train_steps", trainer.steps())
+                .put("train_steps_per_s", round(trainer.stepRate.perSecond(now), 1))
+                .put("train_examples_per_s", round(trainer.exampleRate.perSecond(now), 1))
+                .put("recent_loss", round(trainer.recentLoss(), 5))
+                .put("model_version", publisher.current().version())
+                .put("checkpoints_written", trainer.checkpointsWritten.get())
+                .put("checkpoint_failures", trainer.checkpointFailures.get())
+                .put("nonfinite_losses", trainer.nonFiniteLosses.get());
+        j.raw("predict_latency_ms").append(Json.object()
+                .put("count", lat.count()).put("p50", lat.p50Ms()).put("p90", lat.p90Ms()).put("p99", lat.p99Ms())
+                .put("p999", lat.p999Ms()).put("max", lat.maxMs()).end());
+        return j.end();
+    }
+
+    private static double round(double v, int places) {
+        if (!Double.isFinite(v)) return v;
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- shutdown ----------------------------------------------------------------------------------
+
+    /**
+     * Stops: refuses new training data (503), stops the HTTP server once running requests have
+     * finished (at most {@code graceSeconds}), waits for the trainer to train every queued example,
+     * publishes the final weights and, with {@code --save}, writes the checkpoint. Idempotent: later
+     * calls return the first report.
+     */
+    public StopReport stop() {
+        synchronized (stopLock) {
+            if (report != null) return report;
+            state = "draining";
+            queue.close();
+            http.stop(1);
+            handlers.shutdown();
+            String problem = null;
+            try {
+                if (!handlers.awaitTermination(30, TimeUnit.SECONDS)) problem = "request handlers still running after 30 s";
+                trainerThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problem = "interrupted while draining";
+            }
+            if (trainer.failure() != null) problem = "the trainer failed: " + trainer.failure();
+            boolean written = false;
+            if (config.save() != null && trainer.failure() == null) {
+                written = trainer.save(config.save(), false);
+                if (!written) problem = "the final checkpoint could not be written to " + config.save();
+            }
+            ExampleQueue.Ledger l = queue.ledger();
+            report = new StopReport(l.accepted(), l.trained(), trainer.steps(), publisher.current().version(), written, problem);
+            state = "stopped";
+            stopped.countDown();
+            return report;
+        }
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Compiled training specializations so far (tests). */
+    int trainCompileCount() { return trainer.compileCount(); }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "TrainingServer[%s, %s]", uri(), spec.describe());
+    }
+}

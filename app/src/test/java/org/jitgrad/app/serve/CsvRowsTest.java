@@ -1,0 +1,56 @@
+package org.jitgrad.app.serve;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.jitgrad.app.model.InputNorm;
+import org.junit.jupiter.api.Test;
+
+class CsvRowsTest {
+    static float parse(String s) throws CsvRows.BadInput {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return CsvRows.number(b, 0, b.length, 1, 1);
+    }
+
+    @Test
+    void numbersParseExactlyAsFloatParseFloat() throws Exception {
+        Random r = new Random(1);
+        for (int i = 0; i < 200_000; i++) {
+            String s = switch (i % 5) {
+                case 0 -> Float.toString(r.nextInt(256) / 255f);
+                case 1 -> Float.toString((float) r.nextGaussian());
+                case 2 -> String.format("%.7f", r.nextDouble());
+                case 3 -> Integer.toString(r.nextInt(20_000_000) - 10_000_000);
+                default -> Float.toString(Float.intBitsToFloat(r.nextInt()) % 1e6f);
+            };
+            if (s.contains("NaN") || s.contains("Inf")) continue;
+            assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(parse(s)), s);
+        }
+        assertEquals(0.5f, parse("  .5 "));
+        assertEquals(5f, parse("5."));
+        assertEquals(-0.001f, parse("-1e-3"));
+        assertEquals(3f, parse("+3"));
+        assertThrows(CsvRows.BadInput.class, () -> parse("."));
+        assertThrows(CsvRows.BadInput.class, () -> parse("-"));
+        assertThrows(CsvRows.BadInput.class, () -> parse("1f"));
+        assertThrows(CsvRows.BadInput.class, () -> parse("1..2"));
+        assertThrows(CsvRows.BadInput.class, () -> parse("1e"));
+    }
+
+    @Test
+    void rowsAreStandardizedAndCrlfAndBlankLinesAreFine() throws Exception {
+        byte[] b = "2,0.5,1\r\n\r\n0, 0 ,0.25\n".getBytes(StandardCharsets.US_ASCII);
+        CsvRows.Rows rows = CsvRows.parseTraining(b, b.length, 2, 3, new InputNorm(0.5f, 0.5f));
+        assertEquals(2, rows.rows());
+        assertArrayEquals(new float[] {2, 0}, rows.labels());
+        assertArrayEquals(new float[] {0, 1, -1, -0.5f}, rows.features());
+        CsvRows.BadInput e = assertThrows(CsvRows.BadInput.class, () -> {
+            byte[] c = "1,2\n\n1,x\n".getBytes(StandardCharsets.US_ASCII);
+            CsvRows.parseFeatures(c, c.length, 2, InputNorm.IDENTITY);
+        });
+        assertEquals("line 3, value 2: 'x' is not a number", e.getMessage());
+    }
+}
