@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * through a 32x64 layer), where packing panels would cost more than the product: rows of B are read
  * in place, 4 rows of C by 2 vectors are kept in registers, and each k step is one broadcast of an A
  * element and one FMA per accumulator. A transposed B is first copied into a per-thread scratch
- * (it is small by definition), column by column with vector gathers. Sums run over k in order, one FMA at a time, like the packed kernel's
+ * (it is small by definition). Sums run over k in order, one FMA at a time, like the packed kernel's
  * single depth block; the epilogue then runs over the block as in the packed path.
  */
 final class GemmSmall {
@@ -20,27 +20,20 @@ final class GemmSmall {
     static final int MAX_K = 256;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Per-thread room for a transposed B and the gather indices of one column of it. */
+    /** Per-thread room for a transposed B. */
     private static final class Scratch {
         float[] transposed = new float[0];
-        final int[] columnIndex = new int[L];
-        int columnStride = -1;
 
+        /** {@code B[n,k]} (rows of length k) into {@code Bᵀ[k,n]}, in 8-row strips so reads stay in a few lines. */
         float[] transpose(float[] b, int bOff, int n, int k) {
             if (transposed.length < k * n) transposed = new float[Math.max(k * n, 2 * transposed.length)];
-            if (columnStride != k) {
-                for (int l = 0; l < L; l++) columnIndex[l] = l * k;
-                columnStride = k;
-            }
             float[] bt = transposed;
-            int full = n - n % L;
-            for (int p = 0; p < k; p++) {
-                int row = p * n;
-                int j = 0;
-                for (; j < full; j += L) {
-                    FloatVector.fromArray(S, b, bOff + j * k + p, columnIndex, 0).intoArray(bt, row + j);
+            for (int j0 = 0; j0 < n; j0 += 8) {
+                int j1 = Math.min(n, j0 + 8);
+                for (int p = 0; p < k; p++) {
+                    int row = p * n;
+                    for (int j = j0; j < j1; j++) bt[row + j] = b[bOff + j * k + p];
                 }
-                for (; j < n; j++) bt[row + j] = b[bOff + j * k + p];
             }
             return bt;
         }
@@ -92,41 +85,54 @@ final class GemmSmall {
         }
     }
 
+    // The accumulators start from C (accumulate) or zero, so the tile ends with plain stores: small
+    // enough for C1 to compile, which keeps cold calls from running interpreted with boxed vectors.
     private static void rows4x2(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
                                 int k, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c00 = start(c, c0, accumulate), c01 = start(c, c0 + L, accumulate);
+        FloatVector c10 = start(c, c0 + n, accumulate), c11 = start(c, c0 + n + L, accumulate);
+        FloatVector c20 = start(c, c0 + 2 * n, accumulate), c21 = start(c, c0 + 2 * n + L, accumulate);
+        FloatVector c30 = start(c, c0 + 3 * n, accumulate), c31 = start(c, c0 + 3 * n + L, accumulate);
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
             FloatVector b0 = FloatVector.fromArray(S, b, bRow);
             FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
             int ap = a0 + p * cs;
-            FloatVector x0 = FloatVector.broadcast(S, a[ap]);
-            FloatVector x1 = FloatVector.broadcast(S, a[ap + rs]);
-            FloatVector x2 = FloatVector.broadcast(S, a[ap + 2 * rs]);
-            FloatVector x3 = FloatVector.broadcast(S, a[ap + 3 * rs]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ap + rs]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
         }
-        VectorMask<Float> all = S.maskAll(true);
-        store(c00, c, c0, j, accumulate, all);
-        store(c01, c, c0 + L, j + L, accumulate, all);
-        store(c10, c, c0 + n, j, accumulate, all);
-        store(c11, c, c0 + n + L, j + L, accumulate, all);
-        store(c20, c, c0 + 2 * n, j, accumulate, all);
-        store(c21, c, c0 + 2 * n + L, j + L, accumulate, all);
-        store(c30, c, c0 + 3 * n, j, accumulate, all);
-        store(c31, c, c0 + 3 * n + L, j + L, accumulate, all);
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + n);
+        c11.intoArray(c, c0 + n + L);
+        c20.intoArray(c, c0 + 2 * n);
+        c21.intoArray(c, c0 + 2 * n + L);
+        c30.intoArray(c, c0 + 3 * n);
+        c31.intoArray(c, c0 + 3 * n + L);
+    }
+
+    private static FloatVector start(float[] c, int at, boolean accumulate) {
+        return accumulate ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+    }
+
+    private static FloatVector start(float[] c, int at, boolean accumulate, VectorMask<Float> mask) {
+        return accumulate ? FloatVector.fromArray(S, c, at, mask) : FloatVector.zero(S);
     }
 
     private static void rows4x1(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
                                 int k, boolean accumulate, VectorMask<Float> mask) {
-        FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
+        FloatVector c0v = start(c, c0, accumulate, mask), c1v = start(c, c0 + n, accumulate, mask);
+        FloatVector c2v = start(c, c0 + 2 * n, accumulate, mask), c3v = start(c, c0 + 3 * n, accumulate, mask);
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
             FloatVector b0 = FloatVector.fromArray(S, b, bRow, mask);
@@ -136,25 +142,19 @@ final class GemmSmall {
             c2v = FloatVector.broadcast(S, a[ap + 2 * rs]).fma(b0, c2v);
             c3v = FloatVector.broadcast(S, a[ap + 3 * rs]).fma(b0, c3v);
         }
-        store(c0v, c, c0, j, accumulate, mask);
-        store(c1v, c, c0 + n, j, accumulate, mask);
-        store(c2v, c, c0 + 2 * n, j, accumulate, mask);
-        store(c3v, c, c0 + 3 * n, j, accumulate, mask);
+        c0v.intoArray(c, c0, mask);
+        c1v.intoArray(c, c0 + n, mask);
+        c2v.intoArray(c, c0 + 2 * n, mask);
+        c3v.intoArray(c, c0 + 3 * n, mask);
     }
 
     private static void row1x1(float[] a, int a0, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
                                int k, boolean accumulate, VectorMask<Float> mask) {
-        FloatVector acc = FloatVector.zero(S);
+        FloatVector acc = start(c, c0, accumulate, mask);
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
             acc = FloatVector.broadcast(S, a[a0 + p * cs]).fma(FloatVector.fromArray(S, b, bRow, mask), acc);
         }
-        store(acc, c, c0, j, accumulate, mask);
-    }
-
-    /** Writes (or adds) one vector of C. */
-    private static void store(FloatVector v, float[] c, int at, int col, boolean accumulate, VectorMask<Float> mask) {
-        if (accumulate) v = FloatVector.fromArray(S, c, at, mask).add(v);
-        v.intoArray(c, at, mask);
+        acc.intoArray(c, c0, mask);
     }
 }

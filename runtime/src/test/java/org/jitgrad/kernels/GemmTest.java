@@ -128,7 +128,7 @@ class GemmTest {
                     float[] one = gemm(cs, false, bs, act, 1);
                     assertClose(cs, ref, one, false, act + (bs == null ? "" : "+bias"));
                     float[] two = gemm(cs, false, bs, act, 2);
-                    assertArrayEquals(one, two, "1 vs 2 threads differ with epilogue " + act + ": " + cs);
+                    assertSameBits(act, one, two, "1 vs 2 threads differ with epilogue " + act + ": " + cs);
                     // The public entry point gives the same bits.
                     float[] pub = cs.freshC();
                     Gemm.matmul(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, pub, cs.cOff,
@@ -281,6 +281,21 @@ class GemmTest {
                 }
                 assertEquals(0, best, "bytes allocated by 20 calls of " + cs + " on " + threads + " thread(s)");
             }
+        }
+    }
+
+    /**
+     * Bit-identical, except that the JDK's vector tanh may differ by an ulp between the interpreter,
+     * C1 and C2 (a call made before and one made after C2 compiled the epilogue): there the products
+     * must still be identical, so at most one ulp of difference is allowed after the tanh.
+     */
+    private static void assertSameBits(Epilogue act, float[] expected, float[] actual, String message) {
+        if (act != Epilogue.TANH) {
+            assertArrayEquals(expected, actual, message);
+            return;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], Math.ulp(expected[i]), message + " at " + i);
         }
     }
 
