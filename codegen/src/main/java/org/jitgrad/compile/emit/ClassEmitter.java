@@ -85,12 +85,23 @@ public final class ClassEmitter implements Opcodes {
         for (int i = 0; i < program.steps().size(); i += STEPS_PER_METHOD) {
             chunks.add(program.steps().subList(i, Math.min(program.steps().size(), i + STEPS_PER_METHOD)));
         }
+        Map<String, String> methodOfStructure = new LinkedHashMap<>();
         Map<FusedLoop, String> loopNames = new LinkedHashMap<>();
-        for (Step s : program.steps()) if (s instanceof FusedLoop l) loopNames.put(l, "loop" + loopNames.size());
-        for (Map.Entry<FusedLoop, String> e : loopNames.entrySet()) {
-            FusedLoop loop = e.getKey();
-            builder = builder.defineMethod(e.getValue(), void.class, Visibility.PRIVATE)
-                    .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, 1), loop, plan).emit()));
+        for (Step s : program.steps()) {
+            if (!(s instanceof FusedLoop loop)) continue;
+            String key = FusedLoopEmitter.structureKey(loop);
+            String name = methodOfStructure.get(key);
+            if (name == null) {
+                name = "loop" + methodOfStructure.size();
+                methodOfStructure.put(key, name);
+                int params = loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
+                Class<?>[] types = new Class<?>[params];
+                java.util.Arrays.fill(types, float[].class);
+                builder = builder.defineMethod(name, void.class, Visibility.PRIVATE, net.bytebuddy.description.modifier.Ownership.STATIC)
+                        .withParameters(types)
+                        .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, params), loop).emit()));
+            }
+            loopNames.put(loop, name);
         }
         for (int c = 0; c < chunks.size(); c++) {
             List<Step> chunk = chunks.get(c);
@@ -186,7 +197,12 @@ public final class ClassEmitter implements Opcodes {
         KernelCallEmitter kernels = new KernelCallEmitter(w, plan);
         for (Step s : steps) {
             switch (s) {
-                case FusedLoop l -> w.callOwn(loops.get(l));
+                case FusedLoop l -> {
+                    for (IrNode leaf : l.leaves()) w.loadArrayField(plan.of(leaf).name());
+                    w.loadArrayField(plan.of(l.root()).name());
+                    if (l.columnSum() != null) w.loadArrayField(plan.of(l.columnSum()).name());
+                    w.invokeStatic(w.owner(), loops.get(l), FusedLoopEmitter.descriptor(l));
+                }
                 case KernelStep k -> kernels.emit(k.node());
                 case CrossEntropyStep ce -> kernels.emit(ce);
                 case MatmulStep mm -> kernels.emit(mm);

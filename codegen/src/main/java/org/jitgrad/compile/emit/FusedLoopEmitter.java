@@ -9,7 +9,6 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.FusedLoop;
-import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.ops.ReduceOp;
 
 /**
@@ -22,7 +21,6 @@ final class FusedLoopEmitter implements Opcodes {
 
     private final MethodWriter w;
     private final FusedLoop loop;
-    private final BufferPlan plan;
     private final int rows;
     private final int cols;
     private final Map<IrNode, Load> loads = new IdentityHashMap<>();
@@ -34,10 +32,13 @@ final class FusedLoopEmitter implements Opcodes {
     private int col;
     private int mask = -1;
 
-    FusedLoopEmitter(MethodWriter w, FusedLoop loop, BufferPlan plan) {
+    /**
+     * Emits into a static method whose parameters are the leaves' arrays (in {@link FusedLoop#leaves()}
+     * order), then the output array, then the column-sum array if any: see {@link #descriptor}.
+     */
+    FusedLoopEmitter(MethodWriter w, FusedLoop loop) {
         this.w = w;
         this.loop = loop;
-        this.plan = plan;
         int size = loop.root().shape().size();
         boolean anyRow = loop.columnSum() != null;
         for (IrNode leaf : loop.leaves()) {
@@ -57,11 +58,37 @@ final class FusedLoopEmitter implements Opcodes {
         throw new IllegalStateException("leaf " + leaf + " cannot be read in a loop over " + size + " elements");
     }
 
+    /** The static method's descriptor for {@code loop}. */
+    static String descriptor(FusedLoop loop) {
+        int arrays = loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
+        return "(" + "[F".repeat(arrays) + ")V";
+    }
+
+    /**
+     * A key equal for loops that compile to the same code (same ops, operand wiring, sizes and leaf
+     * kinds), so that, say, the 100 identical tanh backward loops of a deep model share one method,
+     * which the JIT then compiles a hundred times sooner.
+     */
+    static String structureKey(FusedLoop loop) {
+        StringBuilder k = new StringBuilder();
+        k.append(loop.root().shape()).append(loop.columnSum() != null ? "+colsum" : "").append('|');
+        for (IrNode leaf : loop.leaves()) k.append(leaf.shape().size()).append(',');
+        k.append('|');
+        for (IrNode m : loop.members()) {
+            k.append(m.op().name()).append('[').append(m.attrs().describe()).append("](");
+            for (IrNode in : m.inputs()) {
+                int li = loop.leaves().indexOf(in);
+                k.append(li >= 0 ? "L" + li : "M" + loop.members().indexOf(in)).append(' ');
+            }
+            k.append(')');
+        }
+        return k.toString();
+    }
+
     void emit() {
+        int parameter = 0;
         for (IrNode leaf : loop.leaves()) {
-            int a = w.newLocal();
-            w.loadArrayField(plan.of(leaf).name());
-            w.astore(a);
+            int a = parameter++;
             arrays.put(leaf, a);
             if (loads.get(leaf) == Load.SCALAR) {
                 int v = w.newLocal();
@@ -74,13 +101,9 @@ final class FusedLoopEmitter implements Opcodes {
                 vectors.put(leaf, v);
             }
         }
-        out = w.newLocal();
-        w.loadArrayField(plan.of(loop.root()).name());
-        w.astore(out);
+        out = parameter++;
         if (loop.columnSum() != null) {
-            columnSum = w.newLocal();
-            w.loadArrayField(plan.of(loop.columnSum()).name());
-            w.astore(columnSum);
+            columnSum = parameter++;
             w.aload(columnSum);
             w.pushInt(0);
             w.pushInt(cols);
