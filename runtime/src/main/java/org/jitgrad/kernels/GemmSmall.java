@@ -71,16 +71,14 @@ final class GemmSmall {
                         accumulate);
             }
             for (; j < n; j += L) {
-                VectorMask<Float> mask = S.indexInRange(j, n);
                 rows4x1(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate, mask);
+                        accumulate);
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j += L) {
-                VectorMask<Float> mask = S.indexInRange(j, n);
                 row1x1(a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate, mask);
+                        accumulate);
             }
         }
     }
@@ -130,7 +128,9 @@ final class GemmSmall {
     }
 
     private static void rows4x1(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                                int k, boolean accumulate, VectorMask<Float> mask) {
+                                int k, boolean accumulate) {
+        // The mask is made here, not passed in: a mask crossing a call that is not inlined is boxed.
+        VectorMask<Float> mask = S.indexInRange(j, n);
         FloatVector c0v = start(c, c0, accumulate, mask), c1v = start(c, c0 + n, accumulate, mask);
         FloatVector c2v = start(c, c0 + 2 * n, accumulate, mask), c3v = start(c, c0 + 3 * n, accumulate, mask);
         int bRow = bOff + j;
@@ -149,7 +149,8 @@ final class GemmSmall {
     }
 
     private static void row1x1(float[] a, int a0, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                               int k, boolean accumulate, VectorMask<Float> mask) {
+                               int k, boolean accumulate) {
+        VectorMask<Float> mask = S.indexInRange(j, n);
         FloatVector acc = start(c, c0, accumulate, mask);
         int bRow = bOff + j;
         for (int p = 0; p < k; p++, bRow += n) {
