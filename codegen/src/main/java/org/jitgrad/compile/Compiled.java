@@ -94,7 +94,8 @@ public final class Compiled {
      * each parameter's {@link Tensor#grad()} holds d loss / d parameter for this call: gradients are
      * overwritten, not accumulated (zero for a traced parameter the loss does not depend on).
      * Parameter values are read at each call, so updates made outside (a tape optimizer, a
-     * checkpoint load) are seen.
+     * checkpoint load) are seen. A step allocates nothing; pass a reused {@code Tensor[]} rather than
+     * separate arguments to avoid Java's varargs array too.
      *
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
