@@ -32,12 +32,14 @@ class DigitsTrainingTest {
     @Test
     void sgdWithMomentumReaches95Percent() {
         double acc = train(params -> new SGD(params, 0.05f, 0.9f), 30);
+        System.out.println("digits 64-64-10 tanh, SGD momentum, 30 epochs: held-out accuracy " + acc);
         assertTrue(acc >= 0.95, "held-out accuracy " + acc);
     }
 
     @Test
     void adamReaches95Percent() {
         double acc = train(params -> new Adam(params, 0.003f), 30);
+        System.out.println("digits 64-64-10 tanh, Adam, 30 epochs: held-out accuracy " + acc);
         assertTrue(acc >= 0.95, "held-out accuracy " + acc);
     }
 
