@@ -65,10 +65,14 @@ class SnapshotStressTest {
             Tensor input = Tensor.randn(50 + r, 8, 20);
             threads.add(new Thread(() -> {
                 try {
+                    long lastVersion = -1;
                     for (int i = 0; !stop.get(); i++) {
                         ParameterSnapshot s = publisher.current();
                         Tensor out = infer.forward(s, input);
-                        if (i % 7 == 0 && mine.size() < 400) mine.add(new Prediction(s.version(), input, out.toArray()));
+                        // keep the first prediction of every version seen, and every 7th
+                        boolean keep = s.version() != lastVersion || i % 7 == 0;
+                        if (keep && mine.size() < 3000) mine.add(new Prediction(s.version(), input, out.toArray()));
+                        lastVersion = s.version();
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
