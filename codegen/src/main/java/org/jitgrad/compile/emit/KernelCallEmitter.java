@@ -38,20 +38,7 @@ final class KernelCallEmitter implements Opcodes {
     void emit(IrNode n) {
         Shape in = n.input(0).shape();
         if (n.is(LinalgOp.MATMUL)) {
-            boolean ta = n.attrs().transA(), tb = n.attrs().transB();
-            int k = ta ? in.dim(0) : in.dim(1);
-            array(n.input(0));
-            w.pushInt(0);
-            w.pushBoolean(ta);
-            array(n.input(1));
-            w.pushInt(0);
-            w.pushBoolean(tb);
-            array(n);
-            w.pushInt(0);
-            w.pushInt(n.shape().dim(0));
-            w.pushInt(k);
-            w.pushInt(n.shape().dim(1));
-            w.pushBoolean(false);
+            matmulArguments(n, n);
             w.invokeStatic(GEMM, "matmul", "([FIZ[FIZ[FIIIIZ)V");
         } else if (n.is(LinalgOp.TRANSPOSE)) {
             array(n.input(0));
@@ -132,14 +119,7 @@ final class KernelCallEmitter implements Opcodes {
             w.invokeStatic(LOSS, "crossEntropy", "([F[FII)F");
             w.mv.visitInsn(FASTORE);
         } else if (n.is(LossOp.CROSS_ENTROPY_GRAD)) {
-            array(n.input(0));
-            array(n.input(1));
-            array(n.input(2));
-            w.pushInt(0);
-            w.mv.visitInsn(FALOAD);
-            w.pushInt(in.dim(0));
-            w.pushInt(in.dim(1));
-            array(n);
+            crossEntropyGradArguments(n);
             w.invokeStatic(LOSS, "crossEntropyGrad", "([F[FFII[F)V");
         } else {
             throw new IllegalStateException("no kernel lowering for " + n);
@@ -147,44 +127,52 @@ final class KernelCallEmitter implements Opcodes {
     }
 
     void emit(CrossEntropyStep ce) {
-        IrNode g = ce.grad();
-        Shape logits = g.input(0).shape();
         array(ce.loss());
         w.pushInt(0);
-        array(g.input(0));
-        array(g.input(1));
-        array(g.input(2));
-        w.pushInt(0);
-        w.mv.visitInsn(FALOAD);
-        w.pushInt(logits.dim(0));
-        w.pushInt(logits.dim(1));
-        array(g);
+        crossEntropyGradArguments(ce.grad());
         w.invokeStatic(LOSS, "crossEntropyWithGrad", "([F[FFII[F)F");
         w.mv.visitInsn(FASTORE);
     }
 
+    /** Pushes {@code logits, labels, g[0], batch, classes, out} for a cross-entropy gradient node. */
+    private void crossEntropyGradArguments(IrNode grad) {
+        Shape logits = grad.input(0).shape();
+        array(grad.input(0));
+        array(grad.input(1));
+        array(grad.input(2));
+        w.pushInt(0);
+        w.mv.visitInsn(FALOAD);
+        w.pushInt(logits.dim(0));
+        w.pushInt(logits.dim(1));
+        array(grad);
+    }
+
     void emit(MatmulStep step) {
-        IrNode n = step.matmul();
-        Shape in = n.input(0).shape();
-        boolean ta = n.attrs().transA(), tb = n.attrs().transB();
-        array(n.input(0));
-        w.pushInt(0);
-        w.pushBoolean(ta);
-        array(n.input(1));
-        w.pushInt(0);
-        w.pushBoolean(tb);
-        array(step.result());
-        w.pushInt(0);
-        w.pushInt(n.shape().dim(0));
-        w.pushInt(ta ? in.dim(0) : in.dim(1));
-        w.pushInt(n.shape().dim(1));
-        w.pushBoolean(false);
+        matmulArguments(step.matmul(), step.result());
         if (step.bias() != null) array(step.bias());
         else w.mv.visitInsn(ACONST_NULL);
         w.pushInt(0);
         String act = step.activation() == null ? "NONE" : step.activation().is(UnaryOp.RELU) ? "RELU" : "TANH";
         w.mv.visitFieldInsn(GETSTATIC, EPILOGUE, act, "L" + EPILOGUE + ";");
         w.invokeStatic(GEMM, "matmul", "([FIZ[FIZ[FIIIIZ[FIL" + EPILOGUE + ";)V");
+    }
+
+    /** Pushes {@code a, 0, transA, b, 0, transB, c, 0, m, k, n, false} for {@code mm}, writing into {@code out}. */
+    private void matmulArguments(IrNode mm, IrNode out) {
+        boolean ta = mm.attrs().transA(), tb = mm.attrs().transB();
+        Shape in = mm.input(0).shape();
+        array(mm.input(0));
+        w.pushInt(0);
+        w.pushBoolean(ta);
+        array(mm.input(1));
+        w.pushInt(0);
+        w.pushBoolean(tb);
+        array(out);
+        w.pushInt(0);
+        w.pushInt(mm.shape().dim(0));
+        w.pushInt(ta ? in.dim(0) : in.dim(1));
+        w.pushInt(mm.shape().dim(1));
+        w.pushBoolean(false);
     }
 
     private void axisCall(String owner, String name, IrNode x, Shape s, int axis, IrNode out) {
