@@ -101,7 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the GEMM kernels (system property jitgrad.threads).")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the GEMM kernels (system property jitgrad.threads); default 1, so that training"
+                    + " keeps to one core and the other cores answer /predict.")
     Integer threads;
 
     @Option(names = "--no-warmup", negatable = false, description = "Do not compile the prediction specializations before serving.")
@@ -109,7 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Threads.apply(threads);
+        Threads.apply(threads == null ? 1 : threads);
         PrintWriter out = spec.commandLine().getOut();
         Checkpoint start = load == null ? null : CheckpointFile.load(load);
         ModelSpec modelSpec;
