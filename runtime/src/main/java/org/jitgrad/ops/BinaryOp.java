@@ -113,6 +113,4 @@ public enum BinaryOp implements Op {
                 needs[1] && full[1] != null ? b.sumTo(full[1], b.shape(z)) : null);
     }
 
-    @Override
-    public boolean canRunInPlace(int input) { return true; }
 }

@@ -43,6 +43,4 @@ public enum GradOp implements Op {
         throw new UnsupportedOperationException(name() + ": second-order gradients are not supported");
     }
 
-    @Override
-    public boolean canRunInPlace(int input) { return true; }
 }

@@ -34,8 +34,4 @@ public interface Op {
      */
     <T> List<T> backward(GradBuilder<T> b, Attrs attrs, List<T> inputs, T output, T grad, boolean[] needs);
 
-    /** Whether {@link #forward} may write {@code out} while reading input {@code i} from the same array. */
-    default boolean canRunInPlace(int input) {
-        return false;
-    }
 }

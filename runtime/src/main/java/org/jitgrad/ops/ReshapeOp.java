@@ -31,6 +31,4 @@ public enum ReshapeOp implements Op {
         return Arrays.asList(b.apply(RESHAPE, Attrs.shape(b.shape(x.get(0))), g));
     }
 
-    @Override
-    public boolean canRunInPlace(int input) { return true; }
 }

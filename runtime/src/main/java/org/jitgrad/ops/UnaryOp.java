@@ -66,6 +66,4 @@ public enum UnaryOp implements Op {
         return Arrays.asList(needs[0] ? grad(b, attrs.value(), inputs.get(0), output, grad) : null);
     }
 
-    @Override
-    public boolean canRunInPlace(int input) { return true; }
 }

@@ -146,7 +146,7 @@ public final class ClassEmitter implements Opcodes {
         IrNode out = program.graph().output();
         f.putIfAbsent(plan.of(out).name(), plan.of(out));
         for (int[] copy : plan.gradientCopies()) {
-            if (copy[0] <= -1 && copy[0] > -1_000_000) {
+            if (copy[0] < 0) {
                 Buffer c = new Buffer(Buffer.Kind.CONST, -1 - copy[0]);
                 f.putIfAbsent(c.name(), c);
             }
@@ -218,7 +218,7 @@ public final class ClassEmitter implements Opcodes {
             w.mv.visitVarInsn(ALOAD, 1);
             w.pushInt(in.slot());
             w.mv.visitInsn(AALOAD);
-            w.mv.visitFieldInsn(PUTFIELD, ownerOf(w), plan.of(in).name(), "[F");
+            w.mv.visitFieldInsn(PUTFIELD, w.owner(), plan.of(in).name(), "[F");
         }
         for (int c = 0; c < chunks; c++) w.callOwn("steps" + c);
         if (program.training()) {
@@ -255,10 +255,6 @@ public final class ClassEmitter implements Opcodes {
             w.mv.visitInsn(FCONST_0);
         }
         w.mv.visitInsn(FRETURN);
-    }
-
-    private static String ownerOf(MethodWriter w) {
-        return w.owner();
     }
 
     private static void dump(String name, byte[] bytes) {

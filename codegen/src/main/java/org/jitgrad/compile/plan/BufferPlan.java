@@ -74,7 +74,11 @@ public final class BufferPlan {
             IrNode g = e.getValue();
             if (g.kind() != IrNode.Kind.OP) {
                 Buffer src = buffers.get(g);
-                copies.add(new int[] {src.kind() == Buffer.Kind.CONST ? -1 - src.index() : -1_000_000 - g.id(), param});
+                if (src.kind() != Buffer.Kind.CONST) {
+                    // the gradient rules always build an op or pass a gradient (ultimately the seed) through
+                    throw new IllegalStateException("gradient of parameter " + param + " is " + g + ", not an op or a constant");
+                }
+                copies.add(new int[] {-1 - src.index(), param});
             } else if (gradOwner.containsKey(g)) {
                 copies.add(new int[] {gradOwner.get(g), param});
             } else {
