@@ -110,9 +110,11 @@ public final class CsvRows {
 
     /**
      * The number in {@code b[from, to)} (surrounding blanks allowed), parsed exactly as
-     * {@link Float#parseFloat} would; plain decimals with at most 7 significant digits take a fast
-     * path that is exact (both operands of the one float division are exact, so the quotient is the
-     * correctly rounded value).
+     * {@link Float#parseFloat} would. Plain decimals with at most 15 significant digits (what
+     * {@code Float.toString} writes) take a fast path: mantissa and power of ten are exact doubles, so
+     * their quotient is the correctly rounded double of the literal, and rounding that double to float
+     * gives the float nearest the literal unless the double sits within one of its ulps of a point
+     * halfway between two floats; those rare cases go the general way.
      */
     static float number(byte[] b, int from, int to, int line, int field) throws BadInput {
         while (from < to && (b[from] == ' ' || b[from] == '\t')) from++;
@@ -129,7 +131,7 @@ public final class CsvRows {
             if (c >= '0' && c <= '9') {
                 digits++;
                 if (mantissa != 0 || c != '0') significant++;
-                if (significant > 7) break;
+                if (significant > MAX_FAST_DIGITS) break;
                 mantissa = mantissa * 10 + (c - '0');
                 if (dot) fractionDigits++;
             } else if (c == '.' && !dot) {
@@ -139,8 +141,12 @@ public final class CsvRows {
             }
         }
         if (i == to && digits > 0 && fractionDigits < POW10.length) {
-            float v = fractionDigits == 0 ? (float) mantissa : (float) mantissa / POW10[fractionDigits];
-            return negative ? -v : v;
+            double q = fractionDigits == 0 ? mantissa : mantissa / POW10[fractionDigits];
+            long low = Double.doubleToRawLongBits(q) & DISCARDED_BITS;
+            if (Math.abs(low - HALF_FLOAT_ULP) > 1) {
+                float v = (float) q;
+                return negative ? -v : v;
+            }
         }
         // General case: only the characters of a decimal literal (Float.parseFloat also takes hex,
         // "1f", "NaN", "Infinity", which are not numbers here).
@@ -168,7 +174,14 @@ public final class CsvRows {
         return v;
     }
 
-    private static final float[] POW10 = {1f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+    /** Up to 15 decimal digits, a mantissa is below 2^53 and so an exact double. */
+    private static final int MAX_FAST_DIGITS = 15;
+    /** Powers of ten that are exact doubles (10^22 is the last). */
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+            1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    /** The 29 low fraction bits a double loses when rounded to a (normal) float, and their halfway value. */
+    private static final long DISCARDED_BITS = (1L << 29) - 1;
+    private static final long HALF_FLOAT_ULP = 1L << 28;
 
     /** The value as written, shortened for messages. */
     private static String text(byte[] b, int from, int to) {

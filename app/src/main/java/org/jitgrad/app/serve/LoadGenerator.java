@@ -146,7 +146,7 @@ public final class LoadGenerator {
         for (int c = 0; c < predictClients; c++) {
             int client = c;
             threads.add(Thread.ofPlatform().name("predict-client-" + c).start(() -> {
-                HttpClient hc = newClient();
+                BlockingHttpClient hc = new BlockingHttpClient(g.base);
                 java.util.Random random = new java.util.Random(client);
                 long scheduled = System.nanoTime() + client * periodNanos / predictClients;
                 try {
@@ -157,15 +157,16 @@ public final class LoadGenerator {
                             continue;
                         }
                         if (now - scheduled > periodNanos) late.incrementAndGet();
-                        HttpResponse<String> r = hc.send(post(g.base.resolve("/predict"), single[random.nextInt(single.length)]),
-                                HttpResponse.BodyHandlers.ofString());
+                        BlockingHttpClient.Reply r = hc.post("/predict", single[random.nextInt(single.length)]);
                         clientLatency.recordNanos(System.nanoTime() - scheduled);
-                        if (r.statusCode() == 200) predicts.incrementAndGet();
+                        if (r.status() == 200) predicts.incrementAndGet();
                         else predictErrors.incrementAndGet();
                         scheduled += periodNanos;
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
+                } finally {
+                    hc.close();
                 }
             }));
         }

@@ -3,6 +3,7 @@ package org.jitgrad.app.serve;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jitgrad.app.checkpoint.Checkpoint;
 import org.jitgrad.app.checkpoint.CheckpointFile;
@@ -104,12 +105,7 @@ final class Trainer implements Runnable {
                     while (done < n) {
                         int size = Integer.highestOneBit(n - done);
                         int p = Integer.numberOfTrailingZeros(size);
-                        if (partX[p] == null) {
-                            partX[p] = new float[size * featureCount];
-                            partY[p] = new float[size];
-                            partXT[p] = Tensor.wrap(partX[p], size, featureCount);
-                            partYT[p] = Tensor.wrap(partY[p], size);
-                        }
+                        allocatePart(p);
                         System.arraycopy(batchX, done * featureCount, partX[p], 0, size * featureCount);
                         System.arraycopy(batchY, done, partY[p], 0, size);
                         stepOn(partXT[p], partYT[p], size);
@@ -126,6 +122,50 @@ final class Trainer implements Runnable {
             t.printStackTrace(log);
             log.flush();
         }
+    }
+
+    private void allocatePart(int p) {
+        if (partX[p] != null) return;
+        int size = 1 << p;
+        partX[p] = new float[size * featureCount];
+        partY[p] = new float[size];
+        partXT[p] = Tensor.wrap(partX[p], size, featureCount);
+        partYT[p] = Tensor.wrap(partY[p], size);
+    }
+
+    /**
+     * Trains on random batches before any real example arrives, then puts the weights and Adam's
+     * state back exactly: compiles every batch-size specialization the trainer can use and lets the
+     * JIT compile the step's kernels, so the first seconds of serving don't run them interpreted
+     * (slow, and allocating a boxed vector per operation). Call before {@link #run()}.
+     *
+     * @return the number of full-batch steps taken
+     */
+    int warmUp(int maxSteps, long budgetNanos) {
+        long end = System.nanoTime() + budgetNanos;
+        SavedTrainingState saved = SavedTrainingState.capture(live, optimizer);
+        Random rnd = new Random(1);
+        int steps = 0;
+        try {
+            for (int p = 0; 1 << p < config.batch(); p++) {
+                allocatePart(p);
+                randomize(partX[p], partY[p], rnd);
+                step.run(partXT[p], partYT[p]);
+            }
+            randomize(batchX, batchY, rnd);
+            while (steps < maxSteps && System.nanoTime() < end) {
+                step.run(batchXT, batchYT);
+                steps++;
+            }
+        } finally {
+            saved.restore(live, optimizer);
+        }
+        return steps;
+    }
+
+    private void randomize(float[] x, float[] y, Random rnd) {
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < y.length; i++) y[i] = rnd.nextInt(spec.classes());
     }
 
     private void stepOn(Tensor x, Tensor y, int rows) {

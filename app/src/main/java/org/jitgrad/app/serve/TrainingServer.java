@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,9 +39,11 @@ import org.jitgrad.tensor.Tensor;
  * </ul>
  *
  * <p>Threads: the JDK's {@link HttpServer} dispatcher hands each exchange to a fixed pool of
- * handler threads (bounded queue; overflow is refused by closing the connection). /train handlers
- * parse and standardize the body and append it to the {@link ExampleQueue}; one {@link Trainer}
- * thread drains it. /predict handlers read the latest {@link ParameterSnapshot} (one volatile read)
+ * handler threads (bounded queue; overflow is refused by closing the connection). /train requests
+ * are passed on at once to a pool of their own (half as many threads, bounded queue, 429 when it is
+ * full), which parses and standardizes the body and appends it to the {@link ExampleQueue}: parsing
+ * a large body takes milliseconds, and a prediction must never wait behind one for a thread. One
+ * {@link Trainer} thread drains the queue. /predict handlers read the latest {@link ParameterSnapshot} (one volatile read)
  * and run the compiled forward pass on it: they share no lock with the trainer.
  *
  * <p>{@link #stop()} refuses new training data, lets running requests finish, has the trainer
@@ -58,9 +61,15 @@ public final class TrainingServer {
     private final SnapshotPublisher publisher;
     private final Compiled infer;
     private final Trainer trainer;
+    /** /train requests waiting for a parsing thread before more are refused with 429. */
+    private static final int TRAIN_BACKLOG = 64;
+    /** Warm-up of the training step: at most this many full batches, within this time. */
+    private static final int WARM_UP_STEPS = 400;
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
     private final Thread trainerThread;
     private final HttpServer http;
     private final ThreadPoolExecutor handlers;
+    private final ThreadPoolExecutor trainHandlers;
     private final LatencyHistogram predictLatency = new LatencyHistogram();
     private final LongAdder trainRequests = new LongAdder(), predictRequests = new LongAdder(), predictRows = new LongAdder();
     private final LongAdder rejectedMalformed = new LongAdder(), rejectedFull = new LongAdder(), rejectedTooLarge = new LongAdder(),
@@ -96,6 +105,13 @@ public final class TrainingServer {
             for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
         }
         this.trainer = new Trainer(config, spec, net, served, optimizer, queue, publisher, log, startNanos);
+        if (config.warmUp()) {
+            long t0 = System.nanoTime();
+            int steps = trainer.warmUp(WARM_UP_STEPS, WARM_UP_NANOS);
+            log.printf(Locale.ROOT, "serve: warmed up the training step on random data (%d steps in %d ms; weights and Adam state put back)%n",
+                    steps, (System.nanoTime() - t0) / 1_000_000);
+            log.flush();
+        }
         this.trainerThread = new Thread(trainer, "serve-trainer");
 
         AtomicInteger n = new AtomicInteger();
@@ -105,9 +121,26 @@ public final class TrainingServer {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        int trainThreads = Math.max(1, config.httpThreads() / 2);
+        this.trainHandlers = new ThreadPoolExecutor(trainThreads, trainThreads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(TRAIN_BACKLOG), r -> {
+                    Thread t = new Thread(r, "serve-train-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
         this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
         http.setExecutor(handlers);
-        http.createContext("/train", ex -> exchange(ex, "POST", this::train));
+        http.createContext("/train", ex -> {
+            try {
+                trainHandlers.execute(() -> exchange(ex, "POST", this::train));
+            } catch (RejectedExecutionException e) {
+                exchange(ex, "POST", x -> {
+                    rejectedFull.increment();
+                    return new Response(429, Json.error("too many /train requests are waiting to be parsed (" + TRAIN_BACKLOG
+                            + "); nothing from this request was accepted, retry later"));
+                });
+            }
+        });
         http.createContext("/predict", ex -> exchange(ex, "POST", this::predict));
         http.createContext("/metrics", ex -> exchange(ex, "GET", e -> new Response(200, metricsJson())));
         http.createContext("/", ex -> exchange(ex, null, e -> {
@@ -386,9 +419,12 @@ public final class TrainingServer {
             queue.close();
             http.stop(1);
             handlers.shutdown();
+            trainHandlers.shutdown();
             String problem = null;
             try {
-                if (!handlers.awaitTermination(30, TimeUnit.SECONDS)) problem = "request handlers still running after 30 s";
+                if (!handlers.awaitTermination(30, TimeUnit.SECONDS) || !trainHandlers.awaitTermination(30, TimeUnit.SECONDS)) {
+                    problem = "request handlers still running after 30 s";
+                }
                 trainerThread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -41,6 +41,32 @@ class CsvRowsTest {
     }
 
     @Test
+    void longDecimalsAndLiteralsNearHalfwayBetweenFloatsParseExactly() throws Exception {
+        Random r = new Random(2);
+        for (int i = 0; i < 200_000; i++) {
+            int digits = 8 + r.nextInt(8);
+            String s = new java.math.BigDecimal(r.nextDouble() * Math.pow(10, r.nextInt(12) - 6))
+                    .round(new java.math.MathContext(digits)).toPlainString();
+            assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(parse(s)), s);
+        }
+        // The decimal point halfway between two neighbouring floats, and the same nudged by one unit
+        // in the 15th digit: rounding through a double is where double rounding could go wrong.
+        for (int i = 0; i < 20_000; i++) {
+            float f = r.nextInt(1 << 20) / 1024f + r.nextFloat();
+            java.math.BigDecimal mid = new java.math.BigDecimal(f).add(new java.math.BigDecimal(Math.nextUp(f)))
+                    .divide(java.math.BigDecimal.valueOf(2));
+            for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.DOWN, java.math.RoundingMode.UP}) {
+                String s = mid.round(new java.math.MathContext(15, mode)).toPlainString();
+                assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(parse(s)), s);
+            }
+            String exact = mid.toPlainString();
+            assertEquals(Float.floatToIntBits(Float.parseFloat(exact)), Float.floatToIntBits(parse(exact)), exact);
+        }
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(parse("-0.000000000000")));
+        assertEquals(1e-22f, parse("0.0000000000000000000001"));
+    }
+
+    @Test
     void rowsAreStandardizedAndCrlfAndBlankLinesAreFine() throws Exception {
         byte[] b = "2,0.5,1\r\n\r\n0, 0 ,0.25\n".getBytes(StandardCharsets.US_ASCII);
         CsvRows.Rows rows = CsvRows.parseTraining(b, b.length, 2, 3, new InputNorm(0.5f, 0.5f));

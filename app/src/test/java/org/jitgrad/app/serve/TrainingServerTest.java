@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,6 +226,23 @@ class TrainingServerTest {
         double[][] p = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) p[i] = java.util.Arrays.stream(rows[i].split(",")).mapToDouble(Double::parseDouble).toArray();
         return new Prediction(Long.parseLong(v.group(1)), classes, p);
+    }
+
+    @Test
+    void theLoadGeneratorsBlockingClientKeepsOneConnectionAndReadsEachReplyWhole() throws Exception {
+        start(config());
+        String body = features(3, 4);
+        HttpResponse<String> reference = post("/predict", body);
+        try (BlockingHttpClient c = new BlockingHttpClient(server.uri())) {
+            for (int i = 0; i < 3; i++) {
+                BlockingHttpClient.Reply r = c.post("/predict", body.getBytes(StandardCharsets.US_ASCII));
+                assertEquals(200, r.status());
+                assertEquals(reference.body(), new String(r.body(), StandardCharsets.UTF_8));
+            }
+            BlockingHttpClient.Reply bad = c.post("/predict", "1,2\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(400, bad.status());
+            assertTrue(new String(bad.body(), StandardCharsets.UTF_8).contains("line 1"));
+        }
     }
 
     @Test

@@ -1,0 +1,42 @@
+package org.jitgrad.app.serve;
+
+import java.util.List;
+import org.jitgrad.optim.Adam;
+import org.jitgrad.tensor.Tensor;
+
+/**
+ * A copy of everything a training step changes (the parameters, Adam's two moments and its step
+ * count), taken so that steps on throwaway data can be undone exactly.
+ */
+final class SavedTrainingState {
+    private final float[][] params, first, second;
+    private final long step;
+
+    private SavedTrainingState(List<Tensor> params, Adam adam) {
+        int n = params.size();
+        this.params = new float[n][];
+        this.first = new float[n][];
+        this.second = new float[n][];
+        for (int i = 0; i < n; i++) {
+            this.params[i] = params.get(i).storage().clone();
+            this.first[i] = adam.firstMoment(i).clone();
+            this.second[i] = adam.secondMoment(i).clone();
+        }
+        this.step = adam.stepCount();
+    }
+
+    /** Copies {@code params} (those {@code adam} manages, in its order) and {@code adam}'s state. */
+    static SavedTrainingState capture(List<Tensor> params, Adam adam) {
+        return new SavedTrainingState(params, adam);
+    }
+
+    /** Writes the copies back into the same arrays, which compiled steps keep referring to. */
+    void restore(List<Tensor> params, Adam adam) {
+        for (int i = 0; i < this.params.length; i++) {
+            params.get(i).copyFrom(this.params[i]);
+            System.arraycopy(first[i], 0, adam.firstMoment(i), 0, first[i].length);
+            System.arraycopy(second[i], 0, adam.secondMoment(i), 0, second[i].length);
+        }
+        adam.setStepCount(step);
+    }
+}
