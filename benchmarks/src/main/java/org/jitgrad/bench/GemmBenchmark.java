@@ -47,7 +47,9 @@ public class GemmBenchmark {
                 case "wide_dW" -> set(1024, 256, 1024, true, false);
                 case "wide_dX" -> set(256, 1024, 1024, false, true);
                 case "small16" -> set(16, 32, 64, false, false);
-                case "small32" -> set(32, 64, 64, false, false);
+                case "small32" -> set(32, 64, 64, false, false);         // deep's forward: 32x64 by 64x64
+                case "small32_dW" -> set(64, 32, 64, true, false);       // deep's dW = X^T·dY
+                case "small32_dX" -> set(32, 64, 64, false, true);       // deep's dX = dY·W^T
                 default -> throw new IllegalArgumentException(shape);
             }
         }
@@ -68,7 +70,7 @@ public class GemmBenchmark {
     public static class GemmState extends Operands {
         /** Shape name, see {@link Operands#init(String)}. */
         @Param({"sq256", "sq512", "sq1024", "mnist_fwd", "mnist_dW", "mnist_dX", "wide_fwd", "wide_dW", "wide_dX",
-                "small16", "small32"})
+                "small16", "small32", "small32_dW", "small32_dX"})
         public String shape;
 
         /** Threads given to {@link Gemm#setParallelism(int)}. */
@@ -87,7 +89,7 @@ public class GemmBenchmark {
     @State(Scope.Thread)
     public static class ReferenceState extends Operands {
         /** Shape name, see {@link Operands#init(String)}. */
-        @Param({"sq256", "mnist_fwd", "small16", "small32"})
+        @Param({"sq256", "mnist_fwd", "small16", "small32", "small32_dX"})
         public String shape;
 
         /** Allocates the operands. */

@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Copies blocks of A and B into the contiguous layouts the micro-kernel streams: A as consecutive slivers of
  * {@code MR} rows, each {@code [p][row]}; a B panel as consecutive {@code NR}-column slivers, each {@code [p][col]}.
  * Rows and columns past the matrix edge are zero-filled (to a multiple of {@code VL} columns for B) so the kernel
- * never needs a mask. Every loop reads its source sequentially (or, for a transposed B, in L1-sized tiles), since the source is usually far bigger than L2.
+ * never needs a mask. Every loop reads its source sequentially (a transposed B in 16x16 blocks), since the source is usually far bigger
+ * than L2.
  */
 final class GemmPacking {
     private GemmPacking() {}
@@ -92,29 +93,14 @@ final class GemmPacking {
                 }
             }
         } else {
-            // B stored [n,k]: a transpose. Four source rows (destination columns) at a time: four sequential read
-            // streams, and each destination line gets four adjacent floats per visit (measured best among
-            // column-at-a-time, 4-, 8-row and 16x16-tile variants).
+            // B stored [n,k]: a transpose, in 16x16 register blocks where the sizes allow (TransposeKernel).
             for (int jt = 0, t = 0; jt < nc; jt += NR, t++) {
                 int cols = Math.min(NR, nc - jt);
                 int padded = Math.min(NR, (cols + VL - 1) / VL * VL);
                 int base = t * kc * NR;
-                int col = 0;
-                for (; col + 4 <= cols; col += 4) {
-                    int s0 = bOff + (j0 + jt + col) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-                    for (int p = 0, d = base + col; p < kc; p++, d += NR) {
-                        dst[d] = b[s0 + p];
-                        dst[d + 1] = b[s1 + p];
-                        dst[d + 2] = b[s2 + p];
-                        dst[d + 3] = b[s3 + p];
-                    }
-                }
-                for (; col < padded; col++) {
-                    int src = bOff + (j0 + jt + col) * k + p0;
-                    boolean real = col < cols;
-                    for (int p = 0, d = base + col; p < kc; p++, d += NR) {
-                        dst[d] = real ? b[src + p] : 0f;
-                    }
+                TransposeKernel.transpose(b, bOff + (j0 + jt) * k + p0, k, cols, kc, dst, base, NR);
+                if (padded > cols) {
+                    for (int p = 0, d = base; p < kc; p++, d += NR) Arrays.fill(dst, d + cols, d + padded, 0f);
                 }
             }
         }

@@ -24,18 +24,11 @@ final class GemmSmall {
     private static final class Scratch {
         float[] transposed = new float[0];
 
-        /** {@code B[n,k]} (rows of length k) into {@code Bᵀ[k,n]}, in 8-row strips so reads stay in a few lines. */
+        /** {@code B[n,k]} (rows of length k) into {@code Bᵀ[k,n]}. */
         float[] transpose(float[] b, int bOff, int n, int k) {
             if (transposed.length < k * n) transposed = new float[Math.max(k * n, 2 * transposed.length)];
-            float[] bt = transposed;
-            for (int j0 = 0; j0 < n; j0 += 8) {
-                int j1 = Math.min(n, j0 + 8);
-                for (int p = 0; p < k; p++) {
-                    int row = p * n;
-                    for (int j = j0; j < j1; j++) bt[row + j] = b[bOff + j * k + p];
-                }
-            }
-            return bt;
+            TransposeKernel.transpose(b, bOff, k, n, k, transposed, 0, n);
+            return transposed;
         }
     }
 
