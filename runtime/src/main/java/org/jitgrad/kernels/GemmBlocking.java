@@ -82,6 +82,12 @@ final class GemmBlocking {
                                     } else {
                                         GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
                                     }
+                                } else if (mr == 4) {
+                                    if (store) {
+                                        GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                    } else {
+                                        GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                                    }
                                 } else {
                                     GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
                                     writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);

@@ -1,6 +1,7 @@
 package org.jitgrad.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * Copies blocks of A and B into the contiguous layouts the micro-kernel streams: A as consecutive slivers of
@@ -85,7 +86,10 @@ final class GemmPacking {
                 int src = bOff + (p0 + p) * n + j0;
                 int d = p * NR;
                 for (int t = 0; t < fullSlivers; t++, src += NR, d += kc * NR) {
-                    System.arraycopy(b, src, dst, d, NR);
+                    // NR/VL vector moves: System.arraycopy's call costs as much as copying 64 floats
+                    for (int v = 0; v < NR; v += VL) {
+                        FloatVector.fromArray(GemmMicroKernel.S, b, src + v).intoArray(dst, d + v);
+                    }
                 }
                 if (tailCols > 0) {
                     System.arraycopy(b, src, dst, d, tailCols);

@@ -52,6 +52,8 @@ final class GemmWarmup {
             GemmMicroKernel.add6x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
             GemmMicroKernel.store6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
             GemmMicroKernel.add6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.store4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.add4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
         }
     }
 }
