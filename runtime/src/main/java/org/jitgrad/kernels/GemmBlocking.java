@@ -53,67 +53,99 @@ final class GemmBlocking {
         int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
         float[] bp = ws.bPack(kcMax * ncMax);
-        float[] scratch = ws.scratch;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
-            boolean first = pc == 0;
-            boolean last = pc + kc == k;
+            boolean store = pc == 0 && !accumulate;
+            Epilogue epilogue = pc + kc == k ? act : null;
             // Up to MC rows of A for this depth block, packed once and reused for every column panel.
             for (int ic = i0; ic < i1; ic += MC) {
                 int ie = Math.min(i1, ic + MC);
-                GemmPacking.packA(a, aOff, transA, m, k, ic, ie, pc, kc, ap);
+                GemmPacking.packA(a, aOff, transA, m, k, ic, ie, pc, kc, ap, 0);
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
-                    GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
-                    for (int ir = ic; ir < ie; ir += MR) {
-                        int mr = Math.min(MR, ie - ir);
-                        int aSliver = (ir - ic) * kc;
-                        // First block of an overwriting product: full tiles use the store kernels and edge tiles are
-                        // computed into the scratch tile, so C is never zeroed nor read.
-                        boolean store = first && !accumulate;
-                        int cRow = cOff + ir * n + jc;
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            int bSliver = (jr / NR) * kc * NR;
-                            if (nr == NR) {
-                                if (mr == MR) {
-                                    if (store) {
-                                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
-                                    } else {
-                                        GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
-                                    }
-                                } else if (mr == 4) {
-                                    if (store) {
-                                        GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
-                                    } else {
-                                        GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
-                                    }
-                                } else {
-                                    GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
-                                    writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
-                                }
-                            } else {
-                                for (int v = 0; v < nr; v += VL) {
-                                    int cols = Math.min(VL, nr - v);
-                                    int cIdx = cRow + jr + v;
-                                    if (mr == MR && cols == VL) {
-                                        if (store) {
-                                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
-                                        } else {
-                                            GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
-                                        }
-                                    } else {
-                                        GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
-                                        writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
-                                    }
-                                }
-                            }
+                    GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp, 0);
+                    tiles(ap, 0, bp, 0, kc, c, cOff, n, ic, ie, jc, nc, store, bias, biasOff, epilogue, ws.scratch);
+                }
+            }
+        }
+    }
+
+    /**
+     * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C from operands packed whole beforehand (shared by
+     * the threads of a parallel call): depth block {@code pc} of A at {@code pc*mPad}, of B at {@code pc*nPad}, laid out
+     * as {@link GemmPacking} packs them ({@code i0} and {@code j0} are multiples of {@code MR} and {@code NR}).
+     */
+    static void computeRegionPrepacked(float[] ap, int mPad, float[] bp, int nPad, float[] c, int cOff, int k, int n,
+                                       boolean accumulate, float[] bias, int biasOff, Epilogue act,
+                                       int i0, int i1, int j0, int j1, float[] scratch) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int kcMax = depthBlock(k);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            boolean store = pc == 0 && !accumulate;
+            Epilogue epilogue = pc + kc == k ? act : null;
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                tiles(ap, pc * mPad + i0 * kc, bp, pc * nPad + jc * kc, kc, c, cOff, n, i0, i1, jc, nc, store,
+                        bias, biasOff, epilogue, scratch);
+            }
+        }
+    }
+
+    /**
+     * One depth block over rows {@code [ic, ie)} and the {@code nc} columns from {@code jc}: packed A slivers from
+     * {@code aBase} (row {@code ic}), packed B slivers from {@code bBase} (column {@code jc}). {@code store}: the first
+     * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
+     * is never zeroed nor read); {@code epilogue} non-null on the last block.
+     */
+    private static void tiles(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c, int cOff, int n,
+                              int ic, int ie, int jc, int nc, boolean store, float[] bias, int biasOff, Epilogue epilogue,
+                              float[] scratch) {
+        for (int ir = ic; ir < ie; ir += MR) {
+            int mr = Math.min(MR, ie - ir);
+            int aSliver = aBase + (ir - ic) * kc;
+            int cRow = cOff + ir * n + jc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int bSliver = bBase + (jr / NR) * kc * NR;
+                if (nr == NR) {
+                    if (mr == MR) {
+                        if (store) {
+                            GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                        } else {
+                            GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
                         }
-                        if (last && act != null) {
-                            GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, act);
+                    } else if (mr == 4) {
+                        if (store) {
+                            GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                        } else {
+                            GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                        }
+                    } else {
+                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
+                        writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
+                    }
+                } else {
+                    for (int v = 0; v < nr; v += VL) {
+                        int cols = Math.min(VL, nr - v);
+                        int cIdx = cRow + jr + v;
+                        if (mr == MR && cols == VL) {
+                            if (store) {
+                                GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                            } else {
+                                GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                            }
+                        } else {
+                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                            writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
                         }
                     }
                 }
+            }
+            if (epilogue != null) {
+                GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
             }
         }
     }

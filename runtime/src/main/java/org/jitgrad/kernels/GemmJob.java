@@ -5,15 +5,22 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One parallel matmul call split into a grid of {@code rowParts x colParts} regions of C. Each calling thread owns
- * one job object, reused call after call (no allocation per call). The caller and the workers it recruited take
- * region indices from {@link #nextPart} until none is left; the caller returns once every recruited worker has
- * checked out or been revoked before starting, so a job is never touched by a worker after its call returned.
+ * one job object, reused call after call (no allocation per call once its buffers have grown). The caller and the
+ * workers it recruited first pack A and B whole into the job's shared buffers, taking packing units (a depth block of
+ * a group of A slivers or of B slivers) from {@link #nextPack}, and wait until every unit is packed; then they take
+ * region indices from {@link #nextPart} until none is left. Packing once for all threads matters: with each thread
+ * packing what its region needs, a row split packed all of B twice and a column split all of A twice, which cost
+ * 5-8% of a 2-thread product. Only threads that took a unit are waited for, so a recruited worker that never starts
+ * cannot hold anyone up. The caller returns once every recruited worker has checked out or been revoked before
+ * starting, so a job is never touched by a worker after its call returned.
  */
 final class GemmJob {
     private static final ThreadLocal<GemmJob> PER_THREAD = ThreadLocal.withInitial(GemmJob::new);
 
     final Thread caller = Thread.currentThread();
     final AtomicInteger nextPart = new AtomicInteger();
+    final AtomicInteger nextPack = new AtomicInteger();
+    final AtomicInteger packedUnits = new AtomicInteger();
     final AtomicInteger activeWorkers = new AtomicInteger();
     volatile Throwable failure;
     private GemmWorkers.Worker[] recruited = new GemmWorkers.Worker[0];
@@ -24,6 +31,20 @@ final class GemmJob {
     boolean transA, transB, accumulate;
     Epilogue act;
     int rowParts, colParts, rowSlivers, colSlivers;
+
+    /** Slivers of A (of B) per packing unit. */
+    private static final int A_GROUP = 8, B_GROUP = 2;
+    /** Shared packed operands up to this many floats (A and B together); larger products pack per region. */
+    private static final long MAX_SHARED = 1L << 24;
+    /**
+     * Products with fewer multiply-adds pack per region. The data one thread packs and the other reads crosses
+     * between the cores' caches, and the next call's packing takes those lines back: below about 2^26 multiply-adds
+     * that traffic cost more than packing twice (256^3 on 2 threads: 190 us packing per region, 300 us shared).
+     */
+    private static final long MIN_SHARED_WORK = Long.getLong("jitgrad.gemm.sharedPackMin", 1L << 26);
+    private float[] sharedA = new float[0], sharedB = new float[0];
+    private boolean prepacked;
+    private int mPad, nPad, kcMax, aGroups, bGroups, aUnits, totalUnits;
 
     /** Scratch list of the workers recruited for the current call, grown once. */
     GemmWorkers.Worker[] recruited(int size) {
@@ -55,6 +76,22 @@ final class GemmJob {
         this.colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
         this.failure = null;
         this.nextPart.set(0);
+        this.mPad = rowSlivers * GemmMicroKernel.MR;
+        this.nPad = colSlivers * GemmMicroKernel.NR;
+        long shared = ((long) mPad + nPad) * k;
+        this.prepacked = k > 0 && shared <= MAX_SHARED && (long) m * n * k >= MIN_SHARED_WORK;
+        if (prepacked) {
+            if (sharedA.length < mPad * k) sharedA = new float[mPad * k];
+            if (sharedB.length < nPad * k) sharedB = new float[nPad * k];
+            this.kcMax = GemmBlocking.depthBlock(k);
+            int kBlocks = (k + kcMax - 1) / kcMax;
+            this.aGroups = (rowSlivers + A_GROUP - 1) / A_GROUP;
+            this.bGroups = (colSlivers + B_GROUP - 1) / B_GROUP;
+            this.aUnits = kBlocks * aGroups;
+            this.totalUnits = aUnits + kBlocks * bGroups;
+            this.nextPack.set(0);
+            this.packedUnits.set(0);
+        }
     }
 
     /** Drops the array references so the job does not keep user data alive between calls. */
@@ -63,8 +100,17 @@ final class GemmJob {
         act = null;
     }
 
-    /** Runs regions until none is left. */
+    /** Packs units until none is left, waits for the others' units, then runs regions until none is left. */
     void runParts(GemmWorkspace ws) {
+        if (prepacked) {
+            for (int u; (u = nextPack.getAndIncrement()) < totalUnits; ) {
+                packUnit(u);
+                packedUnits.incrementAndGet();
+            }
+            if (!awaitPacked()) {
+                return;  // another thread failed; its failure is reported
+            }
+        }
         int parts = rowParts * colParts;
         for (int part; (part = nextPart.getAndIncrement()) < parts; ) {
             int rp = part / colParts;
@@ -73,9 +119,57 @@ final class GemmJob {
             int i1 = Math.min(m, (int) ((long) rowSlivers * (rp + 1) / rowParts) * GemmMicroKernel.MR);
             int j0 = Math.min(n, (int) ((long) colSlivers * cp / colParts) * GemmMicroKernel.NR);
             int j1 = Math.min(n, (int) ((long) colSlivers * (cp + 1) / colParts) * GemmMicroKernel.NR);
-            GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                    bias, biasOff, act, i0, i1, j0, j1, ws);
+            if (prepacked) {
+                GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, c, cOff, k, n, accumulate,
+                        bias, biasOff, act, i0, i1, j0, j1, ws.scratch);
+            } else {
+                GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
+                        bias, biasOff, act, i0, i1, j0, j1, ws);
+            }
         }
+    }
+
+    /** Unit {@code u}: a depth block of {@code A_GROUP} A slivers, or (after the A units) of {@code B_GROUP} B slivers. */
+    private void packUnit(int u) {
+        boolean isA = u < aUnits;
+        int v = isA ? u : u - aUnits;
+        int groups = isA ? aGroups : bGroups;
+        int pc = v / groups * kcMax;
+        int kc = Math.min(kcMax, k - pc);
+        int g = v % groups;
+        if (isA) {
+            int i0 = g * A_GROUP * GemmMicroKernel.MR;
+            int i1 = Math.min(m, i0 + A_GROUP * GemmMicroKernel.MR);
+            GemmPacking.packA(a, aOff, transA, m, k, i0, i1, pc, kc, sharedA, pc * mPad + i0 * kc);
+        } else {
+            int j0 = g * B_GROUP * GemmMicroKernel.NR;
+            int nc = Math.min(n - j0, B_GROUP * GemmMicroKernel.NR);
+            GemmPacking.packB(b, bOff, transB, k, n, pc, kc, j0, nc, sharedB, pc * nPad + j0 * kc);
+        }
+    }
+
+    /**
+     * Waits until every packing unit is done (each was taken by a running thread, so each will be done or that thread
+     * fails). Spins, yielding the core after a while in case the packer was descheduled.
+     *
+     * @return false if some thread failed meanwhile
+     */
+    private boolean awaitPacked() {
+        long spinUntil = 0;
+        while (packedUnits.get() < totalUnits) {
+            if (failure != null) {
+                return false;
+            }
+            if (spinUntil == 0) {
+                spinUntil = System.nanoTime() + 20_000;
+            }
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        return true;
     }
 
     /** Called by a worker when it has no region left: the last one out wakes the caller. */

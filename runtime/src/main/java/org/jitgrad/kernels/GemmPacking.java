@@ -19,12 +19,13 @@ final class GemmPacking {
 
     /**
      * Packs rows {@code [i0, i1)} and depth {@code [p0, p0+kc)} of op(A): the sliver of rows {@code i0 + s*MR ...}
-     * starts at {@code s*MR*kc}, element {@code (p, r)} of a sliver at {@code + p*MR + r}.
+     * starts at {@code dstOff + s*MR*kc}, element {@code (p, r)} of a sliver at {@code + p*MR + r}.
      */
-    static void packA(float[] a, int aOff, boolean transA, int m, int k, int i0, int i1, int p0, int kc, float[] dst) {
+    static void packA(float[] a, int aOff, boolean transA, int m, int k, int i0, int i1, int p0, int kc, float[] dst,
+                      int dstOff) {
         if (!transA) {
             // A stored [m,k]: each row is contiguous along p; six read streams, sequential writes.
-            for (int ir = i0, d0 = 0; ir < i1; ir += MR, d0 += MR * kc) {
+            for (int ir = i0, d0 = dstOff; ir < i1; ir += MR, d0 += MR * kc) {
                 int mr = Math.min(MR, i1 - ir);
                 int s0 = aOff + ir * k + p0;
                 if (mr == MR) {
@@ -50,7 +51,7 @@ final class GemmPacking {
             int fullEnd = i0 + (i1 - i0) / MR * MR;
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (p0 + p) * m;
-                int d = p * MR;
+                int d = dstOff + p * MR;
                 int ir = i0;
                 for (; ir < fullEnd; ir += MR, d += MR * kc) {
                     int s = src + ir;
@@ -73,10 +74,11 @@ final class GemmPacking {
 
     /**
      * Packs depth {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into slivers of {@code NR} columns:
-     * sliver {@code t} starts at {@code t*kc*NR}, element {@code (p, col)} at {@code + p*NR + col}. The last sliver is
-     * zero-padded up to a multiple of {@code VL} columns.
+     * sliver {@code t} starts at {@code dstOff + t*kc*NR}, element {@code (p, col)} at {@code + p*NR + col}. The last
+     * sliver is zero-padded up to a multiple of {@code VL} columns.
      */
-    static void packB(float[] b, int bOff, boolean transB, int k, int n, int p0, int kc, int j0, int nc, float[] dst) {
+    static void packB(float[] b, int bOff, boolean transB, int k, int n, int p0, int kc, int j0, int nc, float[] dst,
+                      int dstOff) {
         int fullSlivers = nc / NR;
         int tailCols = nc - fullSlivers * NR;
         int tailPadded = (tailCols + VL - 1) / VL * VL;
@@ -84,7 +86,7 @@ final class GemmPacking {
             // B stored [k,n]: read each source row once, front to back, scattering it over the slivers.
             for (int p = 0; p < kc; p++) {
                 int src = bOff + (p0 + p) * n + j0;
-                int d = p * NR;
+                int d = dstOff + p * NR;
                 for (int t = 0; t < fullSlivers; t++, src += NR, d += kc * NR) {
                     // NR/VL vector moves: System.arraycopy's call costs as much as copying 64 floats
                     for (int v = 0; v < NR; v += VL) {
@@ -101,7 +103,7 @@ final class GemmPacking {
             for (int jt = 0, t = 0; jt < nc; jt += NR, t++) {
                 int cols = Math.min(NR, nc - jt);
                 int padded = Math.min(NR, (cols + VL - 1) / VL * VL);
-                int base = t * kc * NR;
+                int base = dstOff + t * kc * NR;
                 TransposeKernel.transpose(b, bOff + (j0 + jt) * k + p0, k, cols, kc, dst, base, NR);
                 if (padded > cols) {
                     for (int p = 0, d = base; p < kc; p++, d += NR) Arrays.fill(dst, d + cols, d + padded, 0f);

@@ -19,7 +19,7 @@ final class GemmWorkers {
     private GemmWorkers() {}
 
     /** Idle workers spin this long for the next job before parking (keeps back-to-back calls cheap). */
-    private static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = Long.getLong("jitgrad.gemm.spinNanos", 50_000);
 
     static final int IDLE = 0;
     static final int ASSIGNED = 1;
@@ -71,6 +71,7 @@ final class GemmWorkers {
             job.runParts(GemmWorkspace.current());
         } catch (Throwable t) {
             own = t;
+            job.failure = t;                          // releases workers waiting for packed units
             job.nextPart.set(Integer.MAX_VALUE / 2); // stop the others from taking new regions
         }
         for (int i = 0; i < count; i++) {

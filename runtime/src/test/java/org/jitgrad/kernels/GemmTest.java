@@ -191,6 +191,21 @@ class GemmTest {
         checkAllForms(new Case(m, k, n, transA, transB, 7L * m + k + n), true);
     }
 
+    /**
+     * Products of at least 2^26 multiply-adds run on several threads with A and B packed once into buffers the threads
+     * share: odd sizes (an edge sliver of 5 rows, a tail of 35 columns, depth blocks of 201), every layout.
+     */
+    @ParameterizedTest(name = "shared packing 401x401x419 transA={0} transB={1}")
+    @MethodSource("layouts")
+    void largeProductsSharePackedOperandsAcrossThreads(boolean transA, boolean transB) {
+        assertTrue(401L * 401 * 419 >= 1L << 26, "large enough for the shared-packing path");
+        checkAllForms(new Case(401, 401, 419, transA, transB, 401 + (transA ? 1 : 0) + (transB ? 2 : 0)), !transA && transB);
+    }
+
+    static Stream<Arguments> layouts() {
+        return Stream.of(LAYOUTS).map(l -> Arguments.of(l[0], l[1]));
+    }
+
     @Test
     void zeroSizes() {
         float[] c = {1, 2, 3, 4, 5, 6};
@@ -264,7 +279,7 @@ class GemmTest {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-        int[][] shapes = {{64, 256, 784, 0, 1}, {37, 70, 129, 1, 0}, {16, 32, 64, 0, 0}};
+        int[][] shapes = {{64, 256, 784, 0, 1}, {37, 70, 129, 1, 0}, {16, 32, 64, 0, 0}, {401, 401, 419, 0, 1}};
         for (int[] sh : shapes) {
             Case cs = new Case(sh[0], sh[1], sh[2], sh[3] == 1, sh[4] == 1, 11);
             float[] c = cs.freshC();
