@@ -17,6 +17,9 @@ public final class Gemm {
     /** Products with fewer multiply-adds ({@code m*n*k}) than this stay on the calling thread. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jitgrad.gemm.parallelThreshold", 1L << 20);
 
+    /** Depths below this (one depth block) make column splits count 5% larger in {@link #chooseGrid}. */
+    static final int SHALLOW_DEPTH = 256;
+
     private static volatile int parallelism = initialParallelism();
 
     static {
@@ -139,7 +142,7 @@ public final class Gemm {
         if (threads > 1 && work >= threshold) {
             int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
             int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
-            long grid = chooseGrid(rowSlivers, colSlivers, threads);
+            long grid = chooseGrid(rowSlivers, colSlivers, k, threads);
             int rowParts = (int) (grid >>> 32);
             int colParts = (int) grid;
             int parts = rowParts * colParts;
@@ -157,10 +160,11 @@ public final class Gemm {
     }
 
     /**
-     * Picks {@code rowParts x colParts <= threads} minimizing the largest region (in padded tiles), preferring more
-     * parts. Returned packed as {@code rowParts << 32 | colParts}.
+     * Picks {@code rowParts x colParts <= threads} minimizing the largest region (in padded tiles; for depths below
+     * {@link #SHALLOW_DEPTH} column splits count 5% larger), preferring more parts. Returned packed as {@code rowParts << 32 | colParts}.
      */
-    static long chooseGrid(int rowSlivers, int colSlivers, int threads) {
+    static long chooseGrid(int rowSlivers, int colSlivers, int k, int threads) {
+        boolean shallow = k < SHALLOW_DEPTH;
         long best = 1L << 32 | 1;
         long bestCost = Long.MAX_VALUE;
         for (int t = threads; t >= 1; t--) {
@@ -175,6 +179,13 @@ public final class Gemm {
                 long rows = ((long) rowSlivers + rp - 1) / rp * GemmMicroKernel.MR;
                 long cols = ((long) colSlivers + cp - 1) / cp * GemmMicroKernel.NR;
                 long cost = rows * cols;
+                if (cp > 1 && shallow) {
+                    // Threads splitting C by columns write into one shared cache line on every row of C (wherever
+                    // the array happens to start), and the line moves between the cores. With a short depth C is
+                    // written after few multiply-adds, so that traffic counts: mnist's dW (784x64 by 64x256) ran at
+                    // 1.31x on 2 threads split by columns, whose regions were 0.8% smaller, and 1.95x split by rows.
+                    cost += cost / 20;
+                }
                 if (cost < bestCost) {
                     bestCost = cost;
                     best = (long) rp << 32 | cp;

@@ -207,6 +207,17 @@ class GemmTest {
     }
 
     @Test
+    void parallelSplitOfShallowProductsPrefersRowsUnlessColumnsBalanceClearlyBetter() {
+        // mnist dW (784 rows = 131 slivers, 256 columns = 4, depth 64): by rows, though columns are 0.8% smaller
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(131, 4, 64, 2));
+        // the same sizes with a deep product: the smaller regions win
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(131, 4, 784, 2));
+        // rows would split 6/5 slivers, columns 2/2 are 9% smaller even when counted 5% larger
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(11, 4, 64, 2));
+        assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, 2));
+    }
+
+    @Test
     void zeroSizes() {
         float[] c = {1, 2, 3, 4, 5, 6};
         // k = 0 with accumulate=false zero-fills C; with accumulate=true leaves it.

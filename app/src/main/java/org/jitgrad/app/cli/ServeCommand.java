@@ -106,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + " keeps to one core and the other cores answer /predict.")
     Integer threads;
 
-    @Option(names = "--no-warmup", negatable = false, description = "Do not compile the prediction specializations before serving.")
+    @Option(names = "--no-warmup", negatable = false, description = "Serve at once: do not compile the prediction specializations nor warm up the training step first.")
     boolean noWarmup;
 
     @Override

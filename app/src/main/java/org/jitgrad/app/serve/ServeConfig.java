@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *                        queue runs dry)
  * @param saveEvery       write a checkpoint after this many steps (0: only at shutdown)
  * @param save            checkpoint file, or null for none
- * @param warmUp          compile the prediction specializations before accepting requests
+ * @param warmUp          compile the prediction specializations and warm up the training step before accepting requests
  * @param averageDecay    predictions use an exponential moving average of the weights with this decay
  *                        per step (0: the raw weights of the last published step)
  */

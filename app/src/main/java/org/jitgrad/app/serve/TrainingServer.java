@@ -61,6 +61,8 @@ public final class TrainingServer {
     private final SnapshotPublisher publisher;
     private final Compiled infer;
     private final Trainer trainer;
+    /** Linux nice value of the trainer and /train parsing threads (request threads keep 0). */
+    static final int BACKGROUND_NICE = 10;
     /** /train requests waiting for a parsing thread before more are refused with 429. */
     private static final int TRAIN_BACKLOG = 64;
     /** Warm-up of the training step: at most this many full batches, within this time. */
@@ -112,7 +114,13 @@ public final class TrainingServer {
                     steps, (System.nanoTime() - t0) / 1_000_000);
             log.flush();
         }
-        this.trainerThread = new Thread(trainer, "serve-trainer");
+        this.trainerThread = new Thread(() -> {
+            boolean lowered = OsThreadPriority.setCurrentThreadNice(BACKGROUND_NICE);
+            log.println(lowered ? "serve: the trainer and the /train parsers run at nice " + BACKGROUND_NICE + ", below the request threads"
+                    : "serve: could not lower the trainer's OS priority (not Linux, or native access denied); it competes with predictions");
+            log.flush();
+            trainer.run();
+        }, "serve-trainer");
 
         AtomicInteger n = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 0, TimeUnit.MILLISECONDS,
@@ -124,7 +132,10 @@ public final class TrainingServer {
         int trainThreads = Math.max(1, config.httpThreads() / 2);
         this.trainHandlers = new ThreadPoolExecutor(trainThreads, trainThreads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(TRAIN_BACKLOG), r -> {
-                    Thread t = new Thread(r, "serve-train-" + n.incrementAndGet());
+                    Thread t = new Thread(() -> {
+                        OsThreadPriority.setCurrentThreadNice(BACKGROUND_NICE);
+                        r.run();
+                    }, "serve-train-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
