@@ -1,6 +1,7 @@
 package org.jitgrad.app.serve;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,14 +49,12 @@ final class BlockingHttpClient implements AutoCloseable {
             socket.connect(new InetSocketAddress(host, port), 5_000);
             socket.setSoTimeout(30_000);
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            out = socket.getOutputStream();
+            out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         }
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nContent-Type: text/csv\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[head.length + body.length];
-        System.arraycopy(head, 0, request, 0, head.length);
-        System.arraycopy(body, 0, request, head.length, body.length);
-        out.write(request);
+        out.write(head);  // buffered: a small request still leaves in one segment
+        out.write(body);  // a large body goes straight to the socket, not copied
         out.flush();
 
         String status = line();

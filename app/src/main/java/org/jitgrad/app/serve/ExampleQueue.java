@@ -51,21 +51,27 @@ final class ExampleQueue {
 
     /** Appends all of {@code rows}, or nothing when they do not all fit or the queue is closed. */
     Offer offer(CsvRows.Rows rows) {
+        if (rows.featureCount() != featureCount) {
+            throw new IllegalArgumentException("rows of " + rows.featureCount() + " features offered to a queue of " + featureCount);
+        }
+        return offer(rows.features(), rows.labels(), rows.rows());
+    }
+
+    /**
+     * Appends the first {@code n} rows of {@code rows} ({@code n x featureCount} features) and {@code labels}, or
+     * nothing when they do not all fit or the queue is closed. The arrays are copied: the caller may reuse them.
+     */
+    Offer offer(float[] rows, float[] labels, int n) {
         lock.lock();
         try {
             if (closed) return Offer.CLOSED;
-            int n = rows.rows();
-            if (rows.featureCount() != featureCount) {
-                throw new IllegalArgumentException("rows of " + rows.featureCount() + " features offered to a queue of "
-                        + featureCount);
-            }
             if (n > capacity - depth) return Offer.FULL;
             int tail = (head + depth) % capacity;
             int first = Math.min(n, capacity - tail);
-            System.arraycopy(rows.features(), 0, features, tail * featureCount, first * featureCount);
-            System.arraycopy(rows.labels(), 0, labels, tail, first);
-            System.arraycopy(rows.features(), first * featureCount, features, 0, (n - first) * featureCount);
-            System.arraycopy(rows.labels(), first, labels, 0, n - first);
+            System.arraycopy(rows, 0, features, tail * featureCount, first * featureCount);
+            System.arraycopy(labels, 0, this.labels, tail, first);
+            System.arraycopy(rows, first * featureCount, features, 0, (n - first) * featureCount);
+            System.arraycopy(labels, first, this.labels, 0, n - first);
             depth += n;
             accepted += n;
             changed.signalAll();

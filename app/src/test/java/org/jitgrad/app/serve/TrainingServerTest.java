@@ -196,6 +196,18 @@ class TrainingServerTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(features(200, 8).getBytes()))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, chunked.statusCode(), chunked.body());
+        // a chunked body under the limit is read whole, and so is one exactly at it
+        String small = features(3, 8);
+        HttpResponse<String> smallChunked = client.send(HttpRequest.newBuilder(server.uri().resolve("/predict"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small.getBytes()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, smallChunked.statusCode(), smallChunked.body());
+        assertEquals(post("/predict", small).body(), smallChunked.body());
+        String exact = small + " ".repeat(4096 - small.length());
+        HttpResponse<String> atLimit = client.send(HttpRequest.newBuilder(server.uri().resolve("/predict"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(exact.getBytes()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, atLimit.statusCode(), atLimit.body());
         // a small body with more examples than the queue could ever hold
         HttpResponse<String> many = post("/train", examples(21, 9));
         assertEquals(413, many.statusCode(), many.body());
