@@ -64,6 +64,9 @@ public final class TrainingServer {
     static final int BACKGROUND_NICE = 10;
     /** /train requests waiting for a parsing thread before more are refused with 429. */
     private static final int TRAIN_BACKLOG = 64;
+    /** Warm-up of single-row predictions: at most this many calls, within this time. */
+    private static final int PREDICT_WARM_UP_CALLS = 5_000;
+    private static final long PREDICT_WARM_UP_NANOS = 1_500_000_000L;
     /** Warm-up of the training step: at most this many full batches, within this time. */
     private static final int WARM_UP_STEPS = 400;
     private static final long WARM_UP_NANOS = 2_000_000_000L;
@@ -102,8 +105,15 @@ public final class TrainingServer {
         int powers = 32 - Integer.numberOfLeadingZeros(PREDICT_CHUNK);
         this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withCacheSize(powers + 1);
         if (config.warmUp()) {
+            // Every padded size once (compiles the specializations), then single rows, the common request, until
+            // the JIT has compiled their kernels: a one-row product takes GEMM paths (edge kernels, the small path)
+            // that training does not exercise, and run interpreted they box every vector, for about a millisecond
+            // a call and a young collection every few hundred requests.
             ParameterSnapshot s = publisher.current();
             for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
+            Tensor one = Tensor.randn(1, 1, spec.inputs());
+            long end = System.nanoTime() + PREDICT_WARM_UP_NANOS;
+            for (int i = 0; i < PREDICT_WARM_UP_CALLS && System.nanoTime() < end; i++) infer.forward(s, one);
         }
         this.trainer = new Trainer(config, spec, net, served, optimizer, queue, publisher, log, startNanos);
         if (config.warmUp()) {
