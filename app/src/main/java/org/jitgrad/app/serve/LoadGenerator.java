@@ -117,6 +117,8 @@ public final class LoadGenerator {
         AtomicBoolean streaming = new AtomicBoolean(true), predicting = new AtomicBoolean(true);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         LatencyHistogram clientLatency = new LatencyHistogram();
+        LatencyHistogram wakeLateness = new LatencyHistogram();  // scheduled time -> the request starts being sent
+        LatencyHistogram roundTrip = new LatencyHistogram();     // send -> whole response read
         AtomicLong predicts = new AtomicLong(), predictErrors = new AtomicLong(), late = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -163,8 +165,12 @@ public final class LoadGenerator {
                             continue;
                         }
                         if (now - scheduled > periodNanos) late.incrementAndGet();
+                        long sendAt = System.nanoTime();
                         BlockingHttpClient.Reply r = hc.post("/predict", single[random.nextInt(single.length)]);
-                        clientLatency.recordNanos(System.nanoTime() - scheduled);
+                        long done = System.nanoTime();
+                        clientLatency.recordNanos(done - scheduled);
+                        wakeLateness.recordNanos(sendAt - scheduled);
+                        roundTrip.recordNanos(done - sendAt);
                         if (r.status() == 200) predicts.incrementAndGet();
                         else predictErrors.incrementAndGet();
                         scheduled += periodNanos;
@@ -208,6 +214,10 @@ public final class LoadGenerator {
                         + "client-side latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
                 lat.count(), predictClients, predictRate, predicts.get() / predictSeconds, predictErrors.get(), late.get(),
                 lat.p50Ms(), lat.p90Ms(), lat.p99Ms(), lat.p999Ms(), lat.maxMs());
+        LatencyHistogram.Summary wake = wakeLateness.summary(), trip = roundTrip.summary();
+        say("  of which: client thread late to send p50 %.2f ms, p99 %.2f ms, max %.2f ms; send to response read p50 %.2f ms, "
+                        + "p99 %.2f ms, max %.2f ms",
+                wake.p50Ms(), wake.p99Ms(), wake.maxMs(), trip.p50Ms(), trip.p99Ms(), trip.maxMs());
         say("predict server-side (handler, from /metrics): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d requests",
                 field(serverDuring, "p50"), field(serverDuring, "p99"), field(serverDuring, "max"), (long) field(serverDuring, "count"));
 
