@@ -6,14 +6,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One parallel matmul call split into a grid of {@code rowParts x colParts} regions of C. Each calling thread owns
  * one job object, reused call after call (no allocation per call once its buffers have grown). For products of at
- * least {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole into
- * the job's shared buffers, taking packing units (a depth block of
- * a group of A slivers or of B slivers) from {@link #nextPack}, and wait until every unit is packed; then they take
- * region indices from {@link #nextPart} until none is left. Packing once for all threads matters: with each thread
- * packing what its region needs, a row split packed all of B twice and a column split all of A twice, which cost
- * 5-8% of a large 2-thread product (smaller ones still pack per region). Only threads that took a unit are waited for, so a recruited worker that never starts
- * cannot hold anyone up. The caller returns once every recruited worker has checked out or been revoked before
- * starting, so a job is never touched by a worker after its call returned.
+ * least {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole
+ * into the job's shared buffers, taking packing units (a depth block of a group of A slivers or of B slivers) from
+ * {@link #nextPack}, and wait until every unit is packed; then they take region indices from {@link #nextPart} until
+ * none is left. Packing once for all threads matters there: with each thread packing what its region needs, a row
+ * split packed all of B twice and a column split all of A twice, which cost 5-8% of a large 2-thread product
+ * (smaller products still pack per region). Only threads that took a unit are waited for, so a recruited worker
+ * that never starts cannot hold anyone up. The caller returns once every recruited worker has checked out or been
+ * revoked before starting, so a job is never touched by a worker after its call returned.
  */
 final class GemmJob {
     private static final ThreadLocal<GemmJob> PER_THREAD = ThreadLocal.withInitial(GemmJob::new);
