@@ -20,6 +20,9 @@ final class GemmBlocking {
     /** Maximum columns of one B panel (panel {@code KC*NC*4} bytes in L2), a multiple of {@code NR}. */
     static final int NC = Math.max(NR, Integer.getInteger("jitgrad.gemm.nc", 512) / NR * NR);
 
+    /** Regions of at most this many rows read a non-transposed B in place instead of packing it. */
+    static final int DIRECT_B_MAX_ROWS = Integer.getInteger("jitgrad.gemm.directBRows", 96);
+
     /** Depth of each k block: {@code k} split into equal blocks of at most {@code KC}; a function of k only. */
     static int depthBlock(int k) {
         int blocks = (k + KC - 1) / KC;
@@ -52,7 +55,10 @@ final class GemmBlocking {
         int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
         int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
-        float[] bp = ws.bPack(kcMax * ncMax);
+        // Few rows of A use each element of B only a few times, too few to repay copying B into panels: the kernels
+        // then read B where it is, row by row (every sliver whole, so no zero padding is needed).
+        boolean directB = !transB && (j1 - j0) % NR == 0 && i1 - i0 <= DIRECT_B_MAX_ROWS;
+        float[] bp = directB ? null : ws.bPack(kcMax * ncMax);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean store = pc == 0 && !accumulate;
@@ -63,8 +69,14 @@ final class GemmBlocking {
                 GemmPacking.packA(a, aOff, transA, m, k, ic, ie, pc, kc, ap, 0);
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
-                    GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp, 0);
-                    tiles(ap, 0, bp, 0, kc, c, cOff, n, ic, ie, jc, nc, store, bias, biasOff, epilogue, ws.scratch);
+                    if (directB) {
+                        tiles(ap, 0, b, bOff + pc * n + jc, n, NR, kc, c, cOff, n, ic, ie, jc, nc, store, bias, biasOff,
+                                epilogue, ws.scratch);
+                    } else {
+                        GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp, 0);
+                        tiles(ap, 0, bp, 0, NR, kc * NR, kc, c, cOff, n, ic, ie, jc, nc, store, bias, biasOff, epilogue,
+                                ws.scratch);
+                    }
                 }
             }
         }
@@ -88,7 +100,7 @@ final class GemmBlocking {
             Epilogue epilogue = pc + kc == k ? act : null;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
-                tiles(ap, pc * mPad + i0 * kc, bp, pc * nPad + jc * kc, kc, c, cOff, n, i0, i1, jc, nc, store,
+                tiles(ap, pc * mPad + i0 * kc, bp, pc * nPad + jc * kc, NR, kc * NR, kc, c, cOff, n, i0, i1, jc, nc, store,
                         bias, biasOff, epilogue, scratch);
             }
         }
@@ -100,7 +112,8 @@ final class GemmBlocking {
      * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
      * is never zeroed nor read); {@code epilogue} non-null on the last block.
      */
-    private static void tiles(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c, int cOff, int n,
+    private static void tiles(float[] ap, int aBase, float[] bp, int bBase, int ldb, int bSliverStep, int kc,
+                              float[] c, int cOff, int n,
                               int ic, int ie, int jc, int nc, boolean store, float[] bias, int biasOff, Epilogue epilogue,
                               float[] scratch) {
         for (int ir = ic; ir < ie; ir += MR) {
@@ -109,22 +122,22 @@ final class GemmBlocking {
             int cRow = cOff + ir * n + jc;
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
-                int bSliver = bBase + (jr / NR) * kc * NR;
+                int bSliver = bBase + (jr / NR) * bSliverStep;
                 if (nr == NR) {
                     if (mr == MR) {
                         if (store) {
-                            GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                            GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         } else {
-                            GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                            GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         }
                     } else if (mr == 4) {
                         if (store) {
-                            GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                            GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         } else {
-                            GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, NR, kc, c, cRow + jr, n);
+                            GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         }
                     } else {
-                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, NR, kc, scratch, 0, NR);
+                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, scratch, 0, NR);
                         writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
                     }
                 } else {
@@ -133,12 +146,12 @@ final class GemmBlocking {
                         int cIdx = cRow + jr + v;
                         if (mr == MR && cols == VL) {
                             if (store) {
-                                GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
                             } else {
-                                GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, NR, kc, c, cIdx, n);
+                                GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
                             }
                         } else {
-                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, NR, kc, scratch, 0, VL);
+                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                             writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
                         }
                     }
