@@ -42,8 +42,9 @@ import org.jitgrad.tensor.Tensor;
  * are passed on at once to a pool of their own (half as many threads, bounded queue, 429 when it is
  * full), which parses and standardizes the body and appends it to the {@link ExampleQueue}: parsing
  * a large body takes milliseconds, and a prediction must never wait behind one for a thread. One
- * {@link Trainer} thread drains the queue. /predict handlers read the latest {@link ParameterSnapshot} (one volatile read)
- * and run the compiled forward pass on it: they share no lock with the trainer.
+ * {@link Trainer} thread drains the queue. The trainer and the /train threads run at a higher nice
+ * value ({@link OsThreadPriority}). /predict handlers read the latest {@link ParameterSnapshot} (one
+ * volatile read) and run the compiled forward pass on it: they share no lock with the trainer.
  *
  * <p>{@link #stop()} refuses new training data, lets running requests finish, has the trainer
  * train every example still queued, publishes the final weights and writes the checkpoint.
@@ -254,8 +255,12 @@ public final class TrainingServer {
         byte[] body = new byte[64 * 1024];
         final CsvRows.Buffer rows = new CsvRows.Buffer();
 
-        void ensure(long size) {
-            if (body.length < size) body = java.util.Arrays.copyOf(body, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2L * body.length)));
+        /** Room for {@code size} bytes, keeping the first {@code keep} bytes read so far. */
+        void ensure(long size, int keep) {
+            if (body.length >= size) return;
+            byte[] bigger = new byte[(int) Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2L * body.length))];
+            System.arraycopy(body, 0, bigger, 0, keep);
+            body = bigger;
         }
     }
 
@@ -275,7 +280,7 @@ public final class TrainingServer {
             }
             if (length > max) throw new TooLarge("the body has " + length + " bytes, more than the limit of " + max);
             if (length >= 0) {
-                s.ensure(length);
+                s.ensure(length, 0);
                 int got = in.readNBytes(s.body, 0, (int) length);
                 if (got < length) throw new IOException("body ended after " + got + " of " + length + " bytes");
                 return got;
@@ -289,7 +294,7 @@ public final class TrainingServer {
                     if (in.read() < 0) return size;
                     throw new TooLarge("the body has more than the limit of " + max + " bytes");
                 }
-                s.ensure(Math.min(max, 2L * size));
+                s.ensure(Math.min(max, 2L * size), size);
                 continue;
             }
             int k = in.read(s.body, size, room);

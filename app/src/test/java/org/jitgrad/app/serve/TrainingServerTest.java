@@ -185,6 +185,18 @@ class TrainingServerTest {
     }
 
     @Test
+    void aChunkedBodyLargerThanTheFirstBufferIsReadWhole() throws Exception {
+        start(config());
+        String body = features(3000, 21);  // well over the 64 KB the per-thread buffer starts with
+        assertTrue(body.length() > 128 * 1024, "body of " + body.length() + " bytes");
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(server.uri().resolve("/predict"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, chunked.statusCode(), chunked.body());
+        assertEquals(post("/predict", body).body(), chunked.body());
+    }
+
+    @Test
     void tooLargeBodiesAre413() throws Exception {
         start(config().withMaxBodyBytes(4096).withQueueCapacity(20));
         String big = examples(200, 7);  // about 20 KB
