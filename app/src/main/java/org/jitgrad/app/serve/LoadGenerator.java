@@ -194,7 +194,7 @@ public final class LoadGenerator {
             peakSteps = Math.max(peakSteps, field(m, "train_steps_per_s"));
             peakExamples = Math.max(peakExamples, field(m, "train_examples_per_s"));
             if (field(m, "trained_examples") == field(m, "accepted_examples") || System.nanoTime() > g.deadline) break;
-            Thread.sleep(5);
+            Thread.sleep(20);  // each poll wakes threads on both sides; the prediction clients share these cores
         }
         long tTrained = System.nanoTime();
         predicting.set(false);
