@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The waiting examples live in one ring of {@code capacity} rows allocated up front, not in the
  * parsed requests: a queue of per-request arrays kept up to {@code capacity} examples (51 MB for
- * 16,384 MNIST rows) alive in the young generation, and every young collection copied them, which
- * stopped predictions for 8-30 ms at a time. The ring is old from the first collection on.
+ * 16,384 MNIST rows) alive in the young generation, for every young collection to copy while all
+ * threads, predictions included, wait. The ring is old from the first collection on.
  *
  * <p>One lock guards the queue. A request thread holds it while copying its parsed rows in; the
  * trainer holds it while copying at most one batch out. Predictions never touch it.
