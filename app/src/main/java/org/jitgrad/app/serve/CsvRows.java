@@ -72,6 +72,11 @@ public final class CsvRows {
         return parse(body, length, featureCount, 0, norm);
     }
 
+    /** {@link #parseFeatures} into {@code out} (grown if needed); on {@link BadInput} its contents are undefined. */
+    public static void parseFeaturesInto(byte[] body, int length, int featureCount, InputNorm norm, Buffer out) throws BadInput {
+        parseInto(body, length, featureCount, 0, norm, out);
+    }
+
     private static Rows parse(byte[] b, int length, int featureCount, int classes, InputNorm norm) throws BadInput {
         Buffer out = new Buffer();
         parseInto(b, length, featureCount, classes, norm, out);

@@ -357,9 +357,9 @@ public final class TrainingServer {
         } catch (TooLarge e) {
             return tooLarge(e.getMessage());
         }
-        CsvRows.Rows rows;
+        CsvRows.Buffer rows = s.rows;
         try {
-            rows = CsvRows.parseFeatures(s.body, length, spec.inputs(), spec.norm());
+            CsvRows.parseFeaturesInto(s.body, length, spec.inputs(), spec.norm(), rows);
         } catch (CsvRows.BadInput e) {
             rejectedMalformed.increment();
             return new Response(400, Json.error(e.getMessage()));
