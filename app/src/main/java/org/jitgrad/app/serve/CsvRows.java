@@ -61,20 +61,9 @@ public final class CsvRows {
         return parse(body, length, featureCount, classes, norm);
     }
 
-    /** {@link #parseTraining} into {@code out} (grown if needed); on {@link BadInput} its contents are undefined. */
-    public static void parseTrainingInto(byte[] body, int length, int featureCount, int classes, InputNorm norm, Buffer out)
-            throws BadInput {
-        parseInto(body, length, featureCount, classes, norm, out);
-    }
-
     /** A /predict body: each line {@code featureCount} features. */
     public static Rows parseFeatures(byte[] body, int length, int featureCount, InputNorm norm) throws BadInput {
         return parse(body, length, featureCount, 0, norm);
-    }
-
-    /** {@link #parseFeatures} into {@code out} (grown if needed); on {@link BadInput} its contents are undefined. */
-    public static void parseFeaturesInto(byte[] body, int length, int featureCount, InputNorm norm, Buffer out) throws BadInput {
-        parseInto(body, length, featureCount, 0, norm, out);
     }
 
     private static Rows parse(byte[] b, int length, int featureCount, int classes, InputNorm norm) throws BadInput {
@@ -86,7 +75,11 @@ public final class CsvRows {
         return new Rows(features, labels, rows, featureCount);
     }
 
-    private static void parseInto(byte[] b, int length, int featureCount, int classes, InputNorm norm, Buffer out) throws BadInput {
+    /**
+     * {@link #parseTraining} ({@code classes > 0}) or {@link #parseFeatures} ({@code classes == 0}) into {@code out},
+     * grown if needed; on {@link BadInput} its contents are undefined.
+     */
+    public static void parseInto(byte[] b, int length, int featureCount, int classes, InputNorm norm, Buffer out) throws BadInput {
         boolean labelled = classes > 0;
         int perLine = featureCount + (labelled ? 1 : 0);
         int maxRows = 1;

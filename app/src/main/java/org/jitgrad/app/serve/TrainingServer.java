@@ -209,9 +209,14 @@ public final class TrainingServer {
         Response handle(HttpExchange ex) throws IOException;
     }
 
-    /** Too large a body, found before or while reading it. */
-    private static final class TooLarge extends Exception {
-        TooLarge(String message) { super(message, null, false, false); }
+    /** A request refused while its body was read or parsed: the response to send (already counted). */
+    private static final class Refused extends Exception {
+        final Response response;
+
+        Refused(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
     }
 
     private void exchange(HttpExchange ex, String method, Handler handler) {
@@ -267,7 +272,7 @@ public final class TrainingServer {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Reads the whole body, at most {@code maxBodyBytes}, into {@code s.body}; returns its length. */
-    private int body(HttpExchange ex, Scratch s) throws IOException, TooLarge {
+    private int body(HttpExchange ex, Scratch s) throws IOException, Refused {
         long max = config.maxBodyBytes();
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         InputStream in = ex.getRequestBody();
@@ -278,7 +283,7 @@ public final class TrainingServer {
             } catch (NumberFormatException e) {
                 length = -1;
             }
-            if (length > max) throw new TooLarge("the body has " + length + " bytes, more than the limit of " + max);
+            if (length > max) throw new Refused(tooLarge("the body has " + length + " bytes, more than the limit of " + max));
             if (length >= 0) {
                 s.ensure(length, 0);
                 int got = in.readNBytes(s.body, 0, (int) length);
@@ -292,7 +297,7 @@ public final class TrainingServer {
             if (room <= 0) {
                 if (size >= max) {
                     if (in.read() < 0) return size;
-                    throw new TooLarge("the body has more than the limit of " + max + " bytes");
+                    throw new Refused(tooLarge("the body has more than the limit of " + max + " bytes"));
                 }
                 s.ensure(Math.min(max, 2L * size), size);
                 continue;
@@ -301,6 +306,23 @@ public final class TrainingServer {
             if (k < 0) return size;
             size += k;
         }
+    }
+
+    /**
+     * Reads the body into this thread's buffers and parses it into this thread's row buffer: /train lines (label
+     * first) for {@code classes > 0}, /predict lines for 0. Refused with 413 when too large, or 400 naming the bad
+     * line, {@code rejectNote} appended.
+     */
+    private CsvRows.Buffer parsedBody(HttpExchange ex, int classes, String rejectNote) throws IOException, Refused {
+        Scratch s = SCRATCH.get();
+        int length = body(ex, s);
+        try {
+            CsvRows.parseInto(s.body, length, spec.inputs(), classes, spec.norm(), s.rows);
+        } catch (CsvRows.BadInput e) {
+            rejectedMalformed.increment();
+            throw new Refused(new Response(400, Json.error(e.getMessage() + rejectNote)));
+        }
+        return s.rows;
     }
 
     private Response tooLarge(String message) {
@@ -312,19 +334,11 @@ public final class TrainingServer {
 
     private Response train(HttpExchange ex) throws IOException {
         trainRequests.increment();
-        Scratch s = SCRATCH.get();
-        int length;
+        CsvRows.Buffer rows;
         try {
-            length = body(ex, s);
-        } catch (TooLarge e) {
-            return tooLarge(e.getMessage());
-        }
-        CsvRows.Buffer rows = s.rows;
-        try {
-            CsvRows.parseTrainingInto(s.body, length, spec.inputs(), spec.classes(), spec.norm(), rows);
-        } catch (CsvRows.BadInput e) {
-            rejectedMalformed.increment();
-            return new Response(400, Json.error(e.getMessage() + "; nothing from this request was accepted"));
+            rows = parsedBody(ex, spec.classes(), "; nothing from this request was accepted");
+        } catch (Refused r) {
+            return r.response;
         }
         if (rows.rows() > queue.capacity()) {
             return tooLarge("the request has " + rows.rows() + " examples, more than the training queue holds ("
@@ -350,19 +364,11 @@ public final class TrainingServer {
     private Response predict(HttpExchange ex) throws IOException {
         long t0 = System.nanoTime();
         predictRequests.increment();
-        Scratch s = SCRATCH.get();
-        int length;
+        CsvRows.Buffer rows;
         try {
-            length = body(ex, s);
-        } catch (TooLarge e) {
-            return tooLarge(e.getMessage());
-        }
-        CsvRows.Buffer rows = s.rows;
-        try {
-            CsvRows.parseFeaturesInto(s.body, length, spec.inputs(), spec.norm(), rows);
-        } catch (CsvRows.BadInput e) {
-            rejectedMalformed.increment();
-            return new Response(400, Json.error(e.getMessage()));
+            rows = parsedBody(ex, 0, "");
+        } catch (Refused r) {
+            return r.response;
         }
         if (rows.rows() > config.maxPredictRows()) {
             return tooLarge("the request has " + rows.rows() + " lines, more than the limit of " + config.maxPredictRows());
