@@ -31,11 +31,14 @@ import org.jitgrad.data.MnistIdx;
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp app/target/jitgrad-app.jar org.jitgrad.app.serve.LoadGenerator \
  *      --url http://127.0.0.1:8080 --data data/mnist [--train-clients 3] [--predict-clients 2]
- *      [--predict-rate 200] [--lines 100] [--duration 60]
+ *      [--predict-rate 200] [--lines 100] [--duration 60] [--client-warm-up 3]
  * </pre>
  *
  * Predict latency is measured from the moment each request was scheduled (not when it could be sent),
- * so a stalled server is not hidden by the clients waiting for it (no coordinated omission).
+ * so a stalled server is not hidden by the clients waiting for it (no coordinated omission). The prediction
+ * clients start {@code --client-warm-up} seconds before the uploads, and only requests scheduled after the
+ * uploads begin are counted: the first seconds of this process's own request code (interpreted, then compiled
+ * by JIT threads that share the cores) are the load generator's start-up, not the server's latency.
  */
 public final class LoadGenerator {
     private final URI base;
@@ -54,7 +57,7 @@ public final class LoadGenerator {
         String url = "http://127.0.0.1:8080";
         Path data = Path.of("data/mnist");
         int trainClients = 3, predictClients = 2, lines = 100;
-        double predictRate = 200, duration = 60;
+        double predictRate = 200, duration = 60, clientWarmUp = 3;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -66,6 +69,7 @@ public final class LoadGenerator {
                 case "--predict-rate" -> predictRate = Double.parseDouble(v);
                 case "--lines" -> lines = Integer.parseInt(v);
                 case "--duration" -> duration = Double.parseDouble(v);
+                case "--client-warm-up" -> clientWarmUp = Double.parseDouble(v);
                 default -> {
                     System.err.println("unknown option " + a);
                     System.exit(2);
@@ -74,7 +78,10 @@ public final class LoadGenerator {
             i++;
         }
         if (duration > 60) throw new IllegalArgumentException("--duration is capped at 60 s");
-        int code = run(URI.create(url), data, trainClients, predictClients, predictRate, lines, duration);
+        if (!(clientWarmUp >= 0 && clientWarmUp < duration)) {
+            throw new IllegalArgumentException("--client-warm-up must be at least 0 and below --duration, got " + clientWarmUp);
+        }
+        int code = run(URI.create(url), data, trainClients, predictClients, predictRate, lines, duration, clientWarmUp);
         System.exit(code);
     }
 
@@ -83,8 +90,8 @@ public final class LoadGenerator {
         System.out.flush();
     }
 
-    static int run(URI url, Path data, int trainClients, int predictClients, double predictRate, int lines, double duration)
-            throws Exception {
+    static int run(URI url, Path data, int trainClients, int predictClients, double predictRate, int lines, double duration,
+                   double clientWarmUp) throws Exception {
         Dataset train = MnistIdx.load(Datasets.idxFile(data, Datasets.TRAIN_IMAGES), Datasets.idxFile(data, Datasets.TRAIN_LABELS));
         Dataset test = MnistIdx.load(Datasets.idxFile(data, Datasets.TEST_IMAGES), Datasets.idxFile(data, Datasets.TEST_LABELS));
         int f = train.featureCount();
@@ -111,19 +118,53 @@ public final class LoadGenerator {
         // runs, rather than in a pause that stalls this process's prediction clients mid-run.
         System.gc();
 
-        // ---- phase 1: stream the training set while predicting ------------------------------------
+        // ---- phase 1: predict only, for the clients' own warm-up; then stream the training set while predicting
         AtomicInteger next = new AtomicInteger();
         AtomicLong sent = new AtomicLong(), retries429 = new AtomicLong(), trainErrors = new AtomicLong();
         AtomicBoolean streaming = new AtomicBoolean(true), predicting = new AtomicBoolean(true);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        LatencyHistogram clientLatency = new LatencyHistogram();
-        LatencyHistogram wakeLateness = new LatencyHistogram();  // scheduled time -> the request starts being sent
-        LatencyHistogram roundTrip = new LatencyHistogram();     // send -> whole response read
+        Latencies warmUp = new Latencies(), during = new Latencies();
+        // Samples scheduled from this instant on are taken while training runs; earlier ones warm up this process.
+        AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
         AtomicLong predicts = new AtomicLong(), predictErrors = new AtomicLong(), late = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
+        List<Thread> predictThreads = new ArrayList<>(), uploadThreads = new ArrayList<>();
+        long periodNanos = (long) (predictClients / predictRate * 1e9);
+        for (int c = 0; c < predictClients; c++) {
+            int client = c;
+            predictThreads.add(Thread.ofPlatform().name("predict-client-" + c).start(() -> {
+                BlockingHttpClient hc = new BlockingHttpClient(g.base);
+                java.util.Random random = new java.util.Random(client);
+                long scheduled = System.nanoTime() + client * periodNanos / predictClients;
+                try {
+                    while (predicting.get() && System.nanoTime() < g.deadline) {
+                        long now = System.nanoTime();
+                        if (now < scheduled) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(scheduled - now);
+                            continue;
+                        }
+                        if (now - scheduled > periodNanos && scheduled >= measureFrom.get()) late.incrementAndGet();
+                        long sendAt = System.nanoTime();
+                        BlockingHttpClient.Reply r = hc.post("/predict", single[random.nextInt(single.length)]);
+                        long done = System.nanoTime();
+                        (scheduled >= measureFrom.get() ? during : warmUp).record(scheduled, sendAt, done);
+                        if (r.status() != 200) predictErrors.incrementAndGet();
+                        else if (scheduled >= measureFrom.get()) predicts.incrementAndGet();
+                        scheduled += periodNanos;
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    hc.close();
+                }
+            }));
+        }
+        // The prediction clients' code runs interpreted and then compiles at first; run it before training so
+        // that this process's own warm-up (its JIT threads share the two cores) is not counted as server latency.
+        Thread.sleep((long) (clientWarmUp * 1000));
         long t0 = System.nanoTime();
+        measureFrom.set(t0);
         for (int c = 0; c < trainClients; c++) {
-            threads.add(Thread.ofPlatform().name("train-client-" + c).start(() -> {
+            uploadThreads.add(Thread.ofPlatform().name("train-client-" + c).start(() -> {
                 // Bulk upload is background work here as in the server: at a higher nice value it does not delay
                 // this process's own prediction clients, whose latencies are what the test measures.
                 OsThreadPriority.setCurrentThreadNice(TrainingServer.BACKGROUND_NICE);
@@ -150,41 +191,9 @@ public final class LoadGenerator {
                 }
             }));
         }
-        long periodNanos = (long) (predictClients / predictRate * 1e9);
-        for (int c = 0; c < predictClients; c++) {
-            int client = c;
-            threads.add(Thread.ofPlatform().name("predict-client-" + c).start(() -> {
-                BlockingHttpClient hc = new BlockingHttpClient(g.base);
-                java.util.Random random = new java.util.Random(client);
-                long scheduled = System.nanoTime() + client * periodNanos / predictClients;
-                try {
-                    while (predicting.get() && System.nanoTime() < g.deadline) {
-                        long now = System.nanoTime();
-                        if (now < scheduled) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(scheduled - now);
-                            continue;
-                        }
-                        if (now - scheduled > periodNanos) late.incrementAndGet();
-                        long sendAt = System.nanoTime();
-                        BlockingHttpClient.Reply r = hc.post("/predict", single[random.nextInt(single.length)]);
-                        long done = System.nanoTime();
-                        clientLatency.recordNanos(done - scheduled);
-                        wakeLateness.recordNanos(sendAt - scheduled);
-                        roundTrip.recordNanos(done - sendAt);
-                        if (r.status() == 200) predicts.incrementAndGet();
-                        else predictErrors.incrementAndGet();
-                        scheduled += periodNanos;
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    hc.close();
-                }
-            }));
-        }
         // The trainer keeps working after the last request was queued: predictions continue until it
         // has caught up, so every latency sample is taken while training runs.
-        for (int i = 0; i < trainClients; i++) threads.get(i).join(Math.max(1, (g.deadline - System.nanoTime()) / 1_000_000));
+        for (Thread t : uploadThreads) t.join(Math.max(1, (g.deadline - System.nanoTime()) / 1_000_000));
         streaming.set(false);
         long tSent = System.nanoTime();
         double peakSteps = 0, peakExamples = 0;
@@ -198,7 +207,8 @@ public final class LoadGenerator {
         }
         long tTrained = System.nanoTime();
         predicting.set(false);
-        for (Thread t : threads) t.join(10_000);
+        for (Thread t : uploadThreads) t.join(10_000);
+        for (Thread t : predictThreads) t.join(10_000);
         String serverDuring = m;
         double streamSeconds = (tSent - t0) / 1e9, trainSeconds = (tTrained - t0) / 1e9, predictSeconds = (tTrained - t0) / 1e9;
         long trained = (long) field(m, "trained_examples") - accepted0;
@@ -209,16 +219,19 @@ public final class LoadGenerator {
                         + "(%.1f steps/s of batch %s; peak 5-s window %.0f examples/s)",
                 sent.get(), trainClients, retries429.get(), streamSeconds, trainSeconds, trained / trainSeconds,
                 field(m, "train_steps") / trainSeconds, Math.round(trained / Math.max(1, field(m, "train_steps"))), peakExamples);
-        LatencyHistogram.Summary lat = clientLatency.summary();
+        LatencyHistogram.Summary pre = warmUp.client.summary();
+        say("predict before training (%.1f s, the clients' warm-up, not counted): %d requests, client-side p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                clientWarmUp, pre.count(), pre.p50Ms(), pre.p99Ms(), pre.maxMs());
+        LatencyHistogram.Summary lat = during.client.summary();
         say("predict during training: %d requests of 1 image by %d clients at %.0f/s target (%.1f/s achieved, %d errors, %d late), "
                         + "client-side latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
                 lat.count(), predictClients, predictRate, predicts.get() / predictSeconds, predictErrors.get(), late.get(),
                 lat.p50Ms(), lat.p90Ms(), lat.p99Ms(), lat.p999Ms(), lat.maxMs());
-        LatencyHistogram.Summary wake = wakeLateness.summary(), trip = roundTrip.summary();
+        LatencyHistogram.Summary wake = during.wakeLateness.summary(), trip = during.roundTrip.summary();
         say("  of which: client thread late to send p50 %.2f ms, p99 %.2f ms, max %.2f ms; send to response read p50 %.2f ms, "
                         + "p99 %.2f ms, max %.2f ms",
                 wake.p50Ms(), wake.p99Ms(), wake.maxMs(), trip.p50Ms(), trip.p99Ms(), trip.maxMs());
-        say("predict server-side (handler, from /metrics): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d requests",
+        say("predict server-side (handler, from /metrics, every prediction since the server started, warm-up included): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d requests",
                 field(serverDuring, "p50"), field(serverDuring, "p99"), field(serverDuring, "max"), (long) field(serverDuring, "count"));
 
         // ---- phase 2: accuracy through /predict --------------------------------------------------
@@ -253,6 +266,19 @@ public final class LoadGenerator {
         boolean complete = sent.get() == train.size() && failure.get() == null;
         if (!complete) say("loadtest: INCOMPLETE: only %d of %d examples were sent within %.0f s", sent.get(), train.size(), duration);
         return consistent && complete ? 0 : 1;
+    }
+
+    /** One phase's predict latencies: from the scheduled time, the lateness to send, and the round trip. */
+    private static final class Latencies {
+        final LatencyHistogram client = new LatencyHistogram();
+        final LatencyHistogram wakeLateness = new LatencyHistogram();  // scheduled time -> the request starts being sent
+        final LatencyHistogram roundTrip = new LatencyHistogram();     // send -> whole response read
+
+        void record(long scheduled, long sendAt, long done) {
+            client.recordNanos(done - scheduled);
+            wakeLateness.recordNanos(sendAt - scheduled);
+            roundTrip.recordNanos(done - sendAt);
+        }
     }
 
     private String waitForServer() throws InterruptedException {
