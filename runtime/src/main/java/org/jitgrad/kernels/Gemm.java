@@ -134,6 +134,17 @@ public final class Gemm {
         if (act == Epilogue.NONE && bias == null) {
             act = null;
         }
+        // A vector's two layouts are the same memory: [k,1] and [1,k] for B, [1,k] and [k,1] for A.
+        if (m == 1 || k == 1) {
+            transA = false;
+        }
+        if (n == 1 || k == 1) {
+            transB = false;
+        }
+        if (GemmVector.accepts(m, n)) {
+            GemmVector.run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act);
+            return;
+        }
         if (GemmSmall.accepts(m, k, n)) {
             GemmSmall.run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act);
             return;

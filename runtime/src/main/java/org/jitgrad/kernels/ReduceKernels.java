@@ -20,7 +20,7 @@ public final class ReduceKernels {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.inOrder(acc);
         for (; i < n; i++) s += x[i];
         return s;
     }
@@ -43,7 +43,7 @@ public final class ReduceKernels {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.inOrder(acc);
         for (; i < n; i++) s += x[off + i];
         return s;
     }

@@ -39,7 +39,7 @@ public final class SoftmaxKernels {
             e.intoArray(y, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.inOrder(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             y[off + i] = e;
@@ -81,7 +81,7 @@ public final class SoftmaxKernels {
             for (int up = S.loopBound(len); i < up; i += L) {
                 acc = acc.add(FloatVector.fromArray(S, x, base + i).sub(max).lanewise(VectorOperators.EXP));
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = LaneSum.inOrder(acc);
             for (; i < len; i++) sum += (float) Math.exp(x[base + i] - max);
             return max + (float) Math.log(sum);
         }

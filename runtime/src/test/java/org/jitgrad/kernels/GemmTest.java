@@ -191,6 +191,25 @@ class GemmTest {
         checkAllForms(new Case(m, k, n, transA, transB, 7L * m + k + n), true);
     }
 
+    /** A single row or column (the matrix-vector path): every layout, tails of k and of the other side. */
+    static Stream<Arguments> vectorShapes() {
+        int[][] shapes = {{1, 1, 1}, {1, 17, 1}, {1, 300, 1}, {1, 1, 64}, {1, 5, 7}, {1, 16, 65}, {1, 64, 200},
+                {1, 784, 256}, {4, 1, 1}, {7, 5, 1}, {16, 64, 1}, {64, 16, 1}, {65, 17, 1}, {200, 300, 1}};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : shapes) {
+            for (boolean[] l : LAYOUTS) {
+                out.add(Arguments.of(s[0], s[1], s[2], l[0], l[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "vector {0}x{1}x{2} transA={3} transB={4}")
+    @MethodSource("vectorShapes")
+    void vector(int m, int k, int n, boolean transA, boolean transB) {
+        checkAllForms(new Case(m, k, n, transA, transB, 13L * m + 7L * k + n), true);
+    }
+
     /**
      * Products of at least 2^26 multiply-adds run on several threads with A and B packed once into buffers the threads
      * share: odd sizes (an edge sliver of 5 rows, a tail of 35 columns, depth blocks of 201), every layout.
