@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class GemmBenchmark {
 
     /** Operands for one shape: name = m x k x n, with the stored layouts. */
@@ -85,6 +85,40 @@ public class GemmBenchmark {
         }
     }
 
+    /** OpenBLAS through {@link OpenBlas}, on the same shapes and thread counts: the peer in the same harness. */
+    @State(Scope.Thread)
+    public static class OpenBlasState extends Operands {
+        /** Shape name, see {@link Operands#init(String)}. */
+        @Param({"sq256", "sq512", "sq1024", "mnist_fwd", "mnist_dW", "mnist_dX", "wide_fwd", "wide_dW", "wide_dX",
+                "small16", "small32", "small32_dW", "small32_dX"})
+        public String shape;
+
+        /** Threads given to {@code openblas_set_num_threads}. */
+        @Param({"1", "2"})
+        public int threads;
+
+        OpenBlas blas;
+
+        /** Loads the library (failing the trial if it is absent), allocates the operands, sets the thread count. */
+        @Setup(Level.Trial)
+        public void setup() {
+            init(shape);
+            blas = OpenBlas.load();
+            blas.setThreads(threads);
+            System.out.println("OpenBLAS core: " + blas.coreName());
+            // The peer must compute the same product, or its time means nothing.
+            float[] expected = new float[c.length];
+            Gemm.matmul(a, 0, transA, b, 0, transB, expected, 0, m, k, n, false);
+            blas.sgemm(a, transA, b, transB, c, m, k, n);
+            for (int i = 0; i < c.length; i++) {
+                if (!(Math.abs(c[i] - expected[i]) <= 1e-4f * k)) {
+                    throw new IllegalStateException("OpenBLAS and JitGrad differ on " + shape + " at " + i + ": "
+                            + c[i] + " vs " + expected[i]);
+                }
+            }
+        }
+    }
+
     /** The scalar reference, at sizes where it finishes in reasonable time. */
     @State(Scope.Thread)
     public static class ReferenceState extends Operands {
@@ -108,6 +142,18 @@ public class GemmBenchmark {
     @Benchmark
     public float[] gemm(GemmState s) {
         Gemm.matmul(s.a, 0, s.transA, s.b, 0, s.transB, s.c, 0, s.m, s.k, s.n, false);
+        return s.c;
+    }
+
+    /**
+     * One OpenBLAS {@code cblas_sgemm} call on the same operands.
+     *
+     * @param s operands
+     * @return C, so the result is consumed
+     */
+    @Benchmark
+    public float[] openblas(OpenBlasState s) {
+        s.blas.sgemm(s.a, s.transA, s.b, s.transB, s.c, s.m, s.k, s.n);
         return s.c;
     }
 
