@@ -142,13 +142,14 @@ public final class LoadGenerator {
                             java.util.concurrent.locks.LockSupport.parkNanos(scheduled - now);
                             continue;
                         }
-                        if (now - scheduled > periodNanos && scheduled >= measureFrom.get()) late.incrementAndGet();
+                        boolean counted = scheduled >= measureFrom.get();
+                        if (counted && now - scheduled > periodNanos) late.incrementAndGet();
                         long sendAt = System.nanoTime();
                         BlockingHttpClient.Reply r = hc.post("/predict", single[random.nextInt(single.length)]);
                         long done = System.nanoTime();
-                        (scheduled >= measureFrom.get() ? during : warmUp).record(scheduled, sendAt, done);
+                        (counted ? during : warmUp).record(scheduled, sendAt, done);
                         if (r.status() != 200) predictErrors.incrementAndGet();
-                        else if (scheduled >= measureFrom.get()) predicts.incrementAndGet();
+                        else if (counted) predicts.incrementAndGet();
                         scheduled += periodNanos;
                     }
                 } catch (Throwable t) {
