@@ -65,19 +65,23 @@ public class GemmBenchmark {
         }
     }
 
-    /** The Vector API kernel, single-threaded and on 2 threads. */
+    /** Every shape on one and two threads: what both libraries are measured on. */
     @State(Scope.Thread)
-    public static class GemmState extends Operands {
+    public abstract static class ShapeAndThreads extends Operands {
         /** Shape name, see {@link Operands#init(String)}. */
         @Param({"sq256", "sq512", "sq1024", "mnist_fwd", "mnist_dW", "mnist_dX", "wide_fwd", "wide_dW", "wide_dX",
                 "small16", "small32", "small32_dW", "small32_dX"})
         public String shape;
 
-        /** Threads given to {@link Gemm#setParallelism(int)}. */
+        /** Threads the library may use. */
         @Param({"1", "2"})
         public int threads;
+    }
 
-        /** Allocates the operands and sets the thread count. */
+    /** The Vector API kernel, single-threaded and on 2 threads. */
+    @State(Scope.Thread)
+    public static class GemmState extends ShapeAndThreads {
+        /** Allocates the operands and sets the thread count ({@link Gemm#setParallelism(int)}). */
         @Setup(Level.Trial)
         public void setup() {
             init(shape);
@@ -87,19 +91,11 @@ public class GemmBenchmark {
 
     /** OpenBLAS through {@link OpenBlas}, on the same shapes and thread counts: the peer in the same harness. */
     @State(Scope.Thread)
-    public static class OpenBlasState extends Operands {
-        /** Shape name, see {@link Operands#init(String)}. */
-        @Param({"sq256", "sq512", "sq1024", "mnist_fwd", "mnist_dW", "mnist_dX", "wide_fwd", "wide_dW", "wide_dX",
-                "small16", "small32", "small32_dW", "small32_dX"})
-        public String shape;
-
-        /** Threads given to {@code openblas_set_num_threads}. */
-        @Param({"1", "2"})
-        public int threads;
-
+    public static class OpenBlasState extends ShapeAndThreads {
         OpenBlas blas;
 
-        /** Loads the library (failing the trial if it is absent), allocates the operands, sets the thread count. */
+        /** Loads the library (failing the trial if it is absent), allocates the operands, sets the thread count
+         * ({@code openblas_set_num_threads}). */
         @Setup(Level.Trial)
         public void setup() {
             init(shape);
