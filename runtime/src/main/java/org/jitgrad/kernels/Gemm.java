@@ -17,9 +17,6 @@ public final class Gemm {
     /** Products with fewer multiply-adds ({@code m*n*k}) than this stay on the calling thread. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jitgrad.gemm.parallelThreshold", 1L << 20);
 
-    /** Depths below this (one depth block) make column splits count 5% larger in {@link #chooseGrid}. */
-    static final int SHALLOW_DEPTH = 256;
-
     private static volatile int parallelism = initialParallelism();
 
     static {
@@ -151,9 +148,7 @@ public final class Gemm {
         }
         long work = (long) m * n * k;
         if (threads > 1 && work >= threshold) {
-            int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
-            int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
-            long grid = chooseGrid(rowSlivers, colSlivers, k, threads);
+            long grid = chooseGrid(m, n, k, threads);
             int rowParts = (int) (grid >>> 32);
             int colParts = (int) grid;
             int parts = rowParts * colParts;
@@ -171,11 +166,14 @@ public final class Gemm {
     }
 
     /**
-     * Picks {@code rowParts x colParts <= threads} minimizing the largest region (in padded tiles; for depths below
-     * {@link #SHALLOW_DEPTH} column splits count 5% larger), preferring more parts. Returned packed as {@code rowParts << 32 | colParts}.
+     * Picks {@code rowParts x colParts <= threads} minimizing the largest region (in rows of work, see
+     * {@link GemmBlocking#costRows}, times padded columns; column splits count 5% larger), preferring more parts.
+     * Returned packed as {@code rowParts << 32 | colParts}.
      */
-    static long chooseGrid(int rowSlivers, int colSlivers, int k, int threads) {
-        boolean shallow = k < SHALLOW_DEPTH;
+    static long chooseGrid(int m, int n, int k, int threads) {
+        boolean shared = GemmJob.sharesPacking(m, k, n);
+        int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
+        int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
         long best = 1L << 32 | 1;
         long bestCost = Long.MAX_VALUE;
         for (int t = threads; t >= 1; t--) {
@@ -187,14 +185,19 @@ public final class Gemm {
                 if (rp > rowSlivers || cp > colSlivers) {
                     continue;
                 }
-                long rows = ((long) rowSlivers + rp - 1) / rp * GemmMicroKernel.MR;
+                long rows = 0;
+                for (int part = 0; part < rp; part++) {
+                    int r = GemmJob.rowStart(m, part + 1, rp, shared) - GemmJob.rowStart(m, part, rp, shared);
+                    rows = Math.max(rows, GemmBlocking.costRows(r));
+                }
                 long cols = ((long) colSlivers + cp - 1) / cp * GemmMicroKernel.NR;
                 long cost = rows * cols;
-                if (cp > 1 && shallow) {
+                if (cp > 1) {
                     // Threads splitting C by columns write into one shared cache line on every row of C (wherever
-                    // the array happens to start), and the line moves between the cores. With a short depth C is
-                    // written after few multiply-adds, so that traffic counts: mnist's dW (784x64 by 64x256) ran at
-                    // 1.31x on 2 threads split by columns, whose regions were 0.8% smaller, and 1.95x split by rows.
+                    // the array happens to start), and the line moves between the cores each time C is written: once
+                    // per depth block. mnist's dW (784x64 by 64x256) ran at 1.31x on 2 threads split by columns, whose
+                    // regions were 0.8% smaller, and 1.95x split by rows; its forward (64x784 by 784x256) at 167 and
+                    // 183 us split by columns, 151 and 144 us by rows (30 and 34 rows, before rows split evenly).
                     cost += cost / 20;
                 }
                 if (cost < bestCost) {

@@ -66,16 +66,26 @@ final class GemmBlocking {
             // Up to MC rows of A for this depth block, packed once and reused for every column panel.
             for (int ic = i0; ic < i1; ic += MC) {
                 int ie = Math.min(i1, ic + MC);
-                GemmPacking.packA(a, aOff, transA, m, k, ic, ie, pc, kc, ap, 0);
+                int fourRowTail = fourRowTail(ie - ic);
+                int sixEnd = ie - fourRowTail;
+                for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
+                    GemmPacking.packA(a, aOff, transA, m, k, from, nextPiece(from, sixEnd, ie), pc, kc, ap, packedOffset(from - ic, kc));
+                }
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
-                    if (directB) {
-                        tiles(ap, 0, b, bOff + pc * n + jc, n, NR, kc, c, cOff, n, ic, ie, jc, nc, store, bias, biasOff,
-                                epilogue, ws.scratch);
-                    } else {
+                    if (!directB) {
                         GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp, 0);
-                        tiles(ap, 0, bp, 0, NR, kc * NR, kc, c, cOff, n, ic, ie, jc, nc, store, bias, biasOff, epilogue,
-                                ws.scratch);
+                    }
+                    for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
+                        int to = nextPiece(from, sixEnd, ie);
+                        int aBase = packedOffset(from - ic, kc);
+                        if (directB) {
+                            tiles(ap, aBase, b, bOff + pc * n + jc, n, NR, kc, c, cOff, n, from, to, jc, nc, store, bias,
+                                    biasOff, epilogue, ws.scratch);
+                        } else {
+                            tiles(ap, aBase, bp, 0, NR, kc * NR, kc, c, cOff, n, from, to, jc, nc, store, bias, biasOff,
+                                    epilogue, ws.scratch);
+                        }
                     }
                 }
             }
@@ -181,6 +191,35 @@ final class GemmBlocking {
                 }
             }
         }
+    }
+
+    /**
+     * Rows at the end of a block of {@code rows} rows that go to two slivers of 4 rows (computed by the 4-row kernels)
+     * instead of a sliver of 6 and one of 2 (whose 2 rows would cost a whole 6-row tile): 8 when {@code rows} is 2 more
+     * than a multiple of 6, else 0. Every other block is slivers of 6 and at most one shorter one.
+     */
+    static int fourRowTail(int rows) {
+        return rows >= 8 && rows % MR == 2 ? 8 : 0;
+    }
+
+    /** Where the piece that starts at row {@code from} ends: the slivers of 6 up to {@code sixEnd}, then 4 rows at a time. */
+    private static int nextPiece(int from, int sixEnd, int end) {
+        return from < sixEnd ? sixEnd : Math.min(end, from + 4);
+    }
+
+    /** Offset in the packed A block of the sliver that starts {@code rowsBefore} rows into it (whole slivers before it). */
+    private static int packedOffset(int rowsBefore, int kc) {
+        return (rowsBefore + MR - 1) / MR * MR * kc;
+    }
+
+    /**
+     * The rows of work a block of {@code rows} rows costs: slivers of 6, 4-row slivers as 4 rows, and any other short
+     * sliver as a whole 6-row tile (it is computed into a scratch tile).
+     */
+    static int costRows(int rows) {
+        int tail = fourRowTail(rows);
+        int rest = rows - tail;
+        return tail + (rest % MR == 4 ? rest : roundUp(rest, MR));
     }
 
     static int roundUp(int x, int to) {

@@ -79,8 +79,7 @@ final class GemmJob {
         this.nextPart.set(0);
         this.mPad = rowSlivers * GemmMicroKernel.MR;
         this.nPad = colSlivers * GemmMicroKernel.NR;
-        long shared = ((long) mPad + nPad) * k;
-        this.prepacked = k > 0 && shared <= MAX_SHARED && (long) m * n * k >= MIN_SHARED_WORK;
+        this.prepacked = sharesPacking(m, k, n);
         if (prepacked) {
             if (sharedA.length < mPad * k) sharedA = new float[mPad * k];
             if (sharedB.length < nPad * k) sharedB = new float[nPad * k];
@@ -93,6 +92,26 @@ final class GemmJob {
             this.nextPack.set(0);
             this.packedUnits.set(0);
         }
+    }
+
+    /** Whether a parallel product of these sizes packs A and B once for all threads (else each region packs its own). */
+    static boolean sharesPacking(int m, int k, int n) {
+        long mPad = (long) (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR * GemmMicroKernel.MR;
+        long nPad = (long) (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR * GemmMicroKernel.NR;
+        return k > 0 && (mPad + nPad) * k <= MAX_SHARED && (long) m * n * k >= MIN_SHARED_WORK;
+    }
+
+    /**
+     * First row of row part {@code part} of {@code parts}. Regions that pack their own A split the rows evenly, at an
+     * even row (a block that is 2 more than a multiple of 6 ends in two 4-row slivers, see
+     * {@link GemmBlocking#fourRowTail}); with A packed once for all, regions start at a sliver of the shared packing.
+     */
+    static int rowStart(int m, int part, int parts, boolean shared) {
+        if (shared) {
+            int slivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
+            return Math.min(m, (int) ((long) slivers * part / parts) * GemmMicroKernel.MR);
+        }
+        return part == parts ? m : (int) ((long) m * part / parts + 1) & ~1;
     }
 
     /** Drops the array references so the job does not keep user data alive between calls. */
@@ -116,8 +135,8 @@ final class GemmJob {
         for (int part; (part = nextPart.getAndIncrement()) < parts; ) {
             int rp = part / colParts;
             int cp = part % colParts;
-            int i0 = Math.min(m, (int) ((long) rowSlivers * rp / rowParts) * GemmMicroKernel.MR);
-            int i1 = Math.min(m, (int) ((long) rowSlivers * (rp + 1) / rowParts) * GemmMicroKernel.MR);
+            int i0 = rowStart(m, rp, rowParts, prepacked);
+            int i1 = rowStart(m, rp + 1, rowParts, prepacked);
             int j0 = Math.min(n, (int) ((long) colSlivers * cp / colParts) * GemmMicroKernel.NR);
             int j1 = Math.min(n, (int) ((long) colSlivers * (cp + 1) / colParts) * GemmMicroKernel.NR);
             if (prepacked) {

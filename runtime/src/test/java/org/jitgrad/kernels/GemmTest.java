@@ -175,7 +175,7 @@ class GemmTest {
     }
 
     static Stream<Arguments> workloadShapes() {
-        int[][] shapes = {{64, 784, 256}, {256, 1024, 10}, {16, 32, 64}, {32, 64, 64}, {2100, 19, 70}};
+        int[][] shapes = {{64, 784, 256}, {256, 1024, 10}, {16, 32, 64}, {32, 64, 64}, {2100, 19, 70}, {2054, 19, 70}};
         List<Arguments> out = new ArrayList<>();
         for (int[] s : shapes) {
             for (boolean[] l : LAYOUTS) {
@@ -226,14 +226,27 @@ class GemmTest {
     }
 
     @Test
-    void parallelSplitOfShallowProductsPrefersRowsUnlessColumnsBalanceClearlyBetter() {
-        // mnist dW (784 rows = 131 slivers, 256 columns = 4, depth 64): by rows, though columns are 0.8% smaller
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(131, 4, 64, 2));
-        // the same sizes with a deep product: the smaller regions win
-        assertEquals(1L << 32 | 2, Gemm.chooseGrid(131, 4, 784, 2));
-        // rows would split 6/5 slivers, columns 2/2 are 9% smaller even when counted 5% larger
-        assertEquals(1L << 32 | 2, Gemm.chooseGrid(11, 4, 64, 2));
+    void parallelSplitPrefersRowsUnlessColumnsBalanceClearlyBetter() {
+        // mnist dW (784x256, depth 64): rows 392/392, though columns are 0.8% smaller
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(784, 256, 64, 2));
+        // mnist forward (64x256, depth 784): rows split evenly 32/32 (each ending in two 4-row slivers)
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(64, 256, 784, 2));
+        // 14 rows split 8/6 cost 8 rows of 512 columns; columns 2 x 256 of 14 rows are 9% smaller counted 5% larger
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(14, 512, 64, 2));
+        // shared packing splits rows at slivers of 6: 86/85 slivers against columns 512/512 of 171 slivers
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 1024, 2));
         assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, 2));
+    }
+
+    @Test
+    void rowsOfWorkCountFourRowSliversAsFourAndOtherShortSliversAsSix() {
+        assertEquals(32, GemmBlocking.costRows(32));   // 6 6 6 6 4 4
+        assertEquals(8, GemmBlocking.costRows(8));     // 4 4
+        assertEquals(22, GemmBlocking.costRows(22));   // 6 6 6 4
+        assertEquals(6, GemmBlocking.costRows(2));     // one short sliver computed as 6 rows
+        assertEquals(36, GemmBlocking.costRows(33));   // 6 x 5 and a 3-row sliver
+        assertEquals(8, GemmBlocking.fourRowTail(392));
+        assertEquals(0, GemmBlocking.fourRowTail(64));
     }
 
     @Test
