@@ -17,7 +17,7 @@ public final class Gemm {
     /**
      * Cost of packing one element in {@link #chooseGrid}, in multiply-adds: about one cycle, in which the micro-kernel
      * does 16. With it a row split of mnist's {@code dX} (64x256 by (784x256)ᵀ), where each thread would pack all of
-     * the transposed B, loses to a column split: 205.3 against 165.2 us on 2 threads.
+     * the transposed B, loses to a column split: 205.3 against 165.3 us on 2 threads.
      */
     static final long PACK_COST = 16;
 
