@@ -69,7 +69,8 @@ final class GemmBlocking {
                 int fourRowTail = fourRowTail(ie - ic);
                 int sixEnd = ie - fourRowTail;
                 for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
-                    GemmPacking.packA(a, aOff, transA, m, k, from, nextPiece(from, sixEnd, ie), pc, kc, ap, packedOffset(from - ic, kc));
+                    GemmPacking.packA(a, aOff, transA, m, k, from, nextPiece(from, sixEnd, ie), pc, kc,
+                            ap, packedOffset(from - ic, kc));
                 }
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
