@@ -13,7 +13,8 @@ import java.util.Optional;
  * OpenBLAS's {@code cblas_sgemm}, called in-process through the JDK's foreign function API, so that JitGrad's GEMM and
  * the peer are measured by the same harness, in the same kind of JVM fork, on the same arrays. The library is the
  * file named by the system property {@code jitgrad.bench.openblas} or else the environment variable
- * {@code JITGRAD_OPENBLAS} (which JMH's forks inherit), or {@code libopenblas.so.0} on the loader's path. Builds that prefix their symbols (the {@code scipy-openblas} wheels: {@code scipy_cblas_sgemm}) are found too.
+ * {@code JITGRAD_OPENBLAS} (which JMH's forks inherit), or {@code libopenblas.so.0} on the loader's path. Builds
+ * that prefix their symbols (the {@code scipy-openblas} wheels: {@code scipy_cblas_sgemm}) are found too.
  * Heap arrays are passed directly (a critical call: no copies, no GC during the call).
  */
 final class OpenBlas {
