@@ -77,16 +77,14 @@ final class GemmBlocking {
                     if (!directB) {
                         GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp, 0);
                     }
+                    // B read in place: rows of length n, slivers NR apart; packed: rows of NR, slivers kc*NR apart.
+                    float[] bSrc = directB ? b : bp;
+                    int bBase = directB ? bOff + pc * n + jc : 0;
+                    int ldb = directB ? n : NR;
+                    int bSliverStep = directB ? NR : kc * NR;
                     for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
-                        int to = nextPiece(from, sixEnd, ie);
-                        int aBase = packedOffset(from - ic, kc);
-                        if (directB) {
-                            tiles(ap, aBase, b, bOff + pc * n + jc, n, NR, kc, c, cOff, n, from, to, jc, nc, store, bias,
-                                    biasOff, epilogue, ws.scratch);
-                        } else {
-                            tiles(ap, aBase, bp, 0, NR, kc * NR, kc, c, cOff, n, from, to, jc, nc, store, bias, biasOff,
-                                    epilogue, ws.scratch);
-                        }
+                        tiles(ap, packedOffset(from - ic, kc), bSrc, bBase, ldb, bSliverStep, kc, c, cOff, n,
+                                from, nextPiece(from, sixEnd, ie), jc, nc, store, bias, biasOff, epilogue, ws.scratch);
                     }
                 }
             }

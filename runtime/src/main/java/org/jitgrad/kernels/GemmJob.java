@@ -96,9 +96,8 @@ final class GemmJob {
 
     /** Whether a parallel product of these sizes packs A and B once for all threads (else each region packs its own). */
     static boolean sharesPacking(int m, int k, int n) {
-        long mPad = (long) (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR * GemmMicroKernel.MR;
-        long nPad = (long) (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR * GemmMicroKernel.NR;
-        return k > 0 && (mPad + nPad) * k <= MAX_SHARED && (long) m * n * k >= MIN_SHARED_WORK;
+        long padded = (long) GemmBlocking.roundUp(m, GemmMicroKernel.MR) + GemmBlocking.roundUp(n, GemmMicroKernel.NR);
+        return k > 0 && padded * k <= MAX_SHARED && (long) m * n * k >= MIN_SHARED_WORK;
     }
 
     /**
