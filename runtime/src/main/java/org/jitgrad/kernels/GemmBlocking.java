@@ -23,6 +23,12 @@ final class GemmBlocking {
     /** Regions of at most this many rows read a non-transposed B in place instead of packing it. */
     static final int DIRECT_B_MAX_ROWS = Integer.getInteger("jitgrad.gemm.directBRows", 96);
 
+    /**
+     * Whether a non-transposed A is read in place by the 6-row tiles instead of packed ({@link GemmDirectKernel});
+     * {@code -Djitgrad.gemm.directA=false} packs it always (to compare the two).
+     */
+    static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("jitgrad.gemm.directA", "true"));
+
     /** Depth of each k block: {@code k} split into equal blocks of at most {@code KC}; a function of k only. */
     static int depthBlock(int k) {
         int blocks = (k + KC - 1) / KC;
@@ -37,6 +43,18 @@ final class GemmBlocking {
                               float[] c, int cOff, int m, int k, int n, boolean accumulate,
                               float[] bias, int biasOff, Epilogue act,
                               int i0, int i1, int j0, int j1, GemmWorkspace ws) {
+        computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
+                i0, i1, j0, j1, ws, DIRECT_A && !transA);
+    }
+
+    /** {@link #computeRegion} with the choice of reading A in place ({@code directA}, only for a non-transposed A). */
+    static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                              float[] c, int cOff, int m, int k, int n, boolean accumulate,
+                              float[] bias, int biasOff, Epilogue act,
+                              int i0, int i1, int j0, int j1, GemmWorkspace ws, boolean directA) {
+        if (directA && transA) {
+            throw new IllegalArgumentException("A is read in place only when it is not transposed");
+        }
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -68,9 +86,14 @@ final class GemmBlocking {
                 int ie = Math.min(i1, ic + MC);
                 int fourRowTail = fourRowTail(ie - ic);
                 int sixEnd = ie - fourRowTail;
+                // Whole 6-row slivers read in place, when A is; the shorter ones are always packed (zero-padded).
+                int directEnd = directA ? ic + (sixEnd - ic) / MR * MR : ic;
                 for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
-                    GemmPacking.packA(a, aOff, transA, m, k, from, nextPiece(from, sixEnd, ie), pc, kc,
-                            ap, packedOffset(from - ic, kc));
+                    int packFrom = Math.max(from, directEnd);
+                    int to = nextPiece(from, sixEnd, ie);
+                    if (packFrom < to) {
+                        GemmPacking.packA(a, aOff, transA, m, k, packFrom, to, pc, kc, ap, packedOffset(packFrom - ic, kc));
+                    }
                 }
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
@@ -83,8 +106,9 @@ final class GemmBlocking {
                     int ldb = directB ? n : NR;
                     int bSliverStep = directB ? NR : kc * NR;
                     for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
-                        tiles(ap, packedOffset(from - ic, kc), bSrc, bBase, ldb, bSliverStep, kc, c, cOff, n,
-                                from, nextPiece(from, sixEnd, ie), jc, nc, store, bias, biasOff, epilogue, ws.scratch);
+                        tiles(ap, packedOffset(from - ic, kc), a, aOff + from * k + pc, k, directEnd, bSrc, bBase, ldb,
+                                bSliverStep, kc, c, cOff, n, from, nextPiece(from, sixEnd, ie), jc, nc, store, bias, biasOff,
+                                epilogue, ws.scratch);
                     }
                 }
             }
@@ -109,8 +133,8 @@ final class GemmBlocking {
             Epilogue epilogue = pc + kc == k ? act : null;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
-                tiles(ap, pc * mPad + i0 * kc, bp, pc * nPad + jc * kc, NR, kc * NR, kc, c, cOff, n, i0, i1, jc, nc, store,
-                        bias, biasOff, epilogue, scratch);
+                tiles(ap, pc * mPad + i0 * kc, null, 0, 0, i0, bp, pc * nPad + jc * kc, NR, kc * NR, kc, c, cOff, n,
+                        i0, i1, jc, nc, store, bias, biasOff, epilogue, scratch);
             }
         }
     }
@@ -121,14 +145,23 @@ final class GemmBlocking {
      * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
      * is never zeroed nor read); {@code epilogue} non-null on the last block.
      */
-    private static void tiles(float[] ap, int aBase, float[] bp, int bBase, int ldb, int bSliverStep, int kc,
+    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, int lda, int directEnd,
+                              float[] bp, int bBase, int ldb, int bSliverStep, int kc,
                               float[] c, int cOff, int n,
                               int ic, int ie, int jc, int nc, boolean store, float[] bias, int biasOff, Epilogue epilogue,
                               float[] scratch) {
         for (int ir = ic; ir < ie; ir += MR) {
             int mr = Math.min(MR, ie - ir);
-            int aSliver = aBase + (ir - ic) * kc;
             int cRow = cOff + ir * n + jc;
+            if (ir < directEnd) {
+                directTiles(a, aDirect + (ir - ic) * lda, lda, bp, bBase, ldb, bSliverStep, kc, c, cRow, n, nc, store,
+                        scratch);
+                if (epilogue != null) {
+                    GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
+                }
+                continue;
+            }
+            int aSliver = aBase + (ir - ic) * kc;
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
                 int bSliver = bBase + (jr / NR) * bSliverStep;
@@ -168,6 +201,37 @@ final class GemmBlocking {
             }
             if (epilogue != null) {
                 GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
+            }
+        }
+    }
+
+    /** One 6-row sliver of A read in place ({@code aIdx}: its first row at this depth block) across {@code nc} columns. */
+    private static void directTiles(float[] a, int aIdx, int lda, float[] bp, int bBase, int ldb, int bSliverStep, int kc,
+                                    float[] c, int cRow, int n, int nc, boolean store, float[] scratch) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bSliver = bBase + (jr / NR) * bSliverStep;
+            if (nr == NR) {
+                if (store) {
+                    GemmDirectKernel.store6x4(a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                } else {
+                    GemmDirectKernel.add6x4(a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                }
+                continue;
+            }
+            for (int v = 0; v < nr; v += VL) {
+                int cols = Math.min(VL, nr - v);
+                int cIdx = cRow + jr + v;
+                if (cols == VL) {
+                    if (store) {
+                        GemmDirectKernel.store6x1(a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                    } else {
+                        GemmDirectKernel.add6x1(a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                    }
+                } else {
+                    GemmDirectKernel.store6x1(a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                    writeBack(scratch, VL, c, cIdx, n, MR, cols, store);
+                }
             }
         }
     }

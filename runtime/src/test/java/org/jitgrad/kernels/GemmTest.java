@@ -214,6 +214,51 @@ class GemmTest {
      * Products of at least 2^26 multiply-adds run on several threads with A and B packed once into buffers the threads
      * share: odd sizes (an edge sliver of 5 rows, a tail of 35 columns, depth blocks of 201), every layout.
      */
+    static Stream<Arguments> directAShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int m : new int[] {6, 7, 12, 14, 64, 65, 130}) {
+            for (int[] kn : new int[][] {{1, 17}, {17, 64}, {300, 100}, {33, 513}}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    out.add(Arguments.of(m, kn[0], kn[1], transB));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * Reading A in place and packing it give the same bits: whole regions and sub-regions that start mid-sliver, in
+     * both the store and the accumulate form, with an epilogue, over one and two depth blocks and past one B panel.
+     */
+    @ParameterizedTest(name = "direct A {0}x{1}x{2} transB={3}")
+    @MethodSource("directAShapes")
+    void readingAInPlaceGivesTheBitsOfPackingIt(int m, int k, int n, boolean transB) {
+        Case cs = new Case(m, k, n, false, transB, 31L * m + 7L * k + n);
+        float[] bias = random(new SplittableRandom(n), n + 2);
+        int[][] regions = {{0, m, 0, n}, {m / 3, m, n / 5, n}, {1, Math.max(1, m - 1), 0, Math.max(1, n / 2)}};
+        GemmWorkspace ws = new GemmWorkspace();
+        for (int[] r : regions) {
+            for (boolean accumulate : new boolean[] {false, true}) {
+                for (Epilogue act : new Epilogue[] {null, Epilogue.RELU}) {
+                    float[] packed = cs.freshC();
+                    float[] direct = cs.freshC();
+                    GemmBlocking.computeRegion(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, packed, cs.cOff, m, k, n,
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, false);
+                    GemmBlocking.computeRegion(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n,
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true);
+                    assertArrayEquals(packed, direct, "direct A differs from packed A: " + cs + " rows " + r[0] + ".."
+                            + r[1] + " columns " + r[2] + ".." + r[3] + " accumulate=" + accumulate + " " + act);
+                }
+            }
+        }
+        float[] ref = cs.freshC();
+        GemmReference.matmul(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, ref, cs.cOff, m, k, n, false);
+        float[] direct = cs.freshC();
+        GemmBlocking.computeRegion(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n, false,
+                null, 0, null, 0, m, 0, n, ws, true);
+        assertClose(cs, ref, direct, false, "direct A");
+    }
+
     @ParameterizedTest(name = "shared packing 401x401x419 transA={0} transB={1}")
     @MethodSource("layouts")
     void largeProductsSharePackedOperandsAcrossThreads(boolean transA, boolean transB) {
