@@ -54,6 +54,11 @@ final class GemmWarmup {
             GemmMicroKernel.add6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
             GemmMicroKernel.store4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
             GemmMicroKernel.add4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            // The same six rows read in place: rows of KC floats.
+            GemmDirectKernel.store6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+            GemmDirectKernel.add6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+            GemmDirectKernel.store6x1(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+            GemmDirectKernel.add6x1(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
         }
     }
 }
