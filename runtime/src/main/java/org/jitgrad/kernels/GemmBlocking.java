@@ -2,7 +2,8 @@ package org.jitgrad.kernels;
 
 /**
  * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC}, rows by {@code MC}
- * (up to 2046 rows of A packed once per depth block), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
+ * (up to 2046 rows of A packed once per depth block, except the whole 6-row slivers of a non-transposed A, which the
+ * kernels read in place: {@link GemmDirectKernel}), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
  * L2), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
  */
