@@ -2,8 +2,8 @@ package org.jitgrad.kernels;
 
 /**
  * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC}, rows by {@code MC}
- * (up to 2046 rows of A packed once per depth block, except the whole 6-row slivers of a non-transposed A, which the
- * kernels read in place: {@link GemmDirectKernel}), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
+ * (up to 2046 rows of A packed once per depth block, except its whole 6-row slivers, which the kernels read where A
+ * is stored: {@link #DIRECT_A}), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
  * L2), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
  */
@@ -25,7 +25,8 @@ final class GemmBlocking {
     static final int DIRECT_B_MAX_ROWS = Integer.getInteger("jitgrad.gemm.directBRows", 96);
 
     /**
-     * Whether a non-transposed A is read in place by the 6-row tiles instead of packed ({@link GemmDirectKernel});
+     * Whether the 6-row tiles read A where it is stored instead of from a packed copy ({@link GemmDirectKernel} for
+     * A stored {@code [m,k]}, the packed kernels with a k step of {@code m} for a transposed A);
      * {@code -Djitgrad.gemm.directA=false} packs it always (to compare the two).
      */
     static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("jitgrad.gemm.directA", "true"));
@@ -45,17 +46,14 @@ final class GemmBlocking {
                               float[] bias, int biasOff, Epilogue act,
                               int i0, int i1, int j0, int j1, GemmWorkspace ws) {
         computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
-                i0, i1, j0, j1, ws, DIRECT_A && !transA);
+                i0, i1, j0, j1, ws, DIRECT_A);
     }
 
-    /** {@link #computeRegion} with the choice of reading A in place ({@code directA}, only for a non-transposed A). */
+    /** {@link #computeRegion} with the choice of reading A's whole 6-row slivers where A is stored ({@code directA}). */
     static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                               float[] c, int cOff, int m, int k, int n, boolean accumulate,
                               float[] bias, int biasOff, Epilogue act,
                               int i0, int i1, int j0, int j1, GemmWorkspace ws, boolean directA) {
-        if (directA && transA) {
-            throw new IllegalArgumentException("A is read in place only when it is not transposed");
-        }
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -87,7 +85,7 @@ final class GemmBlocking {
                 int ie = Math.min(i1, ic + MC);
                 int fourRowTail = fourRowTail(ie - ic);
                 int sixEnd = ie - fourRowTail;
-                // Whole 6-row slivers read in place, when A is; the shorter ones are always packed (zero-padded).
+                // Whole 6-row slivers read where A is stored, when it is; the shorter ones are always packed (zero-padded).
                 int directEnd = directA ? ic + (sixEnd - ic) / MR * MR : ic;
                 for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
                     int packFrom = Math.max(from, directEnd);
@@ -107,9 +105,10 @@ final class GemmBlocking {
                     int ldb = directB ? n : NR;
                     int bSliverStep = directB ? NR : kc * NR;
                     for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
-                        tiles(ap, packedOffset(from - ic, kc), a, aOff + from * k + pc, k, directEnd, bSrc, bBase, ldb,
-                                bSliverStep, kc, c, cOff, n, from, nextPiece(from, sixEnd, ie), jc, nc, store, bias, biasOff,
-                                epilogue, ws.scratch);
+                        int aDirect = aOff + (transA ? pc * m + from : from * k + pc);
+                        tiles(ap, packedOffset(from - ic, kc), a, aDirect, transA, transA ? m : k, directEnd, bSrc, bBase,
+                                ldb, bSliverStep, kc, c, cOff, n, from, nextPiece(from, sixEnd, ie), jc, nc, store, bias,
+                                biasOff, epilogue, ws.scratch);
                     }
                 }
             }
@@ -134,7 +133,7 @@ final class GemmBlocking {
             Epilogue epilogue = pc + kc == k ? act : null;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
-                tiles(ap, pc * mPad + i0 * kc, null, 0, 0, i0, bp, pc * nPad + jc * kc, NR, kc * NR, kc, c, cOff, n,
+                tiles(ap, pc * mPad + i0 * kc, null, 0, false, 0, i0, bp, pc * nPad + jc * kc, NR, kc * NR, kc, c, cOff, n,
                         i0, i1, jc, nc, store, bias, biasOff, epilogue, scratch);
             }
         }
@@ -146,7 +145,7 @@ final class GemmBlocking {
      * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
      * is never zeroed nor read); {@code epilogue} non-null on the last block.
      */
-    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, int lda, int directEnd,
+    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, boolean transA, int lda, int directEnd,
                               float[] bp, int bBase, int ldb, int bSliverStep, int kc,
                               float[] c, int cOff, int n,
                               int ic, int ie, int jc, int nc, boolean store, float[] bias, int biasOff, Epilogue epilogue,
@@ -155,8 +154,8 @@ final class GemmBlocking {
             int mr = Math.min(MR, ie - ir);
             int cRow = cOff + ir * n + jc;
             if (ir < directEnd) {
-                directTiles(a, aDirect + (ir - ic) * lda, lda, bp, bBase, ldb, bSliverStep, kc, c, cRow, n, nc, store,
-                        scratch);
+                directTiles(a, aDirect + (ir - ic) * (transA ? 1 : lda), transA, lda, bp, bBase, ldb, bSliverStep, kc,
+                        c, cRow, n, nc, store, scratch);
                 if (epilogue != null) {
                     GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
                 }
@@ -169,18 +168,18 @@ final class GemmBlocking {
                 if (nr == NR) {
                     if (mr == MR) {
                         if (store) {
-                            GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.store6x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         } else {
-                            GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.add6x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         }
                     } else if (mr == 4) {
                         if (store) {
-                            GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.store4x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         } else {
-                            GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.add4x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         }
                     } else {
-                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, scratch, 0, NR);
+                        GemmMicroKernel.store6x4(ap, aSliver, MR, bp, bSliver, ldb, kc, scratch, 0, NR);
                         writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
                     }
                 } else {
@@ -189,12 +188,12 @@ final class GemmBlocking {
                         int cIdx = cRow + jr + v;
                         if (mr == MR && cols == VL) {
                             if (store) {
-                                GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                                GemmMicroKernel.store6x1(ap, aSliver, MR, bp, bSliver + v, ldb, kc, c, cIdx, n);
                             } else {
-                                GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                                GemmMicroKernel.add6x1(ap, aSliver, MR, bp, bSliver + v, ldb, kc, c, cIdx, n);
                             }
                         } else {
-                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                            GemmMicroKernel.store6x1(ap, aSliver, MR, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                             writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
                         }
                     }
@@ -206,34 +205,62 @@ final class GemmBlocking {
         }
     }
 
-    /** One 6-row sliver of A read in place ({@code aIdx}: its first row at this depth block) across {@code nc} columns. */
-    private static void directTiles(float[] a, int aIdx, int lda, float[] bp, int bBase, int ldb, int bSliverStep, int kc,
-                                    float[] c, int cRow, int n, int nc, boolean store, float[] scratch) {
+    /**
+     * One 6-row sliver of A read where it is stored ({@code aIdx}: its first row at this depth block) across {@code nc}
+     * columns: stored {@code [m,k]}, its rows are {@code lda = k} apart ({@link GemmDirectKernel}); transposed
+     * ({@code [k,m]}), its 6 rows are consecutive and each k step {@code lda = m} further (the packed-sliver kernels
+     * with that step).
+     */
+    private static void directTiles(float[] a, int aIdx, boolean transA, int lda, float[] bp, int bBase, int ldb,
+                                    int bSliverStep, int kc, float[] c, int cRow, int n, int nc, boolean store,
+                                    float[] scratch) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bSliver = bBase + (jr / NR) * bSliverStep;
             if (nr == NR) {
-                if (store) {
-                    GemmDirectKernel.store6x4(a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
-                } else {
-                    GemmDirectKernel.add6x4(a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
-                }
+                direct6x4(transA, store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
                 continue;
             }
             for (int v = 0; v < nr; v += VL) {
                 int cols = Math.min(VL, nr - v);
                 int cIdx = cRow + jr + v;
                 if (cols == VL) {
-                    if (store) {
-                        GemmDirectKernel.store6x1(a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
-                    } else {
-                        GemmDirectKernel.add6x1(a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
-                    }
+                    direct6x1(transA, store, a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
                 } else {
-                    GemmDirectKernel.store6x1(a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                    direct6x1(transA, true, a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                     writeBack(scratch, VL, c, cIdx, n, MR, cols, store);
                 }
             }
+        }
+    }
+
+    private static void direct6x4(boolean transA, boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff,
+                                  int ldb, int kc, float[] c, int cOff, int ldc) {
+        if (transA) {
+            if (store) {
+                GemmMicroKernel.store6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            } else {
+                GemmMicroKernel.add6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            }
+        } else if (store) {
+            GemmDirectKernel.store6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+        } else {
+            GemmDirectKernel.add6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+        }
+    }
+
+    private static void direct6x1(boolean transA, boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff,
+                                  int ldb, int kc, float[] c, int cOff, int ldc) {
+        if (transA) {
+            if (store) {
+                GemmMicroKernel.store6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            } else {
+                GemmMicroKernel.add6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            }
+        } else if (store) {
+            GemmDirectKernel.store6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+        } else {
+            GemmDirectKernel.add6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 

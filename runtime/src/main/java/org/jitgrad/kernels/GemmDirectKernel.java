@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The 6-row micro-kernels of {@link GemmMicroKernel} reading a non-transposed A where it is stored (six rows
  * {@code lda} floats apart) instead of from a packed sliver: packing those rows is a scalar interleave that cost
  * 7 us of a 148 us 64x256 by 256x512 product, and the six rows of one sliver stay in L1 across the column slivers
- * either way. Same FMAs in the same order as the packed kernels, so the results are bit-identical.
+ * either way. Same FMAs in the same order as the packed kernels, so the results are bit-identical. (A transposed A,
+ * stored {@code [k,m]}, needs no kernel of its own: its six rows are consecutive, as in a packed sliver, and
+ * {@link GemmMicroKernel} takes the step between k steps as a parameter.)
  */
 final class GemmDirectKernel {
     private GemmDirectKernel() {}

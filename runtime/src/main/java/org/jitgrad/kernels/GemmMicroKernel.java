@@ -5,7 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-blocked micro-kernels: 6 rows of packed A times 4 (or 1) vectors of packed B, all accumulators held in
- * vector registers (24 of the 32 zmm registers for the 6x4 kernel), one FMA per accumulator and k step.
+ * vector registers (24 of the 32 zmm registers for the 6x4 kernel), one FMA per accumulator and k step. The rows of
+ * one k step are consecutive floats, the next step {@code aStep} further: {@code MR} in a packed sliver, {@code m} in
+ * a transposed A read where it is stored.
  *
  * <p>Each kernel is branch-free in the data: the "add into C" and "store into C" forms are separate methods (the
  * driver calls the store form for the first depth block of an overwriting product), so C2 compiles each once with
@@ -26,10 +28,10 @@ final class GemmMicroKernel {
 
     /**
      * C += Apanel·Bpanel on a 6 x 4*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * ({@code kc*6} floats, {@code [p][row]}), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void add6x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void add6x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
@@ -55,7 +57,7 @@ final class GemmMicroKernel {
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
-            ai += 6;
+            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -92,10 +94,10 @@ final class GemmMicroKernel {
 
     /**
      * C = Apanel·Bpanel (C's old contents are never read) on a 6 x 4*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * ({@code kc*6} floats, {@code [p][row]}), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void store6x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void store6x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
@@ -121,7 +123,7 @@ final class GemmMicroKernel {
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
-            ai += 6;
+            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -158,10 +160,10 @@ final class GemmMicroKernel {
 
     /**
      * C += Apanel·Bpanel on a 6 x 1*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * ({@code kc*6} floats, {@code [p][row]}), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void add6x1(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void add6x1(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -184,7 +186,7 @@ final class GemmMicroKernel {
             c40 = a4.fma(b0, c40);
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50);
-            ai += 6;
+            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -203,10 +205,10 @@ final class GemmMicroKernel {
 
     /**
      * C = Apanel·Bpanel (C's old contents are never read) on a 6 x 1*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * ({@code kc*6} floats, {@code [p][row]}), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void store6x1(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void store6x1(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -229,7 +231,7 @@ final class GemmMicroKernel {
             c40 = a4.fma(b0, c40);
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50);
-            ai += 6;
+            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -250,7 +252,7 @@ final class GemmMicroKernel {
      * C += Apanel·Bpanel on a 4 x 4*VL tile: the first 4 rows of a 6-row A sliver (an edge sliver of 4 valid rows,
      * which every power-of-two m leaves, since those are 2 or 4 mod 6), without computing the 2 padding rows.
      */
-    static void add4x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void add4x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
@@ -270,7 +272,7 @@ final class GemmMicroKernel {
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
             FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            ai += MR;
+            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff + 0 * ldc;
@@ -299,7 +301,7 @@ final class GemmMicroKernel {
      * C = Apanel·Bpanel on a 4 x 4*VL tile: the first 4 rows of a 6-row A sliver (an edge sliver of 4 valid rows,
      * which every power-of-two m leaves, since those are 2 or 4 mod 6), without computing the 2 padding rows.
      */
-    static void store4x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void store4x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
@@ -319,7 +321,7 @@ final class GemmMicroKernel {
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
             FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            ai += MR;
+            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff + 0 * ldc;

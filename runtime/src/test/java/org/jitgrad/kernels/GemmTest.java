@@ -218,8 +218,8 @@ class GemmTest {
         List<Arguments> out = new ArrayList<>();
         for (int m : new int[] {6, 7, 12, 14, 64, 65, 130}) {
             for (int[] kn : new int[][] {{1, 17}, {17, 64}, {300, 100}, {33, 513}}) {
-                for (boolean transB : new boolean[] {false, true}) {
-                    out.add(Arguments.of(m, kn[0], kn[1], transB));
+                for (boolean[] l : LAYOUTS) {
+                    out.add(Arguments.of(m, kn[0], kn[1], l[0], l[1]));
                 }
             }
         }
@@ -230,10 +230,10 @@ class GemmTest {
      * Reading A in place and packing it give the same bits: whole regions and sub-regions that start mid-sliver, in
      * both the store and the accumulate form, with an epilogue, over one and two depth blocks and past one B panel.
      */
-    @ParameterizedTest(name = "direct A {0}x{1}x{2} transB={3}")
+    @ParameterizedTest(name = "direct A {0}x{1}x{2} transA={3} transB={4}")
     @MethodSource("directAShapes")
-    void readingAInPlaceGivesTheBitsOfPackingIt(int m, int k, int n, boolean transB) {
-        Case cs = new Case(m, k, n, false, transB, 31L * m + 7L * k + n);
+    void readingAInPlaceGivesTheBitsOfPackingIt(int m, int k, int n, boolean transA, boolean transB) {
+        Case cs = new Case(m, k, n, transA, transB, 31L * m + 7L * k + n);
         float[] bias = random(new SplittableRandom(n), n + 2);
         int[][] regions = {{0, m, 0, n}, {m / 3, m, n / 5, n}, {1, Math.max(1, m - 1), 0, Math.max(1, n / 2)}};
         GemmWorkspace ws = new GemmWorkspace();
@@ -242,9 +242,9 @@ class GemmTest {
                 for (Epilogue act : new Epilogue[] {null, Epilogue.RELU}) {
                     float[] packed = cs.freshC();
                     float[] direct = cs.freshC();
-                    GemmBlocking.computeRegion(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, packed, cs.cOff, m, k, n,
+                    GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, packed, cs.cOff, m, k, n,
                             accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, false);
-                    GemmBlocking.computeRegion(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n,
+                    GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n,
                             accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true);
                     assertArrayEquals(packed, direct, "direct A differs from packed A: " + cs + " rows " + r[0] + ".."
                             + r[1] + " columns " + r[2] + ".." + r[3] + " accumulate=" + accumulate + " " + act);
@@ -252,9 +252,9 @@ class GemmTest {
             }
         }
         float[] ref = cs.freshC();
-        GemmReference.matmul(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, ref, cs.cOff, m, k, n, false);
+        GemmReference.matmul(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, ref, cs.cOff, m, k, n, false);
         float[] direct = cs.freshC();
-        GemmBlocking.computeRegion(cs.a, cs.aOff, false, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n, false,
+        GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n, false,
                 null, 0, null, 0, m, 0, n, ws, true);
         assertClose(cs, ref, direct, false, "direct A");
     }
@@ -273,16 +273,16 @@ class GemmTest {
     @Test
     void parallelSplitPrefersRowsUnlessColumnsBalanceOrPackClearlyBetter() {
         // mnist dW (784x256, depth 64): rows 392/392, though columns are 0.8% smaller
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(784, 256, 64, true, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(784, 256, 64, false, 2));
         // mnist forward (64x256, depth 784): rows split evenly 32/32, each reading B in place
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(64, 256, 784, false, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(64, 256, 784, false, 2));
         // mnist dX (64x784 from a transposed B): by rows each thread would pack all of B
-        assertEquals(1L << 32 | 2, Gemm.chooseGrid(64, 784, 256, false, true, 2));
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(64, 784, 256, true, 2));
         // 14 rows split 8/6 cost 8 rows of 512 columns; columns 2 x 256 of 14 rows are 9% smaller counted 5% larger
-        assertEquals(1L << 32 | 2, Gemm.chooseGrid(14, 512, 64, false, false, 2));
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(14, 512, 64, false, 2));
         // shared packing splits rows at slivers of 6: 86/85 slivers against columns 512/512 of 171 slivers
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 1024, false, false, 2));
-        assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, false, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 1024, false, 2));
+        assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, false, 2));
     }
 
     @Test
