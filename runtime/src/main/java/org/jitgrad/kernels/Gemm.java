@@ -155,7 +155,7 @@ public final class Gemm {
         }
         long work = (long) m * n * k;
         if (threads > 1 && work >= threshold) {
-            long grid = chooseGrid(m, n, k, transB, threads);
+            long grid = chooseGrid(m, n, k, transA, transB, threads);
             int rowParts = (int) (grid >>> 32);
             int colParts = (int) grid;
             int parts = rowParts * colParts;
@@ -176,11 +176,11 @@ public final class Gemm {
      * Picks {@code rowParts x colParts <= threads} minimizing the cost of the largest region, preferring more parts.
      * The cost counts, per unit of depth, the region's rows of work ({@link GemmBlocking#costRows}) times its padded
      * columns, 5% more for column splits, plus {@link #PACK_COST} for every row of A and column of B the region packs
-     * itself (products that share one packing pack nothing per region; A is read where it is stored, not
-     * packed, unless {@code jitgrad.gemm.directA=false}; regions that read B in place pack no B).
+     * itself (products that share one packing pack nothing per region; A read where it is stored is not
+     * packed, see {@link GemmBlocking#readsAInPlace}; regions that read B in place pack no B).
      * Returned packed as {@code rowParts << 32 | colParts}.
      */
-    static long chooseGrid(int m, int n, int k, boolean transB, int threads) {
+    static long chooseGrid(int m, int n, int k, boolean transA, boolean transB, int threads) {
         boolean shared = GemmJob.sharesPacking(m, k, n);
         int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
         int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
@@ -204,8 +204,9 @@ public final class Gemm {
                 long cost = rows * cols;
                 if (!shared) {
                     int regionRows = GemmJob.rowStart(m, 1, rp, false);
+                    boolean directA = GemmBlocking.readsAInPlace(transA, k);
                     boolean directB = !transB && regionRows <= GemmBlocking.DIRECT_B_MAX_ROWS;
-                    cost += PACK_COST * ((GemmBlocking.DIRECT_A ? 0 : rows) + (directB ? 0 : cols));
+                    cost += PACK_COST * ((directA ? 0 : rows) + (directB ? 0 : cols));
                 }
                 if (cp > 1) {
                     // Threads splitting C by columns write into one shared cache line on every row of C (wherever

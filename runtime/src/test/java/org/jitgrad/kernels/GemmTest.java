@@ -273,16 +273,25 @@ class GemmTest {
     @Test
     void parallelSplitPrefersRowsUnlessColumnsBalanceOrPackClearlyBetter() {
         // mnist dW (784x256, depth 64): rows 392/392, though columns are 0.8% smaller
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(784, 256, 64, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(784, 256, 64, true, false, 2));
         // mnist forward (64x256, depth 784): rows split evenly 32/32, each reading B in place
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(64, 256, 784, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(64, 256, 784, false, false, 2));
         // mnist dX (64x784 from a transposed B): by rows each thread would pack all of B
-        assertEquals(1L << 32 | 2, Gemm.chooseGrid(64, 784, 256, true, 2));
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(64, 784, 256, false, true, 2));
         // 14 rows split 8/6 cost 8 rows of 512 columns; columns 2 x 256 of 14 rows are 9% smaller counted 5% larger
-        assertEquals(1L << 32 | 2, Gemm.chooseGrid(14, 512, 64, false, 2));
+        assertEquals(1L << 32 | 2, Gemm.chooseGrid(14, 512, 64, false, false, 2));
         // shared packing splits rows at slivers of 6: 86/85 slivers against columns 512/512 of 171 slivers
-        assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 1024, false, 2));
-        assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 1024, false, false, 2));
+        assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, false, false, 2));
+    }
+
+    @Test
+    void aIsReadInPlaceUnlessItIsTransposedAndDeep() {
+        assertTrue(GemmBlocking.readsAInPlace(false, 1024));  // wide forward: six sequential row streams
+        assertTrue(GemmBlocking.readsAInPlace(true, 64));     // mnist dW: 64 lines of L1 per sliver
+        assertTrue(GemmBlocking.readsAInPlace(true, 128));
+        assertEquals(false, GemmBlocking.readsAInPlace(true, 256)); // wide dW: 256 lines, 4 KB apart
+        assertEquals(false, GemmBlocking.readsAInPlace(true, 1000)); // depth blocks of 250
     }
 
     @Test
