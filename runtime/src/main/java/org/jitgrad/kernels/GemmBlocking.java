@@ -130,9 +130,12 @@ final class GemmBlocking {
     /**
      * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C from operands packed whole beforehand (shared by
      * the threads of a parallel call): depth block {@code pc} of A at {@code pc*mPad}, of B at {@code pc*nPad}, laid out
-     * as {@link GemmPacking} packs them ({@code i0} and {@code j0} are multiples of {@code MR} and {@code NR}).
+     * as {@link GemmPacking} packs them ({@code i0} and {@code j0} are multiples of {@code MR} and {@code NR}). Rows
+     * before {@code directEnd} (a multiple of {@code MR}) are read from {@code a} where it is stored instead; the
+     * packed A then holds only the rows after it.
      */
-    static void computeRegionPrepacked(float[] ap, int mPad, float[] bp, int nPad, float[] c, int cOff, int k, int n,
+    static void computeRegionPrepacked(float[] ap, int mPad, float[] bp, int nPad, float[] a, int aOff, boolean transA,
+                                       int m, int directEnd, float[] c, int cOff, int k, int n,
                                        boolean accumulate, float[] bias, int biasOff, Epilogue act,
                                        int i0, int i1, int j0, int j1, float[] scratch) {
         if (i0 >= i1 || j0 >= j1) {
@@ -143,10 +146,11 @@ final class GemmBlocking {
             int kc = Math.min(kcMax, k - pc);
             boolean store = pc == 0 && !accumulate;
             Epilogue epilogue = pc + kc == k ? act : null;
+            int aDirect = aOff + (transA ? pc * m + i0 : i0 * k + pc);
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
-                tiles(ap, pc * mPad + i0 * kc, null, 0, false, 0, i0, bp, pc * nPad + jc * kc, NR, kc * NR, kc, c, cOff, n,
-                        i0, i1, jc, nc, store, bias, biasOff, epilogue, scratch);
+                tiles(ap, pc * mPad + i0 * kc, a, aDirect, transA, transA ? m : k, directEnd, bp, pc * nPad + jc * kc,
+                        NR, kc * NR, kc, c, cOff, n, i0, i1, jc, nc, store, bias, biasOff, epilogue, scratch);
             }
         }
     }

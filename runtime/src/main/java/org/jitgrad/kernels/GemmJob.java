@@ -7,7 +7,9 @@ import java.util.concurrent.locks.LockSupport;
  * One parallel matmul call split into a grid of {@code rowParts x colParts} regions of C. Each calling thread owns
  * one job object, reused call after call (no allocation per call once its buffers have grown). For products of at
  * least {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole
- * into the job's shared buffers, taking packing units (a depth block of a group of A slivers or of B slivers) from
+ * into the job's shared buffers (A's whole slivers are read where A is stored when {@link GemmBlocking#readsAInPlace}
+ * says so, and only its last, shorter sliver is packed), taking packing units (a depth block of a group of A slivers or
+ * of B slivers) from
  * {@link #nextPack}, and wait until every unit is packed; then they take region indices from {@link #nextPart} until
  * none is left. Packing once for all threads matters there: with each thread packing what its region needs, a row
  * split packed all of B twice and a column split all of A twice, which cost 5-8% of a large 2-thread product
@@ -46,6 +48,8 @@ final class GemmJob {
     private float[] sharedA = new float[0], sharedB = new float[0];
     private boolean prepacked;
     private int mPad, nPad, kcMax, aGroups, bGroups, aUnits, totalUnits;
+    /** Rows of A read where it is stored (whole slivers, see {@link GemmBlocking#readsAInPlace}); the rest are packed. */
+    private int directRows;
 
     /** Scratch list of the workers recruited for the current call, grown once. */
     GemmWorkers.Worker[] recruited(int size) {
@@ -85,7 +89,8 @@ final class GemmJob {
             if (sharedB.length < nPad * k) sharedB = new float[nPad * k];
             this.kcMax = GemmBlocking.depthBlock(k);
             int kBlocks = (k + kcMax - 1) / kcMax;
-            this.aGroups = (rowSlivers + A_GROUP - 1) / A_GROUP;
+            this.directRows = GemmBlocking.readsAInPlace(transA, k) ? m / GemmMicroKernel.MR * GemmMicroKernel.MR : 0;
+            this.aGroups = (rowSlivers - directRows / GemmMicroKernel.MR + A_GROUP - 1) / A_GROUP;
             this.bGroups = (colSlivers + B_GROUP - 1) / B_GROUP;
             this.aUnits = kBlocks * aGroups;
             this.totalUnits = aUnits + kBlocks * bGroups;
@@ -139,8 +144,8 @@ final class GemmJob {
             int j0 = Math.min(n, (int) ((long) colSlivers * cp / colParts) * GemmMicroKernel.NR);
             int j1 = Math.min(n, (int) ((long) colSlivers * (cp + 1) / colParts) * GemmMicroKernel.NR);
             if (prepacked) {
-                GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, c, cOff, k, n, accumulate,
-                        bias, biasOff, act, i0, i1, j0, j1, ws.scratch);
+                GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, a, aOff, transA, m, directRows, c, cOff,
+                        k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws.scratch);
             } else {
                 GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
                         bias, biasOff, act, i0, i1, j0, j1, ws);
@@ -157,7 +162,7 @@ final class GemmJob {
         int kc = Math.min(kcMax, k - pc);
         int g = v % groups;
         if (isA) {
-            int i0 = g * A_GROUP * GemmMicroKernel.MR;
+            int i0 = directRows + g * A_GROUP * GemmMicroKernel.MR;
             int i1 = Math.min(m, i0 + A_GROUP * GemmMicroKernel.MR);
             GemmPacking.packA(a, aOff, transA, m, k, i0, i1, pc, kc, sharedA, pc * mPad + i0 * kc);
         } else {

@@ -266,6 +266,15 @@ class GemmTest {
         checkAllForms(new Case(401, 401, 419, transA, transB, 401 + (transA ? 1 : 0) + (transB ? 2 : 0)), !transA && transB);
     }
 
+    /** Shared packing where a transposed A is read in place too (depth 128) and A ends in a 4-row sliver. */
+    @ParameterizedTest(name = "shared packing 1030x128x520 transA={0} transB={1}")
+    @MethodSource("layouts")
+    void sharedPackingReadsAInPlaceInEveryLayout(boolean transA, boolean transB) {
+        assertTrue(1030L * 128 * 520 >= 1L << 26, "large enough for the shared-packing path");
+        assertTrue(GemmBlocking.readsAInPlace(transA, 128));
+        checkAllForms(new Case(1030, 128, 520, transA, transB, 1030 + (transA ? 1 : 0) + (transB ? 2 : 0)), false);
+    }
+
     static Stream<Arguments> layouts() {
         return Stream.of(LAYOUTS).map(l -> Arguments.of(l[0], l[1]));
     }
