@@ -159,7 +159,9 @@ final class GemmBlocking {
      * One depth block over rows {@code [ic, ie)} and the {@code nc} columns from {@code jc}: packed A slivers from
      * {@code aBase} (row {@code ic}), packed B slivers from {@code bBase} (column {@code jc}). {@code store}: the first
      * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
-     * is never zeroed nor read); {@code epilogue} non-null on the last block.
+     * is never zeroed nor read); {@code epilogue} non-null on the last block. Rows before {@code directEnd} read A where
+     * it is stored instead: row {@code ic} of this depth block at {@code aDirect}, the next rows {@code lda} further
+     * (stored {@code [m,k]}) or the next k steps {@code lda} further (transposed).
      */
     private static void tiles(float[] ap, int aBase, float[] a, int aDirect, boolean transA, int lda, int directEnd,
                               float[] bp, int bBase, int ldb, int bSliverStep, int kc,
