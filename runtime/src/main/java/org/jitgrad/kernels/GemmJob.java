@@ -9,9 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * least {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole
  * into the job's shared buffers (A's whole slivers are read where A is stored when {@link GemmBlocking#readsAInPlace}
  * says so, and only its last, shorter sliver is packed), taking packing units (a depth block of a group of A slivers or
- * of B slivers) from
- * {@link #nextPack}, and wait until every unit is packed; then they take region indices from {@link #nextPart} until
- * none is left. Packing once for all threads matters there: with each thread packing what its region needs, a row
+ * of B slivers) from {@link #nextPack}, and wait until every unit is packed; then they take region indices from
+ * {@link #nextPart} until none is left. Packing once for all threads matters there: with each thread packing what its region needs, a row
  * split packed all of B twice and a column split all of A twice, which cost 5-8% of a large 2-thread product
  * (smaller products still pack per region). Only threads that took a unit are waited for, so a recruited worker
  * that never starts cannot hold anyone up. The caller returns once every recruited worker has checked out or been
