@@ -22,7 +22,7 @@ public final class Gemm {
     static final long PACK_COST = 16;
 
     /** Products with fewer multiply-adds ({@code m*n*k}) than this stay on the calling thread. */
-    static final long PARALLEL_THRESHOLD = Long.getLong("jitgrad.gemm.parallelThreshold", 1L << 20);
+    static final long PARALLEL_THRESHOLD = KernelProperties.longValue("jitgrad.gemm.parallelThreshold", 1L << 20, 0);
 
     private static volatile int parallelism = initialParallelism();
 
@@ -31,19 +31,8 @@ public final class Gemm {
     }
 
     private static int initialParallelism() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        String prop = System.getProperty("jitgrad.threads");
-        if (prop != null) {
-            try {
-                int v = Integer.parseInt(prop.trim());
-                if (v >= 1) {
-                    return v;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall back to the number of processors
-            }
-        }
-        return Math.max(1, cpus);
+        int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return KernelProperties.intValue("jitgrad.threads", cpus, 1);
     }
 
     /**

@@ -15,21 +15,21 @@ final class GemmBlocking {
     private static final int VL = GemmMicroKernel.VL;
 
     /** Maximum depth of one block (A sliver {@code MR*KC*4} bytes in L1). */
-    static final int KC = Integer.getInteger("jitgrad.gemm.kc", 256);
+    static final int KC = KernelProperties.intValue("jitgrad.gemm.kc", 256, 1);
     /** Maximum rows of A packed at once (bounds the per-thread A buffer to {@code MC*KC} floats, 2 MB). */
     static final int MC = 2046;
     /** Maximum columns of one B panel (panel {@code KC*NC*4} bytes in L2), a multiple of {@code NR}. */
-    static final int NC = Math.max(NR, Integer.getInteger("jitgrad.gemm.nc", 512) / NR * NR);
+    static final int NC = Math.max(NR, KernelProperties.intValue("jitgrad.gemm.nc", 512, 1) / NR * NR);
 
     /** Regions of at most this many rows read a non-transposed B in place instead of packing it. */
-    static final int DIRECT_B_MAX_ROWS = Integer.getInteger("jitgrad.gemm.directBRows", 96);
+    static final int DIRECT_B_MAX_ROWS = KernelProperties.intValue("jitgrad.gemm.directBRows", 96, 0);
 
     /**
      * Whether the 6-row tiles read A where it is stored instead of from a packed copy ({@link GemmDirectKernel} for
      * A stored {@code [m,k]}, the packed kernels with a k step of {@code m} for a transposed A);
      * {@code -Djitgrad.gemm.directA=false} packs it always (to compare the two).
      */
-    static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("jitgrad.gemm.directA", "true"));
+    static final boolean DIRECT_A = KernelProperties.flag("jitgrad.gemm.directA", true);
 
     /**
      * Deepest block at which a transposed A is read where it is stored: each k step of its sliver is on a line of its

@@ -43,7 +43,7 @@ final class GemmJob {
      * between the cores' caches, and the next call's packing takes those lines back: below about 2^26 multiply-adds
      * that traffic cost more than packing twice (256^3 on 2 threads: 190 us packing per region, 300 us shared).
      */
-    private static final long MIN_SHARED_WORK = Long.getLong("jitgrad.gemm.sharedPackMin", 1L << 26);
+    private static final long MIN_SHARED_WORK = KernelProperties.longValue("jitgrad.gemm.sharedPackMin", 1L << 26, 0);
     private float[] sharedA = new float[0], sharedB = new float[0];
     private boolean prepacked;
     private int mPad, nPad, kcMax, aGroups, bGroups, aUnits, totalUnits;

@@ -26,7 +26,7 @@ final class GemmWarmup {
             }
             started = true;
         }
-        if (Boolean.getBoolean("jitgrad.gemm.noWarmup")) {
+        if (KernelProperties.flag("jitgrad.gemm.noWarmup", false)) {
             return;
         }
         Thread t = new Thread(GemmWarmup::run, "jitgrad-gemm-warmup");

@@ -19,7 +19,7 @@ final class GemmWorkers {
     private GemmWorkers() {}
 
     /** Idle workers spin this long for the next job before parking (keeps back-to-back calls cheap). */
-    private static final long SPIN_NANOS = Long.getLong("jitgrad.gemm.spinNanos", 50_000);
+    private static final long SPIN_NANOS = KernelProperties.longValue("jitgrad.gemm.spinNanos", 50_000, 0);
 
     static final int IDLE = 0;
     static final int ASSIGNED = 1;
