@@ -164,13 +164,12 @@ public final class Gemm {
     /**
      * Picks {@code rowParts x colParts <= threads} minimizing the cost of the largest region, preferring more parts.
      * The cost counts, per unit of depth, the region's rows of work ({@link GemmBlocking#costRows}) times its padded
-     * columns, 5% more for column splits, plus {@link #PACK_COST} for every row of A and column of B the region packs
+     * columns, 10% more for column splits, plus {@link #PACK_COST} for every row of A and column of B the region packs
      * itself (products that share one packing pack nothing per region; A read where it is stored is not
      * packed, see {@link GemmBlocking#readsAInPlace}; regions that read B in place pack no B).
      * Returned packed as {@code rowParts << 32 | colParts}.
      */
     static long chooseGrid(int m, int n, int k, boolean transA, boolean transB, int threads) {
-        boolean shared = GemmJob.sharesPacking(m, k, n);
         int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
         int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
         long best = 1L << 32 | 1;
@@ -184,6 +183,7 @@ public final class Gemm {
                 if (rp > rowSlivers || cp > colSlivers) {
                     continue;
                 }
+                boolean shared = GemmJob.sharesPacking(m, k, n, t);
                 long rows = 0;
                 for (int part = 0; part < rp; part++) {
                     int r = GemmJob.rowStart(m, part + 1, rp, shared) - GemmJob.rowStart(m, part, rp, shared);
@@ -203,7 +203,9 @@ public final class Gemm {
                     // per depth block. mnist's dW (784x64 by 64x256) ran at 1.31x on 2 threads split by columns, whose
                     // regions were 0.8% smaller, and 1.95x split by rows; its forward (64x784 by 784x256) at 167 and
                     // 183 us split by columns, 151 and 144 us by rows (30 and 34 rows, before rows split evenly).
-                    cost += cost / 20;
+                    // How much a line costs depends on where the host puts the two vCPUs: wide forward split by
+                    // columns took 2.5% longer than by rows at a 67-110 ns round trip between them, 17% at 330 ns.
+                    cost += cost / 10;
                 }
                 if (cost < bestCost) {
                     bestCost = cost;

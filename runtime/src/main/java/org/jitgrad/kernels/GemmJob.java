@@ -5,16 +5,24 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One parallel matmul call split into a grid of {@code rowParts x colParts} regions of C. Each calling thread owns
- * one job object, reused call after call (no allocation per call once its buffers have grown). For products of at
- * least {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole
- * into the job's shared buffers (A's whole slivers are read where A is stored when {@link GemmBlocking#readsAInPlace}
- * says so, and only its last, shorter sliver is packed), taking packing units (a depth block of a group of A slivers or
- * of B slivers) from {@link #nextPack}, and wait until every unit is packed; then they take region indices from
- * {@link #nextPart} until none is left. Packing once for all threads matters there: with each thread packing what its region needs, a row
- * split packed all of B twice and a column split all of A twice, which cost 5-8% of a large 2-thread product
- * (smaller products still pack per region). Only threads that took a unit are waited for, so a recruited worker
- * that never starts cannot hold anyone up. The caller returns once every recruited worker has checked out or been
- * revoked before starting, so a job is never touched by a worker after its call returned.
+ * one job object, reused call after call (no allocation per call once its buffers have grown).
+ *
+ * <p>On two threads every region packs what it reads itself. From three parts on, and for products of at least
+ * {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole into the
+ * job's shared buffers (A's whole slivers are read where A is stored when {@link GemmBlocking#readsAInPlace} says so,
+ * and only its last, shorter sliver is packed), taking packing units (a depth block of a group of A slivers or of B
+ * slivers) from {@link #nextPack}, and wait until every unit is packed; then they take region indices from
+ * {@link #nextPart} until none is left. Only threads that took a unit are waited for, so a recruited worker that
+ * never starts cannot hold anyone up. The caller returns once every recruited worker has checked out or been revoked
+ * before starting, so a job is never touched by a worker after its call returned.
+ *
+ * <p>Why not on two threads: whatever one thread packs, the other reads from the first core's cache, and the next
+ * call's packing takes those lines back. How much that costs depends on where the host puts the two vCPUs, which
+ * changes while a process runs (a cache-line round trip between the two threads measured 28, 67, 110 and 330 ns at
+ * different times). Measured in pairs within the same second (wide forward, 256x1024 by 1024x1024), packing per region
+ * split by rows beat shared packing in 48 of 57 pairs: medians 2,800 against 2,928 us at a 67-110 ns round trip, and
+ * 2,865 against 3,735 us at 330 ns. Packing per region costs each thread a copy of the operand the other needs too
+ * (all of B in a row split), which grows with the number of parts; sharing it is kept for three or more.
  */
 final class GemmJob {
     private static final ThreadLocal<GemmJob> PER_THREAD = ThreadLocal.withInitial(GemmJob::new);
@@ -37,11 +45,11 @@ final class GemmJob {
     /** Slivers of A (of B) per packing unit. */
     private static final int A_GROUP = 8, B_GROUP = 2;
     /** Shared packed operands up to this many floats (A and B together); larger products pack per region. */
+    private static final int MIN_SHARED_PARTS = 3;
     private static final long MAX_SHARED = 1L << 24;
     /**
-     * Products with fewer multiply-adds pack per region. The data one thread packs and the other reads crosses
-     * between the cores' caches, and the next call's packing takes those lines back: below about 2^26 multiply-adds
-     * that traffic cost more than packing twice (256^3 on 2 threads: 190 us packing per region, 300 us shared).
+     * Products with fewer multiply-adds pack per region: below about 2^26 multiply-adds the traffic between the cores
+     * cost more than packing twice (256^3 on 2 threads: 190 us packing per region, 300 us shared).
      */
     private static final long MIN_SHARED_WORK = KernelProperties.longValue("jitgrad.gemm.sharedPackMin", 1L << 26, 0);
     private float[] sharedA = new float[0], sharedB = new float[0];
@@ -82,7 +90,7 @@ final class GemmJob {
         this.nextPart.set(0);
         this.mPad = rowSlivers * GemmMicroKernel.MR;
         this.nPad = colSlivers * GemmMicroKernel.NR;
-        this.prepacked = sharesPacking(m, k, n);
+        this.prepacked = sharesPacking(m, k, n, rowParts * colParts);
         if (prepacked) {
             if (sharedA.length < mPad * k) sharedA = new float[mPad * k];
             if (sharedB.length < nPad * k) sharedB = new float[nPad * k];
@@ -98,8 +106,14 @@ final class GemmJob {
         }
     }
 
-    /** Whether a parallel product of these sizes packs A and B once for all threads (else each region packs its own). */
-    static boolean sharesPacking(int m, int k, int n) {
+    /**
+     * Whether a product of these sizes split into {@code parts} regions packs A and B once for all threads (else each
+     * region packs its own).
+     */
+    static boolean sharesPacking(int m, int k, int n, int parts) {
+        if (parts < MIN_SHARED_PARTS) {
+            return false;
+        }
         long padded = (long) GemmBlocking.roundUp(m, GemmMicroKernel.MR) + GemmBlocking.roundUp(n, GemmMicroKernel.NR);
         return k > 0 && padded * k <= MAX_SHARED && (long) m * n * k >= MIN_SHARED_WORK;
     }

@@ -3,6 +3,7 @@ package org.jitgrad.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -129,6 +130,8 @@ class GemmTest {
                     assertClose(cs, ref, one, false, act + (bs == null ? "" : "+bias"));
                     float[] two = gemm(cs, false, bs, act, 2);
                     assertSameBits(act, one, two, "1 vs 2 threads differ with epilogue " + act + ": " + cs);
+                    float[] three = gemm(cs, false, bs, act, 3);
+                    assertSameBits(act, one, three, "1 vs 3 threads differ with epilogue " + act + ": " + cs);
                     // The public entry point gives the same bits.
                     float[] pub = cs.freshC();
                     Gemm.matmul(cs.a, cs.aOff, cs.transA, cs.b, cs.bOff, cs.transB, pub, cs.cOff,
@@ -262,7 +265,7 @@ class GemmTest {
     @ParameterizedTest(name = "shared packing 401x401x419 transA={0} transB={1}")
     @MethodSource("layouts")
     void largeProductsSharePackedOperandsAcrossThreads(boolean transA, boolean transB) {
-        assertTrue(401L * 401 * 419 >= 1L << 26, "large enough for the shared-packing path");
+        assertTrue(GemmJob.sharesPacking(401, 401, 419, 3), "large enough for the shared-packing path on 3 threads");
         checkAllForms(new Case(401, 401, 419, transA, transB, 401 + (transA ? 1 : 0) + (transB ? 2 : 0)), !transA && transB);
     }
 
@@ -270,7 +273,7 @@ class GemmTest {
     @ParameterizedTest(name = "shared packing 1030x128x520 transA={0} transB={1}")
     @MethodSource("layouts")
     void sharedPackingReadsAInPlaceInEveryLayout(boolean transA, boolean transB) {
-        assertTrue(1030L * 128 * 520 >= 1L << 26, "large enough for the shared-packing path");
+        assertTrue(GemmJob.sharesPacking(1030, 128, 520, 3), "large enough for the shared-packing path on 3 threads");
         assertTrue(GemmBlocking.readsAInPlace(transA, 128));
         checkAllForms(new Case(1030, 128, 520, transA, transB, 1030 + (transA ? 1 : 0) + (transB ? 2 : 0)), false);
     }
@@ -289,9 +292,21 @@ class GemmTest {
         assertEquals(1L << 32 | 2, Gemm.chooseGrid(64, 784, 256, false, true, 2));
         // 14 rows split 8/6 cost 8 rows of 512 columns; columns 2 x 256 of 14 rows are 9% smaller counted 5% larger
         assertEquals(1L << 32 | 2, Gemm.chooseGrid(14, 512, 64, false, false, 2));
-        // shared packing splits rows at slivers of 6: 86/85 slivers against columns 512/512 of 171 slivers
         assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 1024, false, false, 2));
+        // wide forward and dX: by rows each thread packs all of B, by columns the rows share a line of C
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(256, 1024, 1024, false, false, 2));
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(256, 1024, 1024, false, true, 2));
+        // wide dW (1024x256 by 256x1024, A transposed and packed)
+        assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 256, true, false, 2));
         assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, false, false, 2));
+    }
+
+    @Test
+    void twoThreadsPackPerRegionAndThreeOrMoreShareLargeProducts() {
+        assertFalse(GemmJob.sharesPacking(1024, 1024, 1024, 2));
+        assertTrue(GemmJob.sharesPacking(1024, 1024, 1024, 3));
+        assertTrue(GemmJob.sharesPacking(1024, 1024, 1024, 8));
+        assertFalse(GemmJob.sharesPacking(256, 256, 256, 8), "under 2^26 multiply-adds every region packs its own");
     }
 
     @Test
