@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Prints the Markdown table of benchmarks/gemm: JitGrad's GEMM against OpenBLAS from one JMH JSON result.
 
-  gemm_table.py JMH.json
+  gemm_table.py JMH.json [LOG]
 
 Per shape and thread count: the mean ± 99.9% error of both (µs per product), GFLOP/s, JitGrad's speed relative to
 OpenBLAS (above 1: JitGrad is faster), and each library's two-thread speed-up over its own one-thread time.
+With JMH's log, a second table lists every two-thread fork: its measured iterations and the two-core check printed
+at its end (TwoCoreCheck: the cache-line round trip between the two threads, and the same single-threaded product
+timed on both threads at once).
 """
 import json
+import re
 import sys
 
 SHAPES = {"sq256": (256, 256, 256), "sq512": (512, 512, 512), "sq1024": (1024, 1024, 1024),
@@ -44,5 +48,58 @@ def main(path):
             print("| " + " | ".join(cells) + " |")
 
 
+def forks(log_path):
+    """Yields (impl, shape, fork, [iteration µs], check line or None) for every two-thread fork in JMH's log."""
+    impl = shape = fork = None
+    threads = 0
+    iterations, check = [], None
+    pending = False
+
+    def done():
+        return (impl, shape, fork, iterations, check) if fork is not None and threads == 2 else None
+
+    for line in open(log_path, encoding="utf-8", errors="replace"):
+        bench = re.match(r"# Benchmark: .*\.(\w+)$", line)
+        params = re.match(r"# Parameters: \(shape = (\w+), threads = (\d+)\)", line)
+        new_fork = re.match(r"# Fork: (\d+) of", line)
+        if bench or params or new_fork:
+            if done():
+                yield done()
+            fork, iterations, check = None, [], None
+        if bench:
+            impl = bench.group(1)
+        elif params:
+            shape, threads = params.group(1), int(params.group(2))
+        elif new_fork:
+            fork = int(new_fork.group(1))
+        else:
+            # The check runs in a trial tear-down, which JMH runs before it prints the last iteration's score: the
+            # check's line then sits between "Iteration   5: " and the score.
+            found = re.search(r"two-core check: (.*)$", line)
+            if found:
+                check = found.group(1).strip()
+            score = re.match(r"(?:Iteration +\d+: )?([\d.]+) us/op", line)
+            if score and (line.startswith("Iteration") or pending):
+                iterations.append(float(score.group(1)))
+            pending = line.startswith("Iteration") and not score
+    if done():
+        yield done()
+
+
+def print_forks(log_path):
+    print()
+    print("| shape | library | fork | iterations µs | round trip | same product on both threads (µs) |")
+    print("|---|---|---:|---|---:|---|")
+    for impl, shape, fork, its, check in forks(log_path):
+        trip = both = ""
+        if check:
+            parts = re.match(r"round trip (\S+ ns); same product on both threads at once: (.*) us", check)
+            trip, both = (parts.group(1), parts.group(2)) if parts else ("", check)
+        name = "JitGrad" if impl == "gemm" else "OpenBLAS"
+        print(f"| {shape} | {name} | {fork} | {', '.join(f'{x:,.1f}' for x in its)} | {trip} | {both} |")
+
+
 if __name__ == "__main__":
     main(sys.argv[1])
+    if len(sys.argv) > 2:
+        print_forks(sys.argv[2])

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -76,6 +77,14 @@ public class GemmBenchmark {
         /** Threads the library may use. */
         @Param({"1", "2"})
         public int threads;
+
+        /** After a two-thread fork's last iteration, prints what the host gave the two threads ({@link TwoCoreCheck}). */
+        @TearDown(Level.Trial)
+        public void checkCores() {
+            if (threads == 2) {
+                System.out.println(TwoCoreCheck.run());
+            }
+        }
     }
 
     /** The Vector API kernel, single-threaded and on 2 threads. */
