@@ -204,7 +204,8 @@ public final class Gemm {
                     // regions were 0.8% smaller, and 1.95x split by rows; its forward (64x784 by 784x256) at 167 and
                     // 183 us split by columns, 151 and 144 us by rows (30 and 34 rows, before rows split evenly).
                     // How much a line costs depends on where the host puts the two vCPUs: wide forward split by
-                    // columns took 2.5% longer than by rows at a 67-110 ns round trip between them, 17% at 330 ns.
+                    // columns took 2.4% longer than by rows when a cache line's round trip between them was
+                    // under 150 ns, 17% when it was 150-800 ns.
                     cost += cost / 10;
                 }
                 if (cost < bestCost) {

@@ -19,10 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not on two threads: whatever one thread packs, the other reads from the first core's cache, and the next
  * call's packing takes those lines back. How much that costs depends on where the host puts the two vCPUs, which
  * changes while a process runs (a cache-line round trip between the two threads measured 28, 67, 110 and 330 ns at
- * different times). Measured in pairs within the same second (wide forward, 256x1024 by 1024x1024), packing per region
- * split by rows beat shared packing in 48 of 57 pairs: medians 2,800 against 2,928 us at a 67-110 ns round trip, and
- * 2,865 against 3,735 us at 330 ns. Packing per region costs each thread a copy of the operand the other needs too
- * (all of B in a row split), which grows with the number of parts; sharing it is kept for three or more.
+ * different times). Measured in pairs within the same second (wide forward, 256x1024 by 1024x1024), packing per
+ * region split by rows beat shared packing in 48 of 57 pairs: medians 2,800 against 2,928 us when the round trip
+ * was under 150 ns, and 2,865 against 3,735 us when it was 150-800 ns (mostly 350-400). Packing per region costs
+ * each thread a copy of the operand the other needs too (all of B in a row split), which grows with the number of
+ * parts; sharing it is kept for three or more.
  */
 final class GemmJob {
     private static final ThreadLocal<GemmJob> PER_THREAD = ThreadLocal.withInitial(GemmJob::new);
