@@ -81,7 +81,9 @@ public class GemmBenchmark {
         /**
          * After a two-thread fork's last iteration, prints what the host gave the two threads ({@link TwoCoreCheck}).
          * It first waits a second: OpenBLAS's threads keep spinning after a call, and the check run at once timed
-         * their spinning (round trips of 4-5 us, the product at 350-830 us instead of 235).
+         * their spinning (round trips of 4-5 us, the product at 350-830 us instead of 235). Even so, some checks in
+         * the forks of either library find both threads at about 350 us, as if a third thread were running; the
+         * check is a hint about the fork, not a proof.
          *
          * @throws InterruptedException if interrupted while waiting
          */
