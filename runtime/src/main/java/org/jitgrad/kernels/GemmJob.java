@@ -45,8 +45,9 @@ final class GemmJob {
 
     /** Slivers of A (of B) per packing unit. */
     private static final int A_GROUP = 8, B_GROUP = 2;
-    /** Shared packed operands up to this many floats (A and B together); larger products pack per region. */
+    /** Fewer regions than this pack per region (see the class comment for why two do). */
     private static final int MIN_SHARED_PARTS = 3;
+    /** Shared packed operands up to this many floats (A and B together); larger products pack per region. */
     private static final long MAX_SHARED = 1L << 24;
     /**
      * Products with fewer multiply-adds pack per region: below about 2^26 multiply-adds the traffic between the cores
