@@ -193,8 +193,9 @@ public final class Gemm {
                 long cost = rows * cols;
                 if (!shared) {
                     int regionRows = GemmJob.rowStart(m, 1, rp, false);
+                    int regionCols = (int) Math.min(n, (long) colSlivers / cp * GemmMicroKernel.NR);
                     boolean directA = GemmBlocking.readsAInPlace(transA, k);
-                    boolean directB = !transB && regionRows <= GemmBlocking.DIRECT_B_MAX_ROWS;
+                    boolean directB = GemmBlocking.readsBInPlace(transB, regionRows, regionCols);
                     cost += PACK_COST * ((directA ? 0 : rows) + (directB ? 0 : cols));
                 }
                 if (cp > 1) {

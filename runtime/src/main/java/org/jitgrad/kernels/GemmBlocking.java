@@ -43,6 +43,15 @@ final class GemmBlocking {
         return DIRECT_A && (!transA || depthBlock(k) <= DIRECT_TRANSPOSED_A_MAX_DEPTH);
     }
 
+    /**
+     * Whether a region of {@code rows x cols} reads B where it is stored instead of packing it. Few rows of A use each
+     * element of B only a few times, too few to repay copying B into panels: the kernels then read B row by row
+     * (every sliver whole, so no zero padding is needed).
+     */
+    static boolean readsBInPlace(boolean transB, int rows, int cols) {
+        return !transB && cols % NR == 0 && rows <= DIRECT_B_MAX_ROWS;
+    }
+
     /** Depth of each k block: {@code k} split into equal blocks of at most {@code KC}; a function of k only. */
     static int depthBlock(int k) {
         int blocks = (k + KC - 1) / KC;
@@ -84,9 +93,7 @@ final class GemmBlocking {
         int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
         int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
-        // Few rows of A use each element of B only a few times, too few to repay copying B into panels: the kernels
-        // then read B where it is, row by row (every sliver whole, so no zero padding is needed).
-        boolean directB = !transB && (j1 - j0) % NR == 0 && i1 - i0 <= DIRECT_B_MAX_ROWS;
+        boolean directB = readsBInPlace(transB, i1 - i0, j1 - j0);
         float[] bp = directB ? null : ws.bPack(kcMax * ncMax);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);

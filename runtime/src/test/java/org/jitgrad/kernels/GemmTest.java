@@ -310,6 +310,14 @@ class GemmTest {
     }
 
     @Test
+    void bIsReadInPlaceOnlyUntransposedInWholeSliversForFewRows() {
+        assertTrue(GemmBlocking.readsBInPlace(false, 32, 256));   // mnist forward split by rows
+        assertFalse(GemmBlocking.readsBInPlace(true, 32, 256));   // a transposed B is always packed
+        assertFalse(GemmBlocking.readsBInPlace(false, 128, 1024), "128 rows repay packing B");
+        assertFalse(GemmBlocking.readsBInPlace(false, 32, 784), "784 columns end in a partial sliver");
+    }
+
+    @Test
     void aIsReadInPlaceUnlessItIsTransposedAndDeep() {
         assertTrue(GemmBlocking.readsAInPlace(false, 1024));  // wide forward: six sequential row streams
         assertTrue(GemmBlocking.readsAInPlace(true, 64));     // mnist dW: 64 lines of L1 per sliver
