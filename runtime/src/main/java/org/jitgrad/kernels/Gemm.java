@@ -144,36 +144,51 @@ public final class Gemm {
         }
         long work = (long) m * n * k;
         if (threads > 1 && work >= threshold) {
-            long grid = chooseGrid(m, n, k, transA, transB, threads);
+            GemmGridTuner.Entry tuning = GemmGridTuner.ENABLED
+                    ? GemmGridTuner.current().entry(m, n, k, transA, transB, threads) : null;
+            long grid = tuning != null ? tuning.grid() : chooseGrid(m, n, k, transA, transB, threads);
             int rowParts = (int) (grid >>> 32);
             int colParts = (int) grid;
             int parts = rowParts * colParts;
+            long start = System.nanoTime();
+            boolean asPlanned = true;
             if (parts > 1) {
                 GemmWorkers.ensure(threads - 1);
                 GemmJob job = GemmJob.current();
                 job.set(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
                         rowParts, colParts);
-                GemmWorkers.run(job, parts - 1);
-                return;
+                asPlanned = GemmWorkers.run(job, parts - 1) == parts - 1;
+            } else {
+                GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
+                        bias, biasOff, act, 0, m, 0, n, GemmWorkspace.current());
             }
+            if (tuning != null) {
+                tuning.record(System.nanoTime() - start, asPlanned);
+            }
+            return;
         }
         GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
                 bias, biasOff, act, 0, m, 0, n, GemmWorkspace.current());
     }
 
     /**
-     * Picks {@code rowParts x colParts <= threads} minimizing the cost of the largest region, preferring more parts.
-     * The cost counts, per unit of depth, the region's rows of work ({@link GemmBlocking#costRows}) times its padded
-     * columns, 10% more for column splits, plus {@link #PACK_COST} for every row of A and column of B the region packs
-     * itself (products that share one packing pack nothing per region; A read where it is stored is not
-     * packed, see {@link GemmBlocking#readsAInPlace}; regions that read B in place pack no B).
-     * Returned packed as {@code rowParts << 32 | colParts}.
+     * Picks {@code rowParts x colParts <= threads} minimizing {@link #gridCost}, preferring more parts. Returned packed
+     * as {@code rowParts << 32 | colParts}.
      */
     static long chooseGrid(int m, int n, int k, boolean transA, boolean transB, int threads) {
+        return candidateGrids(m, n, k, transA, transB, threads)[0];
+    }
+
+    /**
+     * The grids {@link GemmGridTuner} tries: the one of least {@link #gridCost} (preferring more parts on a tie), then
+     * the runner-up if its cost is within {@link GemmGridTuner#MARGIN} of the best's. Each packed as
+     * {@code rowParts << 32 | colParts}.
+     */
+    static long[] candidateGrids(int m, int n, int k, boolean transA, boolean transB, int threads) {
         int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
         int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
-        long best = 1L << 32 | 1;
-        long bestCost = Long.MAX_VALUE;
+        long best = 1L << 32 | 1, second = -1;
+        long bestCost = Long.MAX_VALUE, secondCost = Long.MAX_VALUE;
         for (int t = threads; t >= 1; t--) {
             for (int rp = 1; rp <= t; rp++) {
                 if (t % rp != 0) {
@@ -183,38 +198,57 @@ public final class Gemm {
                 if (rp > rowSlivers || cp > colSlivers) {
                     continue;
                 }
-                boolean shared = GemmJob.sharesPacking(m, k, n, t);
-                long rows = 0;
-                for (int part = 0; part < rp; part++) {
-                    int r = GemmJob.rowStart(m, part + 1, rp, shared) - GemmJob.rowStart(m, part, rp, shared);
-                    rows = Math.max(rows, GemmBlocking.costRows(r));
-                }
-                long cols = ((long) colSlivers + cp - 1) / cp * GemmMicroKernel.NR;
-                long cost = rows * cols;
-                if (!shared) {
-                    int regionRows = GemmJob.rowStart(m, 1, rp, false);
-                    int regionCols = (int) Math.min(n, (long) colSlivers / cp * GemmMicroKernel.NR);
-                    boolean directA = GemmBlocking.readsAInPlace(transA, k);
-                    boolean directB = GemmBlocking.readsBInPlace(transB, regionRows, regionCols);
-                    cost += PACK_COST * ((directA ? 0 : rows) + (directB ? 0 : cols));
-                }
-                if (cp > 1) {
-                    // Threads splitting C by columns write into one shared cache line on every row of C (wherever
-                    // the array happens to start), and the line moves between the cores each time C is written: once
-                    // per depth block. mnist's dW (784x64 by 64x256) ran at 1.31x on 2 threads split by columns, whose
-                    // regions were 0.8% smaller, and 1.95x split by rows; its forward (64x784 by 784x256) at 167 and
-                    // 183 us split by columns, 151 and 144 us by rows (30 and 34 rows, before rows split evenly).
-                    // How much a line costs depends on where the host puts the two vCPUs: wide forward split by
-                    // columns took 2.4% longer than by rows when a cache line's round trip between them was
-                    // under 150 ns, 17% when it was 150-800 ns.
-                    cost += cost / 10;
-                }
+                long cost = gridCost(m, n, k, transA, transB, rp, cp);
+                long grid = (long) rp << 32 | cp;
                 if (cost < bestCost) {
+                    second = best;
+                    secondCost = bestCost;
+                    best = grid;
                     bestCost = cost;
-                    best = (long) rp << 32 | cp;
+                } else if (cost < secondCost) {
+                    second = grid;
+                    secondCost = cost;
                 }
             }
         }
-        return best;
+        if (second >= 0 && secondCost <= bestCost * (1 + GemmGridTuner.MARGIN)) {
+            return new long[] {best, second};
+        }
+        return new long[] {best};
+    }
+
+    /**
+     * Modelled cost of the largest region of a {@code rp x cp} grid: per unit of depth, the region's rows of work
+     * ({@link GemmBlocking#costRows}) times its padded columns, 10% more for column splits, plus {@link #PACK_COST}
+     * for every row of A and column of B the region packs itself (products that share one packing pack nothing per
+     * region; A read where it is stored is not packed, see {@link GemmBlocking#readsAInPlace}; regions that read B in
+     * place pack no B).
+     */
+    static long gridCost(int m, int n, int k, boolean transA, boolean transB, int rp, int cp) {
+        int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
+        int t = rp * cp;
+        boolean shared = GemmJob.sharesPacking(m, k, n, t);
+        long rows = 0;
+        for (int part = 0; part < rp; part++) {
+            int r = GemmJob.rowStart(m, part + 1, rp, shared) - GemmJob.rowStart(m, part, rp, shared);
+            rows = Math.max(rows, GemmBlocking.costRows(r));
+        }
+        long cols = ((long) colSlivers + cp - 1) / cp * GemmMicroKernel.NR;
+        long cost = rows * cols;
+        if (!shared) {
+            int regionRows = GemmJob.rowStart(m, 1, rp, false);
+            int regionCols = (int) Math.min(n, (long) colSlivers / cp * GemmMicroKernel.NR);
+            boolean directA = GemmBlocking.readsAInPlace(transA, k);
+            boolean directB = GemmBlocking.readsBInPlace(transB, regionRows, regionCols);
+            cost += PACK_COST * ((directA ? 0 : rows) + (directB ? 0 : cols));
+        }
+        if (cp > 1) {
+            // Threads splitting C by columns write into shared cache lines of C (see
+            // GemmBlocking.computesEdgeApart). mnist's dW (784x64 by 64x256) ran at 1.31x on 2 threads split by
+            // columns, whose regions were 0.8% smaller, and 1.95x split by rows. How much a line costs depends on
+            // where the host puts the two vCPUs: close products near a tie are settled by GemmGridTuner.
+            cost += cost / 10;
+        }
+        return cost;
     }
 }

@@ -151,6 +151,7 @@ final class GemmJob {
             }
         }
         int parts = rowParts * colParts;
+        boolean ownEdge = GemmBlocking.computesEdgeApart(colParts, k);
         for (int part; (part = nextPart.getAndIncrement()) < parts; ) {
             int rp = part / colParts;
             int cp = part % colParts;
@@ -160,10 +161,10 @@ final class GemmJob {
             int j1 = Math.min(n, (int) ((long) colSlivers * (cp + 1) / colParts) * GemmMicroKernel.NR);
             if (prepacked) {
                 GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, a, aOff, transA, m, directRows, c, cOff,
-                        k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws.scratch);
+                        k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws, ownEdge);
             } else {
                 GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                        bias, biasOff, act, i0, i1, j0, j1, ws);
+                        bias, biasOff, act, i0, i1, j0, j1, ws, GemmBlocking.readsAInPlace(transA, k), ownEdge);
             }
         }
     }

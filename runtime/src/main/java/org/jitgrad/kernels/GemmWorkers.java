@@ -43,8 +43,12 @@ final class GemmWorkers {
         workers = next;
     }
 
-    /** Runs the job on the caller plus up to {@code maxHelpers} idle workers and returns when all regions are done. */
-    static void run(GemmJob job, int maxHelpers) {
+    /**
+     * Runs the job on the caller plus up to {@code maxHelpers} idle workers and returns when all regions are done.
+     *
+     * @return how many workers were recruited (fewer than {@code maxHelpers} when some were busy for other callers)
+     */
+    static int run(GemmJob job, int maxHelpers) {
         Worker[] ws = workers;
         Worker[] recruited = job.recruited(Math.min(maxHelpers, ws.length));
         long[] stamps = job.recruitedStamps();
@@ -90,6 +94,7 @@ final class GemmWorkers {
         } else if (failure != null) {
             throw new IllegalStateException(failure);
         }
+        return count;
     }
 
     static final class Worker extends Thread {

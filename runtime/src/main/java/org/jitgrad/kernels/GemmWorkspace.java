@@ -2,8 +2,9 @@ package org.jitgrad.kernels;
 
 /**
  * Per-thread packing buffers: one A block (up to {@code MC x KC}, in {@code MR}-row slivers, at most 2 MB), one B
- * panel (up to {@code KC x NC}, in {@code NR}-wide slivers, 512 KB) and one edge scratch tile. Created once per thread and grown only when a larger block is first seen, so a
- * steady-state call allocates nothing. Never shared between threads.
+ * panel (up to {@code KC x NC}, in {@code NR}-wide slivers, 512 KB), the edge block of a column-split region (its
+ * rows by {@code NR}) and one edge scratch tile. Created once per thread and grown only when a larger block is first
+ * seen, so a steady-state call allocates nothing. Never shared between threads.
  */
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> PER_THREAD = ThreadLocal.withInitial(GemmWorkspace::new);
@@ -12,6 +13,8 @@ final class GemmWorkspace {
     float[] aPack = new float[0];
     /** Packed B panel; grown by {@link #bPack(int)}. */
     float[] bPack = new float[0];
+    /** Edge block of a column-split region (see {@link GemmBlocking#computeRegion}); grown by {@link #edge(int)}. */
+    private float[] edge = new float[0];
     /** Edge tile: {@code MR x NR}, row stride {@code NR}. */
     final float[] scratch = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];
 
@@ -25,6 +28,13 @@ final class GemmWorkspace {
             aPack = new float[size];
         }
         return aPack;
+    }
+
+    float[] edge(int size) {
+        if (edge.length < size) {
+            edge = new float[size];
+        }
+        return edge;
     }
 
     float[] bPack(int size) {

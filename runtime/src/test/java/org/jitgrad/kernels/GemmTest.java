@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -232,10 +234,11 @@ class GemmTest {
     /**
      * Reading A in place and packing it give the same bits: whole regions and sub-regions that start mid-sliver, in
      * both the store and the accumulate form, with an epilogue, over one and two depth blocks and past one B panel.
+     * So does computing a region's first columns in the edge block (as a column-split region does).
      */
     @ParameterizedTest(name = "direct A {0}x{1}x{2} transA={3} transB={4}")
     @MethodSource("directAShapes")
-    void readingAInPlaceGivesTheBitsOfPackingIt(int m, int k, int n, boolean transA, boolean transB) {
+    void readingAInPlaceOrTheEdgeBlockGivesTheBitsOfPackingIt(int m, int k, int n, boolean transA, boolean transB) {
         Case cs = new Case(m, k, n, transA, transB, 31L * m + 7L * k + n);
         float[] bias = random(new SplittableRandom(n), n + 2);
         int[][] regions = {{0, m, 0, n}, {m / 3, m, n / 5, n}, {1, Math.max(1, m - 1), 0, Math.max(1, n / 2)}};
@@ -245,12 +248,17 @@ class GemmTest {
                 for (Epilogue act : new Epilogue[] {null, Epilogue.RELU}) {
                     float[] packed = cs.freshC();
                     float[] direct = cs.freshC();
+                    float[] edged = cs.freshC();
                     GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, packed, cs.cOff, m, k, n,
-                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, false);
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, false, false);
                     GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n,
-                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true);
-                    assertArrayEquals(packed, direct, "direct A differs from packed A: " + cs + " rows " + r[0] + ".."
-                            + r[1] + " columns " + r[2] + ".." + r[3] + " accumulate=" + accumulate + " " + act);
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true, false);
+                    GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, edged, cs.cOff, m, k, n,
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true, true);
+                    String where = cs + " rows " + r[0] + ".." + r[1] + " columns " + r[2] + ".." + r[3]
+                            + " accumulate=" + accumulate + " " + act;
+                    assertArrayEquals(packed, direct, "direct A differs from packed A: " + where);
+                    assertArrayEquals(direct, edged, "computing the first columns in the edge block differs: " + where);
                 }
             }
         }
@@ -258,7 +266,7 @@ class GemmTest {
         GemmReference.matmul(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, ref, cs.cOff, m, k, n, false);
         float[] direct = cs.freshC();
         GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n, false,
-                null, 0, null, 0, m, 0, n, ws, true);
+                null, 0, null, 0, m, 0, n, ws, true, false);
         assertClose(cs, ref, direct, false, "direct A");
     }
 
@@ -299,6 +307,88 @@ class GemmTest {
         // wide dW (1024x256 by 256x1024, A transposed and packed)
         assertEquals(2L << 32 | 1, Gemm.chooseGrid(1024, 1024, 256, true, false, 2));
         assertEquals(1L << 32 | 1, Gemm.chooseGrid(1, 1, 64, false, false, 2));
+    }
+
+    @Test
+    void closeGridsAreBothCandidatesForTimingAndClearWinnersStandAlone() {
+        long rows = 2L << 32 | 1, cols = 1L << 32 | 2;
+        // mnist forward: 32 rows by 256 columns against 64 rows by 128 (10% more for splitting columns)
+        assertArrayEquals(new long[] {rows, cols}, Gemm.candidateGrids(64, 256, 784, false, false, 2));
+        // wide dX: by rows each thread packs all of the transposed B, by columns half of it
+        assertArrayEquals(new long[] {rows, cols}, Gemm.candidateGrids(256, 1024, 1024, false, true, 2));
+        // one column sliver: the only other grid is a single thread, twice the cost
+        assertArrayEquals(new long[] {rows}, Gemm.candidateGrids(1024, 64, 1024, false, false, 2));
+        assertArrayEquals(new long[] {1L << 32 | 1}, Gemm.candidateGrids(1, 1, 64, false, false, 2));
+        for (int[] sh : new int[][] {{64, 256, 784}, {256, 1024, 1024}, {14, 512, 64}, {401, 419, 401}}) {
+            assertEquals(Gemm.chooseGrid(sh[0], sh[1], sh[2], false, true, 3),
+                    Gemm.candidateGrids(sh[0], sh[1], sh[2], false, true, 3)[0], "the model's best comes first");
+        }
+    }
+
+    @Test
+    void tunerAlternatesCandidatesThenKeepsTheFasterUntilTheNextPeriod() {
+        long rows = 2L << 32 | 1, cols = 1L << 32 | 2;
+        GemmGridTuner.Entry e = new GemmGridTuner.Entry(64, 256, 784, false, false, 2, new long[] {rows, cols});
+        for (int call = 0; call < GemmGridTuner.WINDOW; call++) {
+            long grid = e.grid();
+            assertEquals(call % 2 == 0 ? rows : cols, grid, "timed call " + call + " alternates");
+            e.record(grid == cols ? 100 + call : 120 + call, true);
+        }
+        for (int call = GemmGridTuner.WINDOW; call < GemmGridTuner.PERIOD; call++) {
+            assertEquals(cols, e.grid(), "columns were faster, call " + call);
+            e.record(1_000_000, true);  // outside the window times are not kept
+        }
+        // Next period: timed again; now rows are faster, and a call that did not run as planned counts as slowest.
+        for (int call = 0; call < GemmGridTuner.WINDOW; call++) {
+            long grid = e.grid();
+            e.record(grid == rows ? 90 : 100, call != 0);
+        }
+        assertEquals(rows, e.grid());
+        assertEquals(0, e.winner());
+    }
+
+    @Test
+    void tunerKeepsOneEntryPerShapeAndThread() {
+        GemmGridTuner tuner = new GemmGridTuner();
+        GemmGridTuner.Entry a = tuner.entry(64, 256, 784, false, false, 2);
+        assertSame(a, tuner.entry(64, 256, 784, false, false, 2));
+        assertNotSame(a, tuner.entry(64, 256, 784, false, true, 2));
+        assertNotSame(a, tuner.entry(64, 256, 784, false, false, 3));
+        for (int m = 1; m < 200; m++) {
+            tuner.entry(m, 256, 784, false, false, 2);  // more shapes than slots: old ones are replaced
+        }
+        GemmGridTuner.Entry again = tuner.entry(64, 256, 784, false, false, 2);
+        assertSame(again, tuner.entry(64, 256, 784, false, false, 2));
+        assertArrayEquals(Gemm.candidateGrids(64, 256, 784, false, false, 2), again.grids);
+    }
+
+    /**
+     * Column splits with more than one depth block compute each region's first columns apart (the edge block); 1x2,
+     * 1x3 and 2x2 grids give the bits of one thread in every layout, with and without accumulation and epilogue.
+     */
+    @ParameterizedTest(name = "edge blocks transA={0} transB={1}")
+    @MethodSource("layouts")
+    void columnSplitsWithEdgeBlocksGiveTheBitsOfOneThread(boolean transA, boolean transB) {
+        Case cs = new Case(45, 700, 330, transA, transB, 77);
+        assertTrue(GemmBlocking.computesEdgeApart(2, 700) && !GemmBlocking.computesEdgeApart(1, 700)
+                && !GemmBlocking.computesEdgeApart(2, 256));
+        float[] bias = random(new SplittableRandom(3), cs.n + 2);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            for (Epilogue act : accumulate ? new Epilogue[] {null} : new Epilogue[] {null, Epilogue.RELU}) {
+                float[] bs = act == null ? null : bias;
+                float[] one = gemm(cs, accumulate, bs, act, 1);
+                for (int[] grid : new int[][] {{1, 2}, {1, 3}, {2, 2}}) {
+                    float[] c = cs.freshC();
+                    GemmWorkers.ensure(grid[0] * grid[1] - 1);
+                    GemmJob job = GemmJob.current();
+                    job.set(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, c, cs.cOff, cs.m, cs.k, cs.n, accumulate,
+                            bs, 1, act, grid[0], grid[1]);
+                    GemmWorkers.run(job, grid[0] * grid[1] - 1);
+                    assertArrayEquals(one, c, "grid " + grid[0] + "x" + grid[1] + " " + cs + " accumulate="
+                            + accumulate + " " + act);
+                }
+            }
+        }
     }
 
     @Test
