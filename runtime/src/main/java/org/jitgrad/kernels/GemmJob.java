@@ -7,6 +7,12 @@ import java.util.concurrent.locks.LockSupport;
  * One parallel matmul call split into a grid of {@code rowParts x colParts} regions of C. Each calling thread owns
  * one job object, reused call after call (no allocation per call once its buffers have grown).
  *
+ * <p>When C is split by columns and its width is not a whole number of slivers, the last, partial sliver belongs to
+ * no column part: each region also computes its share of the tail's rows. That sliver runs on the narrow kernels at
+ * about a third of the speed of the others (mnist's {@code dX}, 64x256 by (784x256)ᵀ: its 16 columns took 8.7 us, a
+ * 64-column sliver 21.9), so in the column part it was added to it made that part the slowest: 139.6 against 131.4
+ * us on one thread for the two halves.
+ *
  * <p>On two threads every region packs what it reads itself. From three parts on, and for products of at least
  * {@link #MIN_SHARED_WORK} multiply-adds, the caller and the workers it recruited first pack A and B whole into the
  * job's shared buffers (A's whole slivers are read where A is stored when {@link GemmBlocking#readsAInPlace} says so,
@@ -152,20 +158,34 @@ final class GemmJob {
         }
         int parts = rowParts * colParts;
         boolean ownEdge = GemmBlocking.computesEdgeApart(colParts, k);
+        // Split by columns, the last, partial sliver of columns goes to no column part: each region takes its share of
+        // the tail's rows instead (see the class comment).
+        int tailCols = colParts > 1 ? n % GemmMicroKernel.NR : 0;
+        int fullSlivers = n / GemmMicroKernel.NR;
+        int slivers = tailCols > 0 ? fullSlivers : colSlivers;
         for (int part; (part = nextPart.getAndIncrement()) < parts; ) {
             int rp = part / colParts;
             int cp = part % colParts;
             int i0 = rowStart(m, rp, rowParts, prepacked);
             int i1 = rowStart(m, rp + 1, rowParts, prepacked);
-            int j0 = Math.min(n, (int) ((long) colSlivers * cp / colParts) * GemmMicroKernel.NR);
-            int j1 = Math.min(n, (int) ((long) colSlivers * (cp + 1) / colParts) * GemmMicroKernel.NR);
-            if (prepacked) {
-                GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, a, aOff, transA, m, directRows, c, cOff,
-                        k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws, ownEdge);
-            } else {
-                GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                        bias, biasOff, act, i0, i1, j0, j1, ws, GemmBlocking.readsAInPlace(transA, k), ownEdge);
+            int j0 = Math.min(n, (int) ((long) slivers * cp / colParts) * GemmMicroKernel.NR);
+            int j1 = Math.min(n, (int) ((long) slivers * (cp + 1) / colParts) * GemmMicroKernel.NR);
+            region(i0, i1, j0, j1, ownEdge, ws);
+            if (tailCols > 0) {
+                int t0 = i0 + rowStart(i1 - i0, cp, colParts, prepacked);
+                int t1 = i0 + rowStart(i1 - i0, cp + 1, colParts, prepacked);
+                region(t0, t1, n - tailCols, n, ownEdge, ws);
             }
+        }
+    }
+
+    private void region(int i0, int i1, int j0, int j1, boolean ownEdge, GemmWorkspace ws) {
+        if (prepacked) {
+            GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, a, aOff, transA, m, directRows, c, cOff,
+                    k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws, ownEdge);
+        } else {
+            GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
+                    bias, biasOff, act, i0, i1, j0, j1, ws, GemmBlocking.readsAInPlace(transA, k), ownEdge);
         }
     }
 
