@@ -6,7 +6,9 @@ package org.jitgrad.kernels;
  * <p>Blocked like a BLAS: panels of A and B are packed into per-thread buffers that are reused across calls, and a
  * register-blocked micro-kernel (6 rows x 4 vectors of FMA accumulators) computes each tile. Large products are split
  * over rows and columns of C (never over k) across a fixed pool of daemon threads, so results are bit-identical
- * whatever the thread count. Safe to call concurrently from several threads.
+ * whatever the thread count. The split is the one a cost model ranks best or, when it ranks two close together, the
+ * faster of the two as timed on the running machine ({@code GemmGridTuner}); either gives the same bits. Safe to
+ * call concurrently from several threads.
  *
  * <p>The number of threads is {@link #parallelism()}: the system property {@code jitgrad.threads} if set, else
  * {@link Runtime#availableProcessors()}; change it with {@link #setParallelism(int)}.
