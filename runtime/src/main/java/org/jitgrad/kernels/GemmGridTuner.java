@@ -4,7 +4,7 @@ package org.jitgrad.kernels;
  * Picks, by timing them, between the two grids {@link Gemm#chooseGrid}'s cost model ranks best for a product when it
  * cannot tell them apart. Which split is faster on two threads depends on where the host runs the two vCPUs, and that
  * changes while a process runs: split by columns, a row of C holds cache lines written by both threads, which costs
- * little when the vCPUs are close and a lot when they are far apart (a cache line's round trip measured 28 to 400 ns).
+ * little when the vCPUs are close and a lot when they are far apart (a cache line's round trip measured 28 to 1,300 ns).
  * Measured on 2 threads, as the ratio to one thread (medians of 377 probe cycles with the vCPUs close, 47 far apart):
  * wide's {@code dX} (256x1024 by (1024x1024)ᵀ) 1.848 by rows and 1.941 by columns close, 1.839 and 1.891 far; wide
  * forward 1.958 and 1.963 close, 1.921 and 1.887 far.
