@@ -178,7 +178,7 @@ public final class Gemm {
      * as {@code rowParts << 32 | colParts}.
      */
     static long chooseGrid(int m, int n, int k, boolean transA, boolean transB, int threads) {
-        return candidateGrids(m, n, k, transA, transB, threads)[0];
+        return rankedGrid(m, n, k, transA, transB, threads, false);
     }
 
     /**
@@ -187,6 +187,22 @@ public final class Gemm {
      * {@code rowParts << 32 | colParts}.
      */
     static long[] candidateGrids(int m, int n, int k, boolean transA, boolean transB, int threads) {
+        long best = rankedGrid(m, n, k, transA, transB, threads, false);
+        long second = rankedGrid(m, n, k, transA, transB, threads, true);
+        if (second >= 0 && cost(m, n, k, transA, transB, second)
+                <= cost(m, n, k, transA, transB, best) * (1 + GemmGridTuner.MARGIN)) {
+            return new long[] {best, second};
+        }
+        return new long[] {best};
+    }
+
+    /**
+     * The grid of least {@link #gridCost} over every {@code rowParts x colParts <= threads} (more parts first, so they
+     * win ties), or with {@code runnerUp} the next one (-1 if there is none). Allocates nothing: the calling thread
+     * ranks grids on every parallel call when tuning is off.
+     */
+    private static long rankedGrid(int m, int n, int k, boolean transA, boolean transB, int threads,
+                                   boolean runnerUp) {
         int rowSlivers = (m + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR;
         int colSlivers = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
         long best = 1L << 32 | 1, second = -1;
@@ -213,10 +229,11 @@ public final class Gemm {
                 }
             }
         }
-        if (second >= 0 && secondCost <= bestCost * (1 + GemmGridTuner.MARGIN)) {
-            return new long[] {best, second};
-        }
-        return new long[] {best};
+        return runnerUp ? (secondCost == Long.MAX_VALUE ? -1 : second) : best;
+    }
+
+    private static long cost(int m, int n, int k, boolean transA, boolean transB, long grid) {
+        return gridCost(m, n, k, transA, transB, (int) (grid >>> 32), (int) grid);
     }
 
     /**
