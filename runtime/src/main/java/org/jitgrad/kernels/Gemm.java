@@ -145,32 +145,30 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * k;
+        GemmGridTuner.Entry tuning = null;
+        long grid = 1L << 32 | 1;
         if (threads > 1 && work >= threshold) {
-            GemmGridTuner.Entry tuning = GemmGridTuner.ENABLED
-                    ? GemmGridTuner.current().entry(m, n, k, transA, transB, threads) : null;
-            long grid = tuning != null ? tuning.grid() : chooseGrid(m, n, k, transA, transB, threads);
-            int rowParts = (int) (grid >>> 32);
-            int colParts = (int) grid;
-            int parts = rowParts * colParts;
-            long start = System.nanoTime();
-            boolean asPlanned = true;
-            if (parts > 1) {
-                GemmWorkers.ensure(threads - 1);
-                GemmJob job = GemmJob.current();
-                job.set(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
-                        rowParts, colParts);
-                asPlanned = GemmWorkers.run(job, parts - 1) == parts - 1;
-            } else {
-                GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                        bias, biasOff, act, 0, m, 0, n, GemmWorkspace.current());
-            }
-            if (tuning != null) {
-                tuning.record(System.nanoTime() - start, asPlanned);
-            }
-            return;
+            tuning = GemmGridTuner.ENABLED ? GemmGridTuner.current().entry(m, n, k, transA, transB, threads) : null;
+            grid = tuning != null ? tuning.grid() : chooseGrid(m, n, k, transA, transB, threads);
         }
-        GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                bias, biasOff, act, 0, m, 0, n, GemmWorkspace.current());
+        int rowParts = (int) (grid >>> 32);
+        int colParts = (int) grid;
+        int parts = rowParts * colParts;
+        long start = tuning != null ? System.nanoTime() : 0;
+        boolean asPlanned = true;
+        if (parts > 1) {
+            GemmWorkers.ensure(threads - 1);
+            GemmJob job = GemmJob.current();
+            job.set(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
+                    rowParts, colParts);
+            asPlanned = GemmWorkers.run(job, parts - 1) == parts - 1;
+        } else {
+            GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
+                    bias, biasOff, act, 0, m, 0, n, GemmWorkspace.current());
+        }
+        if (tuning != null) {
+            tuning.record(System.nanoTime() - start, asPlanned);
+        }
     }
 
     /**
