@@ -21,6 +21,26 @@ final class GemmBlocking {
     /** Maximum columns of one B panel (panel {@code KC*NC*4} bytes in L2), a multiple of {@code NR}. */
     static final int NC = Math.max(NR, KernelProperties.intValue("jitgrad.gemm.nc", 512, 1) / NR * NR);
 
+    /**
+     * Maximum columns of one B panel in a region of a product split by columns: one sliver, so the tiles sweep down
+     * the rows of C one sliver at a time instead of along each row of a 512-column panel. Along a row a thread writes
+     * C in a stream that runs on into the other thread's part of the same row, and the other thread's next writes to
+     * those lines pay a round trip between the cores. A probe timed two threads writing the two halves of mnist's
+     * {@code dX} (64 rows, depth 256) into one C with a gap between them, medians when a line's round trip took
+     * 150-400 ns: 152.2 us adjacent, 147.3 us 128 columns apart, 142.0 at 256, 134.6 at 512, 133.4 into separate
+     * arrays. In another run, 163.1 us adjacent along the rows against 147.7 down them one sliver at a time. On 2
+     * threads split by columns with vCPUs far apart, mnist {@code dX} went from 165.2 to 149.2 us, wide forward from
+     * 3,272 to 2,965. A row split keeps {@link #NC} (its regions meet at one row only, and one-sliver panels made
+     * 1024³ 6% slower: 10,828 against 11,501 us), and so do single-threaded calls. {@code jitgrad.gemm.parallelNc}
+     * sets it (a multiple of {@code NR}).
+     */
+    static final int PARALLEL_NC = Math.max(NR, KernelProperties.intValue("jitgrad.gemm.parallelNc", NR, 1) / NR * NR);
+
+    /** The widest B panel of a region of a product split into {@code colParts} column parts. */
+    static int panelCols(int colParts) {
+        return colParts > 1 ? PARALLEL_NC : NC;
+    }
+
     /** Regions of at most this many rows read a non-transposed B in place instead of packing it. */
     static final int DIRECT_B_MAX_ROWS = KernelProperties.intValue("jitgrad.gemm.directBRows", 96, 0);
 
@@ -67,18 +87,20 @@ final class GemmBlocking {
                               float[] bias, int biasOff, Epilogue act,
                               int i0, int i1, int j0, int j1, GemmWorkspace ws) {
         computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
-                i0, i1, j0, j1, ws, readsAInPlace(transA, k), false);
+                i0, i1, j0, j1, ws, readsAInPlace(transA, k), false, NC);
     }
 
     /**
      * {@link #computeRegion} with the choice of reading A's whole 6-row slivers where A is stored ({@code directA}),
-     * and of computing the region's first sliver of columns in the workspace's edge block ({@code ownEdge}, see
-     * {@link #beginEdge}).
+     * of computing the region's first sliver of columns in the workspace's edge block ({@code ownEdge}, see
+     * {@link #beginEdge}), and of the widest B panel ({@code panelCols}, a multiple of {@code NR}: {@link #NC}, or
+     * {@link #panelCols} in a parallel call). None of the three changes a bit of the result.
      */
     static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                               float[] c, int cOff, int m, int k, int n, boolean accumulate,
                               float[] bias, int biasOff, Epilogue act,
-                              int i0, int i1, int j0, int j1, GemmWorkspace ws, boolean directA, boolean ownEdge) {
+                              int i0, int i1, int j0, int j1, GemmWorkspace ws, boolean directA, boolean ownEdge,
+                              int panelCols) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -97,7 +119,7 @@ final class GemmBlocking {
         float[] edge = beginEdge(c, cOff, n, accumulate, i0, i1, j0, edgeCols, ws);
         int edgeOff = -(i0 * NR) - j0;
         int kcMax = depthBlock(k);
-        int ncMax = Math.min(NC, roundUp(j1 - j0, NR));
+        int ncMax = Math.min(panelCols, roundUp(j1 - j0, NR));
         int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
         boolean directB = readsBInPlace(transB, i1 - i0, j1 - j0);
@@ -120,8 +142,8 @@ final class GemmBlocking {
                         GemmPacking.packA(a, aOff, transA, m, k, packFrom, to, pc, kc, ap, packedOffset(packFrom - ic, kc));
                     }
                 }
-                for (int jc = j0; jc < j1; jc += NC) {
-                    int nc = Math.min(NC, j1 - jc);
+                for (int jc = j0; jc < j1; jc += ncMax) {
+                    int nc = Math.min(ncMax, j1 - jc);
                     if (!directB) {
                         GemmPacking.packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp, 0);
                     }

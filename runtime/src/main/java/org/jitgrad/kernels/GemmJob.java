@@ -185,7 +185,8 @@ final class GemmJob {
                     k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws, ownEdge);
         } else {
             GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                    bias, biasOff, act, i0, i1, j0, j1, ws, GemmBlocking.readsAInPlace(transA, k), ownEdge);
+                    bias, biasOff, act, i0, i1, j0, j1, ws, GemmBlocking.readsAInPlace(transA, k), ownEdge,
+                    GemmBlocking.panelCols(colParts));
         }
     }
 

@@ -234,7 +234,8 @@ class GemmTest {
     /**
      * Reading A in place and packing it give the same bits: whole regions and sub-regions that start mid-sliver, in
      * both the store and the accumulate form, with an epilogue, over one and two depth blocks and past one B panel.
-     * So does computing a region's first columns in the edge block (as a column-split region does).
+     * So does computing a region's first columns in the edge block with one-sliver B panels (as a region of a
+     * column split does).
      */
     @ParameterizedTest(name = "direct A {0}x{1}x{2} transA={3} transB={4}")
     @MethodSource("directAShapes")
@@ -250,11 +251,14 @@ class GemmTest {
                     float[] direct = cs.freshC();
                     float[] edged = cs.freshC();
                     GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, packed, cs.cOff, m, k, n,
-                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, false, false);
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, false, false,
+                            GemmBlocking.NC);
                     GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n,
-                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true, false);
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true, false,
+                            GemmBlocking.NC);
                     GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, edged, cs.cOff, m, k, n,
-                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true, true);
+                            accumulate, act == null ? null : bias, 1, act, r[0], r[1], r[2], r[3], ws, true, true,
+                            GemmBlocking.PARALLEL_NC);
                     String where = cs + " rows " + r[0] + ".." + r[1] + " columns " + r[2] + ".." + r[3]
                             + " accumulate=" + accumulate + " " + act;
                     assertArrayEquals(packed, direct, "direct A differs from packed A: " + where);
@@ -266,7 +270,7 @@ class GemmTest {
         GemmReference.matmul(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, ref, cs.cOff, m, k, n, false);
         float[] direct = cs.freshC();
         GemmBlocking.computeRegion(cs.a, cs.aOff, transA, cs.b, cs.bOff, transB, direct, cs.cOff, m, k, n, false,
-                null, 0, null, 0, m, 0, n, ws, true, false);
+                null, 0, null, 0, m, 0, n, ws, true, false, GemmBlocking.NC);
         assertClose(cs, ref, direct, false, "direct A");
     }
 
