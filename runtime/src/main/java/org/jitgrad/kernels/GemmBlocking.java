@@ -4,7 +4,7 @@ package org.jitgrad.kernels;
  * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC}, rows by {@code MC}
  * (up to 2046 rows of A packed once per depth block, except its whole 6-row slivers, which the kernels read where A
  * is stored: {@link #DIRECT_A}), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in
- * L2), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
+ * L2; one sliver wide in a region of a column split, see {@link #PARALLEL_NC}), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
  */
 final class GemmBlocking {
@@ -29,10 +29,11 @@ final class GemmBlocking {
      * {@code dX} (64 rows, depth 256) into one C with a gap between them, medians when a line's round trip took
      * 150-400 ns: 152.2 us adjacent, 147.3 us 128 columns apart, 142.0 at 256, 134.6 at 512, 133.4 into separate
      * arrays. In another run, 163.1 us adjacent along the rows against 147.7 down them one sliver at a time. On 2
-     * threads split by columns with vCPUs far apart, mnist {@code dX} went from 165.2 to 149.2 us, wide forward from
-     * 3,272 to 2,965. A row split keeps {@link #NC} (its regions meet at one row only, and one-sliver panels made
-     * 1024³ 6% slower: 10,828 against 11,501 us), and so do single-threaded calls. {@code jitgrad.gemm.parallelNc}
-     * sets it (a multiple of {@code NR}).
+     * threads split by columns with the vCPUs far apart, mnist {@code dX} went from 165.6 to 148.9 us, wide {@code dX}
+     * from 2,957 to 2,856 (benchmarks/GEMM_RESULTS.md, 12:34). A row split keeps {@link #NC}: its regions meet at one
+     * row only, and one-sliver panels made 1024³ split by rows 6% slower (10,828 against 11,501 us). So do
+     * single-threaded calls (4% slower on 1024³ with them) and products that share one packing (three or more parts;
+     * not measured on this 2-core machine). {@code jitgrad.gemm.parallelNc} sets it (a multiple of {@code NR}).
      */
     static final int PARALLEL_NC = Math.max(NR, KernelProperties.intValue("jitgrad.gemm.parallelNc", NR, 1) / NR * NR);
 
