@@ -95,8 +95,8 @@ final class GemmBlocking {
     /**
      * {@link #computeRegion} with the choice of reading A's whole 6-row slivers where A is stored ({@code directA}),
      * of computing the region's first sliver of columns in the workspace's edge block ({@code ownEdge}, see
-     * {@link #beginEdge}), and of the widest B panel ({@code panelCols}, a multiple of {@code NR}: {@link #NC}, or
-     * {@link #panelCols} in a parallel call). None of the three changes a bit of the result.
+     * {@link #beginEdge}), and of the widest B panel ({@code panelCols}, a multiple of {@code NR}: {@link #NC} on one
+     * thread, {@link #panelCols(int)} of the split in a parallel call). None of the three changes a bit of the result.
      */
     static void computeRegion(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                               float[] c, int cOff, int m, int k, int n, boolean accumulate,

@@ -262,7 +262,8 @@ class GemmTest {
                     String where = cs + " rows " + r[0] + ".." + r[1] + " columns " + r[2] + ".." + r[3]
                             + " accumulate=" + accumulate + " " + act;
                     assertArrayEquals(packed, direct, "direct A differs from packed A: " + where);
-                    assertArrayEquals(direct, edged, "computing the first columns in the edge block, with one-sliver panels, differs: " + where);
+                    assertArrayEquals(direct, edged,
+                            "computing the first columns in the edge block, with one-sliver panels, differs: " + where);
                 }
             }
         }
