@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 6-row micro-kernels of {@link GemmMicroKernel} reading a non-transposed A where it is stored (six rows
- * {@code lda} floats apart) instead of from a packed sliver: packing those rows is a scalar interleave that cost
+ * The 6-row and 4-row micro-kernels of {@link GemmMicroKernel} reading a non-transposed A where it is stored (its
+ * rows {@code lda} floats apart) instead of from a packed sliver: packing those rows is a scalar interleave that cost
  * 7 us of a 148 us 64x256 by 256x512 product, and the six rows of one sliver stay in L1 across the column slivers
  * either way. Same FMAs in the same order as the packed kernels, so the results are bit-identical. (A transposed A,
  * stored {@code [k,m]}, needs no kernel of its own: its six rows are consecutive, as in a packed sliver, and
@@ -219,5 +219,98 @@ final class GemmDirectKernel {
         c40.intoArray(c, r4);
         int r5 = cOff + 5 * ldc;
         c50.intoArray(c, r5);
+    }
+
+    /**
+     * C += A·Bpanel on a 4 x 4*VL tile: rows of A from {@code aOff}, {@code lda} apart (the 4-row slivers of
+     * {@link GemmBlocking#fourRowTail} and of heights 4 more than a multiple of 6).
+     */
+    static void add4x4(float[] a, int aOff, int lda, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01); c02 = x0.fma(b2, c02); c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11); c12 = x1.fma(b2, c12); c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21); c22 = x2.fma(b2, c22); c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31); c32 = x3.fma(b2, c32); c33 = x3.fma(b3, c33);
+            bi += ldb;
+        }
+        int r0 = cOff;
+        FloatVector.fromArray(S, c, r0).add(c00).intoArray(c, r0);
+        FloatVector.fromArray(S, c, r0 + 1 * VL).add(c01).intoArray(c, r0 + 1 * VL);
+        FloatVector.fromArray(S, c, r0 + 2 * VL).add(c02).intoArray(c, r0 + 2 * VL);
+        FloatVector.fromArray(S, c, r0 + 3 * VL).add(c03).intoArray(c, r0 + 3 * VL);
+        int r1 = cOff + 1 * ldc;
+        FloatVector.fromArray(S, c, r1).add(c10).intoArray(c, r1);
+        FloatVector.fromArray(S, c, r1 + 1 * VL).add(c11).intoArray(c, r1 + 1 * VL);
+        FloatVector.fromArray(S, c, r1 + 2 * VL).add(c12).intoArray(c, r1 + 2 * VL);
+        FloatVector.fromArray(S, c, r1 + 3 * VL).add(c13).intoArray(c, r1 + 3 * VL);
+        int r2 = cOff + 2 * ldc;
+        FloatVector.fromArray(S, c, r2).add(c20).intoArray(c, r2);
+        FloatVector.fromArray(S, c, r2 + 1 * VL).add(c21).intoArray(c, r2 + 1 * VL);
+        FloatVector.fromArray(S, c, r2 + 2 * VL).add(c22).intoArray(c, r2 + 2 * VL);
+        FloatVector.fromArray(S, c, r2 + 3 * VL).add(c23).intoArray(c, r2 + 3 * VL);
+        int r3 = cOff + 3 * ldc;
+        FloatVector.fromArray(S, c, r3).add(c30).intoArray(c, r3);
+        FloatVector.fromArray(S, c, r3 + 1 * VL).add(c31).intoArray(c, r3 + 1 * VL);
+        FloatVector.fromArray(S, c, r3 + 2 * VL).add(c32).intoArray(c, r3 + 2 * VL);
+        FloatVector.fromArray(S, c, r3 + 3 * VL).add(c33).intoArray(c, r3 + 3 * VL);
+    }
+
+    /** C = A·Bpanel (C is not read) on a 4 x 4*VL tile: rows of A from {@code aOff}, {@code lda} apart. */
+    static void store4x4(float[] a, int aOff, int lda, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01); c02 = x0.fma(b2, c02); c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11); c12 = x1.fma(b2, c12); c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21); c22 = x2.fma(b2, c22); c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31); c32 = x3.fma(b2, c32); c33 = x3.fma(b3, c33);
+            bi += ldb;
+        }
+        int r0 = cOff;
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + 1 * VL);
+        c02.intoArray(c, r0 + 2 * VL);
+        c03.intoArray(c, r0 + 3 * VL);
+        int r1 = cOff + 1 * ldc;
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + 1 * VL);
+        c12.intoArray(c, r1 + 2 * VL);
+        c13.intoArray(c, r1 + 3 * VL);
+        int r2 = cOff + 2 * ldc;
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + 1 * VL);
+        c22.intoArray(c, r2 + 2 * VL);
+        c23.intoArray(c, r2 + 3 * VL);
+        int r3 = cOff + 3 * ldc;
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + 1 * VL);
+        c32.intoArray(c, r3 + 2 * VL);
+        c33.intoArray(c, r3 + 3 * VL);
     }
 }
