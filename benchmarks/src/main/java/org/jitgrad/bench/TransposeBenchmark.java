@@ -20,6 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The 2-D transpose (used for {@code A·Bᵀ} products and the transpose op): the Vector API kernel, whose
  * full 16x16 blocks are transposed in registers, against the scalar reference loop. Time per call.
+ *
+ * <p>{@code depth} calls the kernel that many frames below the benchmark method. A kernel that spills vectors to the
+ * stack runs at a speed that depends on where the stack pointer falls, so its time changes with the depth (the
+ * first form of {@code TransposeKernel.block} did: see its comment).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -31,6 +35,10 @@ public class TransposeBenchmark {
     /** rows x cols of the source: a deep layer's weight, MNIST's first weight, an odd size. */
     @Param({"64x64", "784x256", "33x65"})
     public String shape;
+
+    /** Extra frames between the benchmark method and the kernel. */
+    @Param({"0"})
+    public int depth;
 
     private float[] x, out;
     private int rows, cols;
@@ -50,6 +58,13 @@ public class TransposeBenchmark {
     /** @return the transpose, so it is consumed */
     @Benchmark
     public float[] vector() {
+        return transposeAt(depth);
+    }
+
+    private float[] transposeAt(int frames) {
+        if (frames > 0) {
+            return transposeAt(frames - 1);
+        }
         TransposeKernel.transpose(x, rows, cols, out);
         return out;
     }
