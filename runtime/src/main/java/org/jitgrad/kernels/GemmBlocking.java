@@ -3,7 +3,7 @@ package org.jitgrad.kernels;
 /**
  * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC}, rows by {@code MC}
  * (up to 2046 rows of A packed once per depth block, except its whole 6-row slivers, which the kernels read where A
- * is stored: {@link #DIRECT_A}), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in L2; one sliver
+ * is stored: {@link #DIRECT_A}, and its 4-row ones where {@link #readsFourRowsInPlace} allows), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in L2; one sliver
  * wide in a region of a column split, see {@link #PARALLEL_NC}), rows by {@code MR} (the A sliver {@code MR x kc}
  * stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
@@ -103,7 +103,8 @@ final class GemmBlocking {
     }
 
     /**
-     * {@link #computeRegion} with the choice of reading A's whole 6-row slivers where A is stored ({@code directA}),
+     * {@link #computeRegion} with the choice of reading A's whole 6-row slivers (and 4-row ones, see
+     * {@link #readsFourRowsInPlace}) where A is stored ({@code directA}),
      * of computing the region's first sliver of columns in the workspace's edge block ({@code ownEdge}, see
      * {@link #beginEdge}), and of the widest B panel ({@code panelCols}, a multiple of {@code NR}: {@link #NC} on one
      * thread, {@link #panelCols(int)} of the split in a parallel call). None of the three changes a bit of the result.

@@ -113,7 +113,7 @@ public final class TransposeKernel {
         FloatVector e2 = lo1.selectFrom(c2, c3), e3 = hi1.selectFrom(c2, c3);
         FloatVector e4 = lo1.selectFrom(c4, c5), e5 = hi1.selectFrom(c4, c5);
         FloatVector e6 = lo1.selectFrom(c6, c7), e7 = hi1.selectFrom(c6, c7);
-        // rows 8-15
+        // rows 8-15, the same steps again: a helper returning 8 vectors would have to box them
         int s8 = s + 8 * ss;
         r0 = FloatVector.fromArray(S, src, s8);
         r1 = FloatVector.fromArray(S, src, s8 + 1 * ss);
