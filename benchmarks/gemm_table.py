@@ -3,8 +3,10 @@
 
   gemm_table.py JMH.json [LOG]
 
-Per shape and thread count: the mean ± 99.9% error of both (µs per product), GFLOP/s, JitGrad's speed relative to
-OpenBLAS (above 1: JitGrad is faster), and each library's two-thread speed-up over its own one-thread time.
+Per shape and thread count: the median of both (µs per product, over every measured iteration of every fork) with
+its distribution-free 95% confidence interval (median_ci.py), GFLOP/s at the median, JitGrad's speed relative to
+OpenBLAS (above 1: JitGrad is faster), and each library's two-thread speed-up over its own one-thread time, all
+from medians.
 With JMH's log, a second table lists every two-thread fork: its measured iterations and the two-core check printed
 at its end (TwoCoreCheck: the cache-line round trip between the two threads, and the same single-threaded product
 timed on both threads at once).
@@ -12,6 +14,8 @@ timed on both threads at once).
 import json
 import re
 import sys
+
+from median_ci import fmt_interval, jmh_samples, median_interval
 
 SHAPES = {"sq256": (256, 256, 256), "sq512": (512, 512, 512), "sq1024": (1024, 1024, 1024),
           "mnist_fwd": (64, 784, 256), "mnist_dW": (784, 64, 256), "mnist_dX": (64, 256, 784),
@@ -24,10 +28,10 @@ def main(path):
     for r in json.load(open(path)):
         impl = r["benchmark"].rsplit(".", 1)[1]
         p = r["params"]
-        m = r["primaryMetric"]
-        results[(impl, p["shape"], int(p["threads"]))] = (m["score"], m["scoreError"])
+        results[(impl, p["shape"], int(p["threads"]))] = median_interval(jmh_samples(r))
     shapes = [s for s in SHAPES if any(key[1] == s for key in results)]
-    print("| shape | m×k×n | threads | JitGrad µs ± err | GFLOP/s | OpenBLAS µs ± err | GFLOP/s | JitGrad/OpenBLAS speed "
+    print("| shape | m×k×n | threads | JitGrad median µs [95% CI] | GFLOP/s | OpenBLAS median µs [95% CI] | GFLOP/s "
+          "| JitGrad/OpenBLAS speed "
           "| JitGrad 2T/1T | OpenBLAS 2T/1T |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in shapes:
@@ -40,7 +44,7 @@ def main(path):
                 continue
             cells = [s, f"{m}×{k}×{n}", str(t)]
             for x in (j, o):
-                cells += [f"{x[0]:,.1f} ± {x[1]:,.1f}", f"{flop / x[0] / 1e3:.1f}"] if x else ["n/a", ""]
+                cells += [fmt_interval(*x, lambda v: f"{v:,.1f}"), f"{flop / x[0] / 1e3:.1f}"] if x else ["n/a", ""]
             cells.append(f"{o[0] / j[0]:.2f}" if j and o else "")
             for impl in ("gemm", "openblas"):
                 one, two = results.get((impl, s, 1)), results.get((impl, s, 2))

@@ -9,6 +9,8 @@ import argparse
 import json
 import math
 
+from median_ci import fmt_interval, jmh_samples, median_interval
+
 WORKLOAD_ORDER = ["tiny", "mnist", "wide", "deep"]
 MODE_ORDER = ["tape", "compiled", "compiledFused"]
 
@@ -34,12 +36,6 @@ def fmt_rate(x):
     if x >= 10:
         return f"{x:.1f}"
     return f"{x:.2f}"
-
-
-def fmt_error(x):
-    if x is None or math.isnan(x):
-        return "n/a"
-    return fmt_rate(x)
 
 
 def fmt_bytes(b):
@@ -85,14 +81,16 @@ def training(args):
     print()
     print(f"JitGrad: JDK {jvm}, JMH forks run with `-Djitgrad.threads={threads}` "
           f"({'one thread' if threads == '1' else 'threads: ' + threads}), {'/'.join(str(x) for x in sorted(forks))} fork(s)."
-          " Error: half-width of JMH's 99.9% confidence interval. B/op: `gc.alloc.rate.norm`.")
+          " Steps/s: median over every measured iteration of every fork, with its distribution-free 95% confidence"
+          " interval in brackets (median_ci.py). B/op: `gc.alloc.rate.norm`.")
     if torch:
         print(f"PyTorch {torch_version} with {torch_blas}, one thread (`torch.set_num_threads(1)`, OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1),"
-              " steps/s ± 99.9% CI over its rounds. Ratio: JitGrad compiledFused / PyTorch eager (> 1: JitGrad faster).")
+              " steps/s: median [95% CI] over its rounds. Ratio of medians: JitGrad compiledFused / PyTorch eager"
+              " (> 1: JitGrad faster).")
     elif args.torch_missing:
         print(args.torch_missing)
     print()
-    header = ["workload", "mode", "steps/s ± error", "vs tape", "B/op"]
+    header = ["workload", "mode", "steps/s [95% CI]", "vs tape", "B/op"]
     if torch:
         header += ["PyTorch eager", "PyTorch jit.trace", "compiledFused / eager"]
     print("| " + " | ".join(header) + " |")
@@ -103,16 +101,19 @@ def training(args):
         pm = r["primaryMetric"]
         if pm["scoreUnit"] != "ops/s":
             raise SystemExit(f"expected ops/s (Throughput mode), got {pm['scoreUnit']}")
-        score, err = num(pm["score"]), num(pm["scoreError"])
+        interval = median_interval(jmh_samples(r))
+        score = interval[0]
         tape = rows.get((w, "tape"))
-        speedup = f"{score / tape['primaryMetric']['score']:.2f}×" if tape else "n/a"
-        cells = [w, m, f"{fmt_rate(score)} ± {fmt_error(err)}", speedup, fmt_bytes(secondary(r, "gc.alloc.rate.norm"))]
+        speedup = f"{score / median_interval(jmh_samples(tape))[0]:.2f}×" if tape else "n/a"
+        cells = [w, m, fmt_interval(*interval, fmt_rate), speedup, fmt_bytes(secondary(r, "gc.alloc.rate.norm"))]
         if torch:
             if m == "compiledFused":
                 e, j = torch.get((w, "eager")), torch.get((w, "jit.trace"))
-                cells += [f"{fmt_rate(e['steps_per_s'])} ± {fmt_error(num(e['error']))}" if e else "n/a",
-                          f"{fmt_rate(j['steps_per_s'])} ± {fmt_error(num(j['error']))}" if j else "n/a",
-                          f"{score / e['steps_per_s']:.2f}" if e else "n/a"]
+                e_interval = median_interval(e["rounds"]) if e else None
+                j_interval = median_interval(j["rounds"]) if j else None
+                cells += [fmt_interval(*e_interval, fmt_rate) if e else "n/a",
+                          fmt_interval(*j_interval, fmt_rate) if j else "n/a",
+                          f"{score / e_interval[0]:.2f}" if e else "n/a"]
             else:
                 cells += ["", "", ""]
         print("| " + " | ".join(cells) + " |")
@@ -124,10 +125,10 @@ def latency(args):
     title = args.title or "JitGrad compile latency"
     print(f"### {title}")
     print()
-    print("SingleShotTime of one call, ms ± 99.9% CI half-width (n/a with too few samples); n = samples"
-          " (cold: one per fresh JVM fork).")
+    print("SingleShotTime of one call, ms: median with its distribution-free 95% confidence interval (n/a below"
+          " 6 samples); n = samples (cold: one per fresh JVM fork).")
     print()
-    print("| workload | measurement | ms ± error | n |")
+    print("| workload | measurement | median ms [95% CI] | n |")
     print("|---|---|---:|---:|")
     rows = []
     for r in results:
@@ -137,11 +138,11 @@ def latency(args):
         scale = {"ms/op": 1.0, "s/op": 1000.0, "us/op": 0.001}.get(unit)
         if scale is None:
             raise SystemExit(f"unexpected unit {unit}")
-        n = sum(len(fork) for fork in pm.get("rawData", []))
-        rows.append((r["params"]["workload"], name, num(pm["score"]) * scale, num(pm["scoreError"]) * scale, n))
+        samples = [x * scale for x in jmh_samples(r)]
+        rows.append((r["params"]["workload"], name, median_interval(samples), len(samples)))
     rows.sort(key=lambda t: (order(t[0], WORKLOAD_ORDER), t[1]))
-    for w, name, s, e, n in rows:
-        print(f"| {w} | {name} | {s:,.1f} ± {fmt_error(e) if not math.isnan(e) else 'n/a'} | {n} |")
+    for w, name, interval, n in rows:
+        print(f"| {w} | {name} | {fmt_interval(*interval, lambda v: f'{v:,.1f}')} | {n} |")
 
 
 def main():

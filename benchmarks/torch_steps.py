@@ -9,8 +9,10 @@ loss; SGD lr 0.01 momentum 0.9, one fixed batch) in two modes:
 
 A step is zero_grad(set_to_none=True), forward, loss, backward, opt.step(). After a warm-up (at least
 --warmup-steps steps and --warmup-seconds seconds) it times --rounds rounds of about --seconds each and
-reports the mean steps/s over the rounds and the half-width of its 99.9% confidence interval
-(Student t, as JMH reports its error), so the figures read like the JMH ones.
+records every round's steps/s. It prints the median over the rounds with its distribution-free 95%
+confidence interval (median_ci.py, as benchmarks/table.py reports the JMH figures); the JSON also keeps the
+mean and the half-width of its 99.9% Student-t interval. The default 10 rounds are enough for a 95% interval
+of the median (6 are the least).
 
 Usage: torch_steps.py [--threads 1] [--json out.json] [--quick] [--workloads tiny,mnist,...]
 One line per (workload, mode) on stdout; with --json also a JSON list of results.
@@ -27,6 +29,8 @@ import time
 
 import torch
 import torch.nn as nn
+
+from median_ci import fmt_interval, median_interval
 
 # name: (layer sizes, activation, batch, loss) -- must match org.jitgrad.bench.Workload
 WORKLOADS = {
@@ -137,7 +141,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--json", help="also write the results here as a JSON list")
     p.add_argument("--workloads", default=",".join(WORKLOADS))
-    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--seconds", type=float, default=1.0, help="length of one measured round")
     p.add_argument("--warmup-steps", type=int, default=50)
     p.add_argument("--warmup-seconds", type=float, default=2.0)
@@ -157,8 +161,10 @@ def main():
         for mode in MODES:
             r = measure(name, mode, args)
             results.append(r)
-            print(f"{name:6s} {mode:9s} threads={r['threads']} {r['steps_per_s']:12.1f} ± {r['error']:.1f} steps/s"
-                  f"  {1e6 / r['steps_per_s']:10.1f} us/step", flush=True)
+            med, low, high = median_interval(r["rounds"])
+            print(f"{name:6s} {mode:9s} threads={r['threads']} median "
+                  f"{fmt_interval(med, low, high, lambda v: f'{v:.1f}')} steps/s  {1e6 / med:10.1f} us/step",
+                  flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

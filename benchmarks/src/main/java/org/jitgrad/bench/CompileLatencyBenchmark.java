@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * measurement uses a new model and a new {@code Compiled} (no optimizer), built outside the timing.
  *
  * <ul>
- *   <li>{@code coldFirstRun}: the first compile ever, in a fresh JVM: one measurement per fork
+ *   <li>{@code coldFirstRun}: the first compile ever, in a fresh JVM: one measurement per fork (six
+ *       forks, the fewest that give the median a 95% confidence interval in benchmarks/table.py)
  *   <li>{@code coldSecondRun}: in a fresh JVM, the second {@code run} of the first {@code Compiled}
  *       (the cache hit: one step of generated code that is not JIT-compiled yet, with cold kernels)
  *   <li>{@code warmFirstRun}: the same first run in a JVM that has already compiled the other three
@@ -99,7 +100,7 @@ public class CompileLatencyBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 5, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
+    @Fork(value = 6, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
     public float coldFirstRun(Fresh s) {
@@ -107,7 +108,7 @@ public class CompileLatencyBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 5, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
+    @Fork(value = 6, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
     public float coldSecondRun(FirstRunDone s) {
