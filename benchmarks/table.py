@@ -96,15 +96,16 @@ def training(args):
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] + ["---"] + ["---:"] * (len(header) - 2)) + "|")
     keys = sorted(rows, key=lambda k: (order(k[0], WORKLOAD_ORDER), k[0], order(k[1], MODE_ORDER), k[1]))
+    medians = {key: median_interval(jmh_samples(r)) for key, r in rows.items()}
     for (w, m) in keys:
         r = rows[(w, m)]
         pm = r["primaryMetric"]
         if pm["scoreUnit"] != "ops/s":
             raise SystemExit(f"expected ops/s (Throughput mode), got {pm['scoreUnit']}")
-        interval = median_interval(jmh_samples(r))
+        interval = medians[(w, m)]
         score = interval[0]
-        tape = rows.get((w, "tape"))
-        speedup = f"{score / median_interval(jmh_samples(tape))[0]:.2f}×" if tape else "n/a"
+        tape = medians.get((w, "tape"))
+        speedup = f"{score / tape[0]:.2f}×" if tape else "n/a"
         cells = [w, m, fmt_interval(*interval, fmt_rate), speedup, fmt_bytes(secondary(r, "gc.alloc.rate.norm"))]
         if torch:
             if m == "compiledFused":
