@@ -3,9 +3,10 @@ package org.jitgrad.kernels;
 /**
  * Cache blocking of one rectangular region of C. Loop nest (outer to inner): depth by {@code KC}, rows by {@code MC}
  * (up to 2046 rows of A packed once per depth block, except its whole 6-row slivers, which the kernels read where A
- * is stored: {@link #DIRECT_A}, and its 4-row ones where {@link #readsFourRowsInPlace} allows), columns by {@code NC} (the packed B panel {@code kc x nc}, mostly in L2; one sliver
- * wide in a region of a column split, see {@link #PARALLEL_NC}), rows by {@code MR} (the A sliver {@code MR x kc}
- * stays in L1), columns by {@code NR} (micro-kernel). The depth blocking depends only on {@code k}, so every element
+ * is stored: {@link #DIRECT_A}, and its 4-row ones where {@link #readsFourRowsInPlace} allows), columns by
+ * {@code NC} (the packed B panel {@code kc x nc}, mostly in L2; one sliver wide in a region of a column split, see
+ * {@link #PARALLEL_NC}), rows by {@code MR} (the A sliver {@code MR x kc} stays in L1), columns by {@code NR}
+ * (micro-kernel). The depth blocking depends only on {@code k}, so every element
  * of C sees the same sequence of FMAs whichever region, thread or tile edge it falls in.
  */
 final class GemmBlocking {
