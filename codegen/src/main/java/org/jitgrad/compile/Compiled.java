@@ -197,10 +197,7 @@ public final class Compiled {
             if (inputs[i] == null) throw new NullPointerException("Compiled: input " + i + " is null");
         }
         int[] expected = ranks;
-        if (expected == null) {
-            if (inputs.length == 0) throw new IllegalArgumentException("Compiled: the function needs at least one input");
-            return;
-        }
+        if (expected == null) return;
         if (inputs.length != expected.length) {
             throw new IllegalArgumentException("Compiled: expected " + expected.length + " inputs (as in the first call), got "
                     + inputs.length);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.jitgrad.autograd.Eager;
 import org.jitgrad.nn.Losses;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.GradBuilder;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.Shape;
@@ -91,21 +91,24 @@ class CompiledErrorsTest {
         DOUBLE_IT;
 
         @Override public int arity() { return 1; }
-        @Override public Shape outputShape(Attrs attrs, Shape... in) { return in[0]; }
-        @Override public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
+        @Override public Shape outputShape(OpParams params, Shape... in) { return in[0]; }
+        @Override public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
             for (int i = 0; i < os.size(); i++) out[i] = 2 * in[0][i];
         }
-        @Override public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> in, T y, T g, boolean[] needs) {
+        @Override public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> in, T y, T g, boolean[] needs) {
             return List.of(b.scale(g, 2f));
         }
     }
 
+    /** An op the compiler has never heard of compiles through its own forward kernel (the default lowering). */
     @Test
-    void unsupportedOp() {
-        Compiled custom = Compiled.trace(in -> Eager.apply(Custom.DOUBLE_IT, Attrs.NONE, in[0].matmul(w)).sum());
-        TraceException e = assertThrows(TraceException.class, () -> custom.run(x));
-        assertTrue(e.getMessage().contains("DOUBLE_IT") && e.getMessage().contains("cannot be compiled"), e.getMessage());
-        assertEquals(0, custom.compileCount());
+    void customOpCompilesThroughItsOwnKernel() {
+        TensorFn fn = in -> Eager.apply(Custom.DOUBLE_IT, OpParams.NONE, in[0].matmul(w)).sum();
+        Compiled custom = Compiled.trace(fn);
+        float compiled = custom.run(x);
+        assertEquals(fn.apply(new Tensor[] {x}).item(), compiled, 1e-4f);
+        assertTrue(custom.explain().contains("double_it"), custom.explain());
+        assertEquals(1, custom.compileCount());
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the generated class is made of, and the debugging aids around it. */
 class GeneratedClassTest {
     @Test
-    void holdsOnlyFloatArraysAndTheOptimizer() {
+    void holdsOnlyBuffersKernelCallsAndTheOptimizer() {
         Sequential model = ReferenceModels.MNIST.model(1);
         Compiled step = Compiled.trace(ReferenceModels.MNIST.loss(model)).withOptimizer(new SGD(model.parameters(), 0.01f, 0.9f));
         step.run(ReferenceModels.MNIST.input(2), ReferenceModels.MNIST.target(3));
@@ -32,9 +32,10 @@ class GeneratedClassTest {
         assertTrue(generated.isHidden(), "generated class must be hidden so it can be unloaded");
         int arrays = 0;
         for (Field f : generated.getDeclaredFields()) {
-            assertEquals(float[].class, f.getType(), "field " + f.getName() + " holds a " + f.getType());
+            assertTrue(f.getType() == float[].class || f.getType() == float[][].class
+                    || f.getType() == org.jitgrad.compile.emit.KernelCall.class, "field " + f.getName() + " holds a " + f.getType());
             assertTrue(!Modifier.isStatic(f.getModifiers()), "static field " + f.getName());
-            arrays++;
+            if (f.getType() == float[].class) arrays++;
         }
         assertTrue(arrays >= 2 + 6 + 6, "inputs, parameters and gradients are fields: " + arrays);
         for (Field f : GeneratedStep.class.getDeclaredFields()) {

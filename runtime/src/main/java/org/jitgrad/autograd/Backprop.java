@@ -7,7 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jitgrad.ops.BinaryOp;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.tensor.NoGrad;
 import org.jitgrad.tensor.OpObserver;
 import org.jitgrad.tensor.Tensor;
@@ -53,7 +53,7 @@ public final class Backprop {
                 if (g == null) continue;
                 boolean[] needs = new boolean[inputs.length];
                 for (int i = 0; i < inputs.length; i++) needs[i] = inputs[i].tracksGrad();
-                List<Tensor> inputGrads = node.op().backward(TapeGradBuilder.INSTANCE, node.attrs(),
+                List<Tensor> inputGrads = node.op().backward(TapeGradBuilder.INSTANCE, node.params(),
                         Arrays.asList(inputs), out, g, needs);
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor gi = inputGrads.get(i);
@@ -63,7 +63,7 @@ public final class Backprop {
                         leafGrads.add(new Tensor[] {in, gi});
                     } else {
                         Tensor previous = grads.get(in);
-                        grads.put(in, previous == null ? gi : Eager.apply(BinaryOp.ADD, Attrs.NONE, previous, gi));
+                        grads.put(in, previous == null ? gi : Eager.apply(BinaryOp.ADD, OpParams.NONE, previous, gi));
                     }
                 }
             }

@@ -1,6 +1,6 @@
 package org.jitgrad.autograd;
 
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.NoGrad;
 import org.jitgrad.tensor.OpObserver;
@@ -16,7 +16,7 @@ public final class Eager {
      *
      * @throws org.jitgrad.tensor.ShapeException naming the op and shapes when they do not fit
      */
-    public static Tensor apply(Op op, Attrs attrs, Tensor... inputs) {
+    public static Tensor apply(Op op, OpParams params, Tensor... inputs) {
         if (inputs.length != op.arity()) {
             throw new IllegalArgumentException(op.name() + ": expects " + op.arity() + " inputs, got " + inputs.length);
         }
@@ -29,13 +29,13 @@ public final class Eager {
             data[i] = inputs[i].storage();
             tracks |= inputs[i].tracksGrad();
         }
-        Shape outShape = op.outputShape(attrs, shapes);
+        Shape outShape = op.outputShape(params, shapes);
         float[] out = new float[outShape.size()];
-        op.forward(attrs, shapes, data, outShape, out);
-        Node node = tracks && NoGrad.isGradEnabled() ? new Node(op, attrs, inputs.clone()) : null;
+        op.forward(params, shapes, data, outShape, out);
+        Node node = tracks && NoGrad.isGradEnabled() ? new Node(op, params, inputs.clone()) : null;
         Tensor result = Tensor.computed(outShape, out, node);
         OpObserver observer = OpObserver.current();
-        if (observer != null) observer.onOp(op, attrs, inputs, result);
+        if (observer != null) observer.onOp(op, params, inputs, result);
         return result;
     }
 }

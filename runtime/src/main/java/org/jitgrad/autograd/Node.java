@@ -1,6 +1,6 @@
 package org.jitgrad.autograd;
 
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.Tensor;
 
@@ -12,12 +12,12 @@ public final class Node {
     private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
     private final long sequence = CREATED.getAndIncrement();
     private final Op op;
-    private final Attrs attrs;
+    private final OpParams params;
     private Tensor[] inputs;
 
-    Node(Op op, Attrs attrs, Tensor[] inputs) {
+    Node(Op op, OpParams params, Tensor[] inputs) {
         this.op = op;
-        this.attrs = attrs;
+        this.params = params;
         this.inputs = inputs;
     }
 
@@ -28,7 +28,7 @@ public final class Node {
     public Op op() { return op; }
 
     /** The op's parameters. */
-    public Attrs attrs() { return attrs; }
+    public OpParams params() { return params; }
 
     /** The inputs, or null once released. */
     Tensor[] inputs() { return inputs; }

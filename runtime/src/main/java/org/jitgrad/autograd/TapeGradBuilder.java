@@ -1,7 +1,7 @@
 package org.jitgrad.autograd;
 
 import java.util.List;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.GradBuilder;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.Shape;
@@ -12,8 +12,13 @@ final class TapeGradBuilder implements GradBuilder<Tensor> {
     static final TapeGradBuilder INSTANCE = new TapeGradBuilder();
 
     @Override
-    public Tensor apply(Op op, Attrs attrs, List<Tensor> inputs) {
-        return Eager.apply(op, attrs, inputs.toArray(Tensor[]::new));
+    public Tensor apply(Op op, OpParams params, List<Tensor> inputs) {
+        return Eager.apply(op, params, inputs.toArray(Tensor[]::new));
+    }
+
+    @Override
+    public Tensor scalar(float value) {
+        return Tensor.scalar(value);
     }
 
     @Override

@@ -138,42 +138,49 @@ public final class BinaryKernels {
         }
     }
 
-    /** {@code o = a >= b ? 1 : 0}: the mask that routes a maximum's gradient to its first input. */
-    public static void geMaskVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+    /**
+     * {@code o = (a cmp b) ? 1 : 0}: comparison masks. Callers pass a constant operator, which the JIT
+     * folds once this small method is inlined.
+     */
+    public static void maskVV(VectorOperators.Comparison cmp, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) {
             FloatVector av = FloatVector.fromArray(S, a, ao + i);
-            zero.blend(1f, av.compare(VectorOperators.GE, FloatVector.fromArray(S, b, bo + i))).intoArray(o, oo + i);
+            zero.blend(1f, av.compare(cmp, FloatVector.fromArray(S, b, bo + i))).intoArray(o, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector av = FloatVector.fromArray(S, a, ao + i, m);
-            zero.blend(1f, av.compare(VectorOperators.GE, FloatVector.fromArray(S, b, bo + i, m))).intoArray(o, oo + i, m);
+            zero.blend(1f, av.compare(cmp, FloatVector.fromArray(S, b, bo + i, m))).intoArray(o, oo + i, m);
         }
     }
 
-    public static void geMaskVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+    /** {@code o = (a cmp s) ? 1 : 0}. */
+    public static void maskVS(VectorOperators.Comparison cmp, float[] a, int ao, float s, float[] o, int oo, int n) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) {
-            zero.blend(1f, FloatVector.fromArray(S, a, ao + i).compare(VectorOperators.GE, s)).intoArray(o, oo + i);
+            zero.blend(1f, FloatVector.fromArray(S, a, ao + i).compare(cmp, s)).intoArray(o, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            zero.blend(1f, FloatVector.fromArray(S, a, ao + i, m).compare(VectorOperators.GE, s)).intoArray(o, oo + i, m);
+            zero.blend(1f, FloatVector.fromArray(S, a, ao + i, m).compare(cmp, s)).intoArray(o, oo + i, m);
         }
     }
 
-    public static void geMaskSV(float s, float[] b, int bo, float[] o, int oo, int n) {
-        FloatVector zero = FloatVector.zero(S);
+    /** {@code o = min(a, b)}. */
+    public static void minVV(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) {
-            zero.blend(1f, FloatVector.fromArray(S, b, bo + i).compare(VectorOperators.LE, s)).intoArray(o, oo + i);
+            FloatVector.fromArray(S, a, ao + i).min(FloatVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            zero.blend(1f, FloatVector.fromArray(S, b, bo + i, m).compare(VectorOperators.LE, s)).intoArray(o, oo + i, m);
-        }
+        for (; i < n; i++) o[oo + i] = Math.min(a[ao + i], b[bo + i]);
+    }
+
+    public static void minVS(float[] a, int ao, float s, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) FloatVector.fromArray(S, a, ao + i).min(s).intoArray(o, oo + i);
+        for (; i < n; i++) o[oo + i] = Math.min(a[ao + i], s);
     }
 }

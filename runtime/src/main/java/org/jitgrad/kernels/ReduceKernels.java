@@ -109,4 +109,33 @@ public final class ReduceKernels {
             for (int l = 0; l < len; l++) System.arraycopy(g, o * inner, out, base + l * inner, inner);
         }
     }
+
+    /** Sum of {@code x[off..off+n)}. */
+    public static float sum(float[] x, int off, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        float s = LaneSum.inOrder(acc);
+        for (; i < n; i++) s += x[off + i];
+        return s;
+    }
+
+    /**
+     * Sums {@code x}, of padded dimensions {@code dims} (rank 4), into {@code out} ({@code outSize}
+     * elements) whose strides into {@code x}'s index space are {@code outStrides} (0 along a summed
+     * dimension): undoes a broadcast.
+     */
+    public static void sumTo(float[] x, int[] dims, int[] outStrides, float[] out, int outSize) {
+        java.util.Arrays.fill(out, 0, outSize, 0f);
+        int span = dims[3], i = 0;
+        for (int i0 = 0; i0 < dims[0]; i0++) {
+            for (int i1 = 0; i1 < dims[1]; i1++) {
+                for (int i2 = 0; i2 < dims[2]; i2++, i += span) {
+                    int o = i0 * outStrides[0] + i1 * outStrides[1] + i2 * outStrides[2];
+                    if (outStrides[3] != 0) BinaryKernels.addVV(out, o, x, i, out, o, span);
+                    else out[o] += sum(x, i, span);
+                }
+            }
+        }
+    }
 }

@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Softmax and log-softmax over one axis of a tensor viewed as {@code [outer, len, inner]}, and their
  * backward forms. Rows along the last axis ({@code inner == 1}) take a vectorized path; other axes use
- * strided scalar loops. Both subtract the row maximum first, so logits of 1e4 do not overflow.
+ * strided scalar loops. Both subtract the row maximum first, so logits of 1e4 do not overflow. The
+ * softmax of a row that is entirely {@code -Infinity} (a fully masked attention row) is all zeros, and
+ * so is its gradient; PyTorch gives NaN there.
  */
 public final class SoftmaxKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,9 +31,16 @@ public final class SoftmaxKernels {
         }
     }
 
-    /** Softmax of one contiguous row {@code x[off..off+n)} into {@code y} at the same offset. */
+    /**
+     * Softmax of one contiguous row {@code x[off..off+n)} into {@code y} at the same offset. A row whose
+     * entries are all {@code -Infinity} (masked out entirely) gives zeros, not NaN.
+     */
     public static void softmaxRow(float[] x, int off, int n, float[] y) {
         float max = ReduceKernels.maxRow(x, off, n);
+        if (max == Float.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(y, off, off + n, 0f);
+            return;
+        }
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int up = S.loopBound(n); i < up; i += L) {
@@ -51,6 +60,10 @@ public final class SoftmaxKernels {
     private static void softmaxStrided(float[] x, int base, int len, int inner, float[] y) {
         float max = Float.NEGATIVE_INFINITY;
         for (int l = 0; l < len; l++) max = Math.max(max, x[base + l * inner]);
+        if (max == Float.NEGATIVE_INFINITY) {
+            for (int l = 0; l < len; l++) y[base + l * inner] = 0f;
+            return;
+        }
         float sum = 0f;
         for (int l = 0; l < len; l++) {
             float e = (float) Math.exp(x[base + l * inner] - max);

@@ -1,7 +1,7 @@
 package org.jitgrad.nn;
 
 import org.jitgrad.autograd.Eager;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.LossOp;
 import org.jitgrad.tensor.ShapeException;
 import org.jitgrad.tensor.Tensor;
@@ -31,6 +31,6 @@ public final class Losses {
      * @throws IllegalArgumentException if a label is not an integral value in {@code [0, classes)}
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
-        return Eager.apply(LossOp.CROSS_ENTROPY, Attrs.NONE, logits, labels);
+        return Eager.apply(LossOp.CROSS_ENTROPY, OpParams.NONE, logits, labels);
     }
 }

@@ -1,53 +1,57 @@
 package org.jitgrad.ops;
 
+
 import java.util.Arrays;
+import jdk.incubator.vector.VectorOperators;
 import java.util.List;
 import org.jitgrad.kernels.BinaryKernels;
+import org.jitgrad.ops.LaneBuilder.Comparison;
 import org.jitgrad.tensor.Shape;
 
 /**
- * Elementwise two-input ops with the broadcast forms of {@link Broadcast}. Each constant names its three
- * span kernels and its local gradient; a broadcast input's gradient is summed back to its own shape.
+ * Elementwise two-input ops with NumPy broadcasting ({@link Broadcast}). Each constant names its span
+ * kernels ({@code vv}: two vectors, {@code vs}: vector and scalar, {@code sv}: scalar and vector), its
+ * lane rule and its local gradient; a broadcast input's gradient is summed back to its own shape.
  */
-public enum BinaryOp implements Op {
+public enum BinaryOp implements ElementwiseOp {
     ADD {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.addVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.addVS(a, ao, s, o, oo, n); }
         void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.addVS(b, bo, s, o, oo, n); }
-        <T> T[] grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return l.add(a, b); }
+        <T> void grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
             out[0] = g;
             out[1] = g;
-            return out;
         }
     },
     SUB {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.subVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.subVS(a, ao, s, o, oo, n); }
         void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.subSV(s, b, bo, o, oo, n); }
-        <T> T[] grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return l.sub(a, b); }
+        <T> void grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
             out[0] = g;
             if (needs[1]) out[1] = bld.neg(g);
-            return out;
         }
     },
     MUL {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.mulVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.mulVS(a, ao, s, o, oo, n); }
         void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.mulVS(b, bo, s, o, oo, n); }
-        <T> T[] grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return l.mul(a, b); }
+        <T> void grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
             if (needs[0]) out[0] = bld.mul(g, b);
             if (needs[1]) out[1] = bld.mul(g, a);
-            return out;
         }
     },
     DIV {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.divVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.divVS(a, ao, s, o, oo, n); }
         void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.divSV(s, b, bo, o, oo, n); }
-        <T> T[] grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return l.div(a, b); }
+        <T> void grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
             if (needs[0]) out[0] = bld.div(g, b);
             if (needs[1]) out[1] = bld.neg(bld.mul(g, bld.div(y, b)));   // d(a/b)/db = -(a/b)/b
-            return out;
         }
     },
     /**
@@ -58,19 +62,61 @@ public enum BinaryOp implements Op {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maxVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.maxVS(a, ao, s, o, oo, n); }
         void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maxVS(b, bo, s, o, oo, n); }
-        <T> T[] grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
-            T toA = bld.mul(g, bld.apply(GE_MASK, Attrs.NONE, a, b));
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return l.max(a, b); }
+        <T> void grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
+            T toA = bld.mul(g, bld.apply(GE, OpParams.NONE, a, b));
             if (needs[0]) out[0] = toA;
             if (needs[1]) out[1] = bld.sub(g, toA);
-            return out;
         }
     },
-    /** {@code a >= b ? 1 : 0}; used by the gradient of {@link #MAXIMUM}. Its own gradient is zero. */
-    GE_MASK {
-        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.geMaskVV(a, ao, b, bo, o, oo, n); }
-        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.geMaskVS(a, ao, s, o, oo, n); }
-        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.geMaskSV(s, b, bo, o, oo, n); }
-        <T> T[] grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) { return out; }
+    /**
+     * Elementwise minimum. The gradient goes to the smaller input; on a tie all of it goes to the first input.
+     */
+    MINIMUM {
+        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.minVV(a, ao, b, bo, o, oo, n); }
+        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.minVS(a, ao, s, o, oo, n); }
+        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.minVS(b, bo, s, o, oo, n); }
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return l.min(a, b); }
+        <T> void grads(GradBuilder<T> bld, T a, T b, T y, T g, boolean[] needs, T[] out) {
+            T toA = bld.mul(g, bld.apply(LE, OpParams.NONE, a, b));
+            if (needs[0]) out[0] = toA;
+            if (needs[1]) out[1] = bld.sub(g, toA);
+        }
+    },
+    /** {@code a > b ? 1 : 0}; no gradient flows through a comparison. */
+    GT {
+        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVV(VectorOperators.GT, a, ao, b, bo, o, oo, n); }
+        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.GT, a, ao, s, o, oo, n); }
+        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.LT, b, bo, s, o, oo, n); }
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return mask(l, Comparison.GT, a, b); }
+    },
+    /** {@code a < b ? 1 : 0}. */
+    LT {
+        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVV(VectorOperators.LT, a, ao, b, bo, o, oo, n); }
+        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.LT, a, ao, s, o, oo, n); }
+        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.GT, b, bo, s, o, oo, n); }
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return mask(l, Comparison.LT, a, b); }
+    },
+    /** {@code a >= b ? 1 : 0}; also routes a maximum's gradient. */
+    GE {
+        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVV(VectorOperators.GE, a, ao, b, bo, o, oo, n); }
+        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.GE, a, ao, s, o, oo, n); }
+        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.LE, b, bo, s, o, oo, n); }
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return mask(l, Comparison.GE, a, b); }
+    },
+    /** {@code a <= b ? 1 : 0}. */
+    LE {
+        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVV(VectorOperators.LE, a, ao, b, bo, o, oo, n); }
+        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.LE, a, ao, s, o, oo, n); }
+        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.GE, b, bo, s, o, oo, n); }
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return mask(l, Comparison.LE, a, b); }
+    },
+    /** {@code a == b ? 1 : 0}. */
+    EQ {
+        void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVV(VectorOperators.EQ, a, ao, b, bo, o, oo, n); }
+        void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.EQ, a, ao, s, o, oo, n); }
+        void sv(float s, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.maskVS(VectorOperators.EQ, b, bo, s, o, oo, n); }
+        <V> V lane(LaneBuilder<V> l, V a, V b) { return mask(l, Comparison.EQ, a, b); }
     };
 
     abstract void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n);
@@ -79,38 +125,74 @@ public enum BinaryOp implements Op {
 
     abstract void sv(float s, float[] b, int bo, float[] o, int oo, int n);
 
-    /** Fills {@code out[i]} with the gradient for input i, at the output's (broadcast) shape. */
-    abstract <T> T[] grads(GradBuilder<T> b, T a, T bIn, T y, T g, boolean[] needs, T[] out);
+    abstract <V> V lane(LaneBuilder<V> l, V a, V b);
+
+    /** Fills {@code out[i]} with the gradient for input i, at the output's (broadcast) shape; comparisons have none. */
+    <T> void grads(GradBuilder<T> b, T a, T bIn, T y, T g, boolean[] needs, T[] out) {}
+
+    private static <V> V mask(LaneBuilder<V> l, Comparison cmp, V a, V b) {
+        return l.select(cmp, a, b, l.constant(1f), l.constant(0f));
+    }
 
     @Override
     public int arity() { return 2; }
 
     @Override
-    public Shape outputShape(Attrs attrs, Shape... in) {
-        return Broadcast.of(name().toLowerCase(java.util.Locale.ROOT), in[0], in[1]).outputShape(in[0], in[1]);
+    public Shape outputShape(OpParams params, Shape... in) {
+        return in[0].equals(in[1]) ? in[0] : Broadcast.shape(name(), in[0], in[1]);
     }
 
     @Override
-    public void forward(Attrs attrs, Shape[] s, float[][] in, Shape outShape, float[] out) {
+    public <V> V lanes(LaneBuilder<V> b, OpParams params, List<V> x) {
+        return lane(b, x.get(0), x.get(1));
+    }
+
+    @Override
+    public void forward(OpParams params, Shape[] s, float[][] in, Shape outShape, float[] out) {
         float[] a = in[0], b = in[1];
         int n = outShape.size();
-        int cols = outShape.lastDim();
-        switch (Broadcast.of(name(), s[0], s[1])) {
-            case SAME -> vv(a, 0, b, 0, out, 0, n);
-            case SCALAR_RIGHT -> vs(a, 0, b[0], out, 0, n);
-            case SCALAR_LEFT -> sv(a[0], b, 0, out, 0, n);
-            case ROW_RIGHT -> { for (int r = 0; r < n; r += cols) vv(a, r, b, 0, out, r, cols); }
-            case ROW_LEFT -> { for (int r = 0; r < n; r += cols) vv(a, 0, b, r, out, r, cols); }
+        if (s[0].equals(s[1])) {
+            vv(a, 0, b, 0, out, 0, n);
+        } else if (s[1].size() == 1 && s[0].size() == n) {
+            vs(a, 0, b[0], out, 0, n);
+        } else if (s[0].size() == 1 && s[1].size() == n) {
+            sv(a[0], b, 0, out, 0, n);
+        } else {
+            broadcast(s[0], a, s[1], b, outShape, out);
+        }
+    }
+
+    /** The general case: spans along the last dimension, each read directly or repeated (stride 0). */
+    private void broadcast(Shape sa, float[] a, Shape sb, float[] b, Shape so, float[] out) {
+        int[] d = Broadcast.dims(so), ta = Broadcast.strides(sa, so), tb = Broadcast.strides(sb, so);
+        int span = d[3];
+        int o = 0;
+        for (int i0 = 0; i0 < d[0]; i0++) {
+            for (int i1 = 0; i1 < d[1]; i1++) {
+                for (int i2 = 0; i2 < d[2]; i2++, o += span) {
+                    int ao = i0 * ta[0] + i1 * ta[1] + i2 * ta[2], bo = i0 * tb[0] + i1 * tb[1] + i2 * tb[2];
+                    if (ta[3] != 0 && tb[3] != 0) {
+                        vv(a, ao, b, bo, out, o, span);
+                    } else if (ta[3] != 0) {
+                        vs(a, ao, b[bo], out, o, span);
+                    } else if (tb[3] != 0) {
+                        sv(a[ao], b, bo, out, o, span);
+                    } else {
+                        vs(a, ao, b[bo], out, o, 1);
+                        Arrays.fill(out, o + 1, o + span, out[o]);
+                    }
+                }
+            }
         }
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T> List<T> backward(GradBuilder<T> b, Attrs attrs, List<T> inputs, T output, T grad, boolean[] needs) {
+    public <T> List<T> backward(GradBuilder<T> b, OpParams params, List<T> inputs, T output, T grad, boolean[] needs) {
         T x = inputs.get(0), z = inputs.get(1);
-        T[] full = grads(b, x, z, output, grad, needs, (T[]) new Object[2]);
+        T[] full = (T[]) new Object[2];
+        grads(b, x, z, output, grad, needs, full);
         return Arrays.asList(needs[0] && full[0] != null ? b.sumTo(full[0], b.shape(x)) : null,
                 needs[1] && full[1] != null ? b.sumTo(full[1], b.shape(z)) : null);
     }
-
 }

@@ -11,38 +11,50 @@ import org.jitgrad.tensor.Shape;
  */
 public interface GradBuilder<T> {
     /** Applies {@code op} to the inputs. */
-    T apply(Op op, Attrs attrs, List<T> inputs);
+    T apply(Op op, OpParams params, List<T> inputs);
 
     /** The shape of a value. */
     Shape shape(T value);
 
-    default T apply(Op op, Attrs attrs, T a) { return apply(op, attrs, List.of(a)); }
+    /** A rank-0 constant. */
+    T scalar(float value);
 
-    default T apply(Op op, Attrs attrs, T a, T b) { return apply(op, attrs, List.of(a, b)); }
+    default T apply(Op op, OpParams params, T a) { return apply(op, params, List.of(a)); }
 
-    default T apply(Op op, Attrs attrs, T a, T b, T c) { return apply(op, attrs, List.of(a, b, c)); }
+    default T apply(Op op, OpParams params, T a, T b) { return apply(op, params, List.of(a, b)); }
 
-    default T add(T a, T b) { return apply(BinaryOp.ADD, Attrs.NONE, a, b); }
+    default T apply(Op op, OpParams params, T a, T b, T c) { return apply(op, params, List.of(a, b, c)); }
 
-    default T sub(T a, T b) { return apply(BinaryOp.SUB, Attrs.NONE, a, b); }
+    default T add(T a, T b) { return apply(BinaryOp.ADD, OpParams.NONE, a, b); }
 
-    default T mul(T a, T b) { return apply(BinaryOp.MUL, Attrs.NONE, a, b); }
+    default T sub(T a, T b) { return apply(BinaryOp.SUB, OpParams.NONE, a, b); }
 
-    default T div(T a, T b) { return apply(BinaryOp.DIV, Attrs.NONE, a, b); }
+    default T mul(T a, T b) { return apply(BinaryOp.MUL, OpParams.NONE, a, b); }
 
-    default T neg(T a) { return apply(UnaryOp.NEG, Attrs.NONE, a); }
+    default T div(T a, T b) { return apply(BinaryOp.DIV, OpParams.NONE, a, b); }
 
-    default T scale(T a, float c) { return apply(UnaryOp.SCALE, Attrs.value(c), a); }
+    default T neg(T a) { return apply(UnaryOp.NEG, OpParams.NONE, a); }
 
-    default T pow(T a, float p) { return apply(UnaryOp.POW, Attrs.value(p), a); }
+    default T scale(T a, float c) { return apply(UnaryOp.SCALE, new OpParams.Scalar(c), a); }
+
+    default T pow(T a, float p) { return apply(UnaryOp.POW, new OpParams.Scalar(p), a); }
+
+    default T reshape(T a, Shape s) {
+        return shape(a).equals(s) ? a : apply(ReshapeOp.RESHAPE, new OpParams.Target(s), a);
+    }
 
     /** Sums a broadcast gradient back down to {@code target} (a no-op when the shapes are equal). */
     default T sumTo(T g, Shape target) {
-        return shape(g).equals(target) ? g : apply(ReduceOp.SUM_TO, Attrs.shape(target), g);
+        return shape(g).equals(target) ? g : apply(ReduceOp.SUM_TO, new OpParams.Target(target), g);
     }
 
-    /** Broadcasts {@code g}, reduced over {@code axis} (-1: all axes), back to {@code target}. */
+    /** Repeats {@code g} along broadcast dimensions up to {@code target} (a no-op when the shapes are equal). */
+    default T broadcastTo(T g, Shape target) {
+        return shape(g).equals(target) ? g : apply(BroadcastOp.BROADCAST_TO, new OpParams.Target(target), g);
+    }
+
+    /** Broadcasts {@code g}, the gradient of a reduction of {@code target} over {@code axis}, back to {@code target}. */
     default T expand(T g, Shape target, int axis) {
-        return apply(ReduceOp.EXPAND, Attrs.shapeAndAxis(target, axis), g);
+        return broadcastTo(reshape(g, target.reduce(axis, true)), target);
     }
 }

@@ -9,24 +9,31 @@ import org.jitgrad.tensor.ShapeException;
  * The backward forms of the activations, {@code (g, y) -> g·f'(x)} written in terms of the forward
  * output {@code y}. They appear only in backward graphs; differentiating them again is not supported.
  */
-public enum GradOp implements Op {
+public enum GradOp implements ElementwiseOp {
     TANH_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.tanhGrad(g, y, out, n); }
+        <V> V lane(LaneBuilder<V> l, V g, V y) { return l.mul(g, l.add(l.neg(l.mul(y, y)), l.constant(1f))); }
     },
     SIGMOID_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.sigmoidGrad(g, y, out, n); }
+        <V> V lane(LaneBuilder<V> l, V g, V y) { return l.mul(l.mul(g, y), l.add(l.neg(y), l.constant(1f))); }
     },
     RELU_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.reluGrad(g, y, out, n); }
+        <V> V lane(LaneBuilder<V> l, V g, V y) {
+            return l.select(LaneBuilder.Comparison.GT, y, l.constant(0f), g, l.constant(0f));
+        }
     };
 
     abstract void run(float[] g, float[] y, float[] out, int n);
+
+    abstract <V> V lane(LaneBuilder<V> l, V g, V y);
 
     @Override
     public int arity() { return 2; }
 
     @Override
-    public Shape outputShape(Attrs attrs, Shape... in) {
+    public Shape outputShape(OpParams params, Shape... in) {
         if (!in[0].equals(in[1])) {
             throw new ShapeException(name() + ": gradient " + in[0] + " and output " + in[1] + " must have one shape");
         }
@@ -34,13 +41,17 @@ public enum GradOp implements Op {
     }
 
     @Override
-    public void forward(Attrs attrs, Shape[] inShapes, float[][] in, Shape outShape, float[] out) {
+    public void forward(OpParams params, Shape[] inShapes, float[][] in, Shape outShape, float[] out) {
         run(in[0], in[1], out, outShape.size());
     }
 
     @Override
-    public <T> List<T> backward(GradBuilder<T> b, Attrs attrs, List<T> inputs, T output, T grad, boolean[] needs) {
-        throw new UnsupportedOperationException(name() + ": second-order gradients are not supported");
+    public <V> V lanes(LaneBuilder<V> b, OpParams params, List<V> x) {
+        return lane(b, x.get(0), x.get(1));
     }
 
+    @Override
+    public <T> List<T> backward(GradBuilder<T> b, OpParams params, List<T> inputs, T output, T grad, boolean[] needs) {
+        throw new UnsupportedOperationException(name() + ": second-order gradients are not supported");
+    }
 }

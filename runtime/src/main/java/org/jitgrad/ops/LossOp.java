@@ -16,21 +16,21 @@ public enum LossOp implements Op {
         public int arity() { return 2; }
 
         @Override
-        public Shape outputShape(Attrs a, Shape... in) {
+        public Shape outputShape(OpParams a, Shape... in) {
             checkShapes(in[0], in[1]);
             return Shape.SCALAR;
         }
 
         @Override
-        public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
+        public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
             int batch = s[0].dim(0), classes = s[0].dim(1);
             LossKernels.checkLabels(in[1], batch, classes);
             out[0] = LossKernels.crossEntropy(in[0], in[1], batch, classes);
         }
 
         @Override
-        public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> x, T y, T g, boolean[] needs) {
-            T dLogits = needs[0] ? b.apply(CROSS_ENTROPY_GRAD, Attrs.NONE, x.get(0), x.get(1), g) : null;
+        public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> x, T y, T g, boolean[] needs) {
+            T dLogits = needs[0] ? b.apply(CROSS_ENTROPY_GRAD, OpParams.NONE, x.get(0), x.get(1), g) : null;
             return Arrays.asList(dLogits, null);
         }
     },
@@ -39,14 +39,14 @@ public enum LossOp implements Op {
         public int arity() { return 3; }
 
         @Override
-        public Shape outputShape(Attrs a, Shape... in) {
+        public Shape outputShape(OpParams a, Shape... in) {
             checkShapes(in[0], in[1]);
             if (in[2].size() != 1) throw new ShapeException("crossEntropy backward: upstream gradient " + in[2] + " is not a scalar");
             return in[0];
         }
 
         @Override
-        public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
+        public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
             // labels are ordinary tensors and may have been overwritten since the forward pass; an
             // unchecked label would index past its row and corrupt (or overrun) the gradient
             LossKernels.checkLabels(in[1], s[0].dim(0), s[0].dim(1));
@@ -54,7 +54,7 @@ public enum LossOp implements Op {
         }
 
         @Override
-        public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> x, T y, T g, boolean[] needs) {
+        public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> x, T y, T g, boolean[] needs) {
             throw new UnsupportedOperationException(name() + ": second-order gradients are not supported");
         }
     };

@@ -4,10 +4,13 @@ import java.util.List;
 import org.jitgrad.tensor.Shape;
 
 /**
- * One tensor operation: its shape rule, its forward kernel and its local gradient rule, side by side.
+ * One tensor operation, defined in one place: its shape rule, its forward kernel and its local gradient
+ * rule, side by side. The tape calls {@link #forward} at once; the compiler calls the same method from
+ * the generated code (its default lowering), and fuses {@link ElementwiseOp}s into vector loops.
  *
  * <p>The gradient rule is written once against {@link GradBuilder}: the tape applies it to concrete
- * tensors, the compiler applies it to IR nodes, so the two engines cannot drift apart.
+ * tensors, the compiler applies it to IR nodes, so the two engines cannot drift apart. The project's
+ * ops are enums listed in {@link Ops#FAMILIES}.
  */
 public interface Op {
     /** The op's name as it appears in error messages and listings. */
@@ -21,10 +24,13 @@ public interface Op {
      *
      * @throws org.jitgrad.tensor.ShapeException naming this op and the shapes when they do not fit
      */
-    Shape outputShape(Attrs attrs, Shape... inputs);
+    Shape outputShape(OpParams params, Shape... inputs);
 
-    /** Computes the output values into {@code out} (which has {@code outShape.size()} or more elements). */
-    void forward(Attrs attrs, Shape[] inShapes, float[][] in, Shape outShape, float[] out);
+    /**
+     * Computes the output values into {@code out} (which has {@code outShape.size()} or more elements).
+     * Called by both engines; must not allocate per call in steady state (scratch space is thread-local).
+     */
+    void forward(OpParams params, Shape[] inShapes, float[][] in, Shape outShape, float[] out);
 
     /**
      * The local gradient rule: given the upstream gradient of the output, builds the gradient of each
@@ -32,6 +38,5 @@ public interface Op {
      *
      * @return a list of {@link #arity()} entries, null where no gradient is built
      */
-    <T> List<T> backward(GradBuilder<T> b, Attrs attrs, List<T> inputs, T output, T grad, boolean[] needs);
-
+    <T> List<T> backward(GradBuilder<T> b, OpParams params, List<T> inputs, T output, T grad, boolean[] needs);
 }

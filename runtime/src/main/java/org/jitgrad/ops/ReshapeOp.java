@@ -13,22 +13,23 @@ public enum ReshapeOp implements Op {
     public int arity() { return 1; }
 
     @Override
-    public Shape outputShape(Attrs a, Shape... in) {
-        if (in[0].size() != a.shape().size()) {
+    public Shape outputShape(OpParams a, Shape... in) {
+        Shape target = ((OpParams.Target) a).shape();
+        if (in[0].size() != target.size()) {
             throw new ShapeException("reshape: cannot view " + in[0] + " (" + in[0].size() + " elements) as "
-                    + a.shape() + " (" + a.shape().size() + " elements)");
+                    + target + " (" + target.size() + " elements)");
         }
-        return a.shape();
+        return target;
     }
 
     @Override
-    public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
+    public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
         if (in[0] != out) System.arraycopy(in[0], 0, out, 0, os.size());
     }
 
     @Override
-    public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> x, T y, T g, boolean[] needs) {
-        return Arrays.asList(b.apply(RESHAPE, Attrs.shape(b.shape(x.get(0))), g));
+    public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> x, T y, T g, boolean[] needs) {
+        return Arrays.asList(b.apply(RESHAPE, new OpParams.Target(b.shape(x.get(0))), g));
     }
 
 }

@@ -10,25 +10,25 @@ import org.jitgrad.tensor.ShapeException;
 public enum SoftmaxOp implements Op {
     SOFTMAX {
         @Override
-        public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
-            int ax = a.axis();
+        public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
+            int ax = ax(a);
             SoftmaxKernels.softmax(in[0], s[0].outer(ax), s[0].dim(ax), s[0].inner(ax), out);
         }
 
         @Override
-        public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> x, T y, T g, boolean[] needs) {
+        public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> x, T y, T g, boolean[] needs) {
             return Arrays.asList(b.apply(SOFTMAX_GRAD, a, y, g));
         }
     },
     LOG_SOFTMAX {
         @Override
-        public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
-            int ax = a.axis();
+        public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
+            int ax = ax(a);
             SoftmaxKernels.logSoftmax(in[0], s[0].outer(ax), s[0].dim(ax), s[0].inner(ax), out);
         }
 
         @Override
-        public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> x, T y, T g, boolean[] needs) {
+        public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> x, T y, T g, boolean[] needs) {
             return Arrays.asList(b.apply(LOG_SOFTMAX_GRAD, a, y, g));
         }
     },
@@ -38,8 +38,8 @@ public enum SoftmaxOp implements Op {
         public int arity() { return 2; }
 
         @Override
-        public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
-            int ax = a.axis();
+        public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
+            int ax = ax(a);
             SoftmaxKernels.softmaxGrad(in[0], in[1], s[0].outer(ax), s[0].dim(ax), s[0].inner(ax), out);
         }
     },
@@ -49,8 +49,8 @@ public enum SoftmaxOp implements Op {
         public int arity() { return 2; }
 
         @Override
-        public void forward(Attrs a, Shape[] s, float[][] in, Shape os, float[] out) {
-            int ax = a.axis();
+        public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
+            int ax = ax(a);
             SoftmaxKernels.logSoftmaxGrad(in[0], in[1], s[0].outer(ax), s[0].dim(ax), s[0].inner(ax), out);
         }
     };
@@ -59,8 +59,8 @@ public enum SoftmaxOp implements Op {
     public int arity() { return 1; }
 
     @Override
-    public Shape outputShape(Attrs a, Shape... in) {
-        in[0].normalizeAxis(a.axis());
+    public Shape outputShape(OpParams a, Shape... in) {
+        in[0].normalizeAxis(ax(a));
         if (in.length > 1 && !in[0].equals(in[1])) {
             throw new ShapeException(name() + ": output " + in[0] + " and gradient " + in[1] + " must have one shape");
         }
@@ -68,7 +68,11 @@ public enum SoftmaxOp implements Op {
     }
 
     @Override
-    public <T> List<T> backward(GradBuilder<T> b, Attrs a, List<T> x, T y, T g, boolean[] needs) {
+    public <T> List<T> backward(GradBuilder<T> b, OpParams a, List<T> x, T y, T g, boolean[] needs) {
         throw new UnsupportedOperationException(name() + ": second-order gradients are not supported");
     }
+
+    static int ax(OpParams p) { return ((OpParams.Axis) p).axis(); }
+
+    static boolean keep(OpParams p) { return ((OpParams.Axis) p).keepDim(); }
 }

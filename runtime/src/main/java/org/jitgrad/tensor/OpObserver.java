@@ -1,6 +1,6 @@
 package org.jitgrad.tensor;
 
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
 
 /**
@@ -9,7 +9,7 @@ import org.jitgrad.ops.Op;
  */
 public interface OpObserver {
     /** Called after {@code output} has been computed from {@code inputs}. */
-    void onOp(Op op, Attrs attrs, Tensor[] inputs, Tensor output);
+    void onOp(Op op, OpParams params, Tensor[] inputs, Tensor output);
 
     /**
      * Called before a tensor's values are read into Java ({@code item()}, {@code toArray()}) or

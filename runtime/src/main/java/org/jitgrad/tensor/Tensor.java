@@ -6,8 +6,11 @@ import org.jitgrad.autograd.Backprop;
 import org.jitgrad.autograd.Eager;
 import org.jitgrad.autograd.Node;
 import org.jitgrad.kernels.BinaryKernels;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.BinaryOp;
+import org.jitgrad.ops.Broadcast;
+import org.jitgrad.ops.BroadcastOp;
+import org.jitgrad.ops.WhereOp;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
@@ -21,9 +24,10 @@ import org.jitgrad.ops.UnaryOp;
  * scope is open, records how to send gradients back. {@link #backward()} then walks that graph.
  * Mark parameters with {@link #requiresGrad()}.
  *
- * <p>Broadcasting is limited to forms that are unambiguous: a one-element tensor with any shape, and a
- * row {@code [n]} or {@code [1,n]} over a tensor whose last dimension is {@code n}. Anything else is a
- * {@link ShapeException} naming the op and both shapes.
+ * <p>Elementwise ops broadcast as NumPy and PyTorch do: shapes are aligned at their last dimension and
+ * a dimension of 1 (or a missing leading one) is repeated; the gradient of a broadcast input is summed
+ * back to its shape. Shapes that do not broadcast are a {@link ShapeException} naming the op and both
+ * shapes. Negative axes count from the end.
  *
  * <p>Tensors are not thread-safe; op outputs are never modified by later ops.
  */
@@ -249,57 +253,165 @@ public final class Tensor {
 
     // ---- ops -------------------------------------------------------------------------------------
 
-    public Tensor add(Tensor o) { return Eager.apply(BinaryOp.ADD, Attrs.NONE, this, o); }
+    public Tensor add(Tensor o) { return Eager.apply(BinaryOp.ADD, OpParams.NONE, this, o); }
 
     public Tensor add(float c) { return add(scalar(c)); }
 
-    public Tensor sub(Tensor o) { return Eager.apply(BinaryOp.SUB, Attrs.NONE, this, o); }
+    public Tensor sub(Tensor o) { return Eager.apply(BinaryOp.SUB, OpParams.NONE, this, o); }
 
-    public Tensor mul(Tensor o) { return Eager.apply(BinaryOp.MUL, Attrs.NONE, this, o); }
+    public Tensor mul(Tensor o) { return Eager.apply(BinaryOp.MUL, OpParams.NONE, this, o); }
 
     /** Multiplication by a constant. */
-    public Tensor mul(float c) { return Eager.apply(UnaryOp.SCALE, Attrs.value(c), this); }
+    public Tensor mul(float c) { return Eager.apply(UnaryOp.SCALE, new OpParams.Scalar(c), this); }
 
-    public Tensor div(Tensor o) { return Eager.apply(BinaryOp.DIV, Attrs.NONE, this, o); }
+    public Tensor div(Tensor o) { return Eager.apply(BinaryOp.DIV, OpParams.NONE, this, o); }
 
-    public Tensor neg() { return Eager.apply(UnaryOp.NEG, Attrs.NONE, this); }
+    public Tensor neg() { return Eager.apply(UnaryOp.NEG, OpParams.NONE, this); }
 
-    public Tensor exp() { return Eager.apply(UnaryOp.EXP, Attrs.NONE, this); }
+    public Tensor exp() { return Eager.apply(UnaryOp.EXP, OpParams.NONE, this); }
 
-    public Tensor log() { return Eager.apply(UnaryOp.LOG, Attrs.NONE, this); }
+    public Tensor log() { return Eager.apply(UnaryOp.LOG, OpParams.NONE, this); }
 
-    public Tensor sqrt() { return Eager.apply(UnaryOp.SQRT, Attrs.NONE, this); }
+    public Tensor sqrt() { return Eager.apply(UnaryOp.SQRT, OpParams.NONE, this); }
 
     /** Elementwise power with a constant exponent. */
-    public Tensor pow(float p) { return Eager.apply(UnaryOp.POW, Attrs.value(p), this); }
+    public Tensor pow(float p) { return Eager.apply(UnaryOp.POW, new OpParams.Scalar(p), this); }
 
-    public Tensor tanh() { return Eager.apply(UnaryOp.TANH, Attrs.NONE, this); }
+    public Tensor tanh() { return Eager.apply(UnaryOp.TANH, OpParams.NONE, this); }
 
-    public Tensor sigmoid() { return Eager.apply(UnaryOp.SIGMOID, Attrs.NONE, this); }
+    public Tensor sigmoid() { return Eager.apply(UnaryOp.SIGMOID, OpParams.NONE, this); }
 
-    public Tensor relu() { return Eager.apply(UnaryOp.RELU, Attrs.NONE, this); }
+    public Tensor relu() { return Eager.apply(UnaryOp.RELU, OpParams.NONE, this); }
 
     /**
      * Elementwise maximum. The gradient goes to the larger input; on a tie all of it goes to
      * {@code this} (the first input).
      */
-    public Tensor maximum(Tensor o) { return Eager.apply(BinaryOp.MAXIMUM, Attrs.NONE, this, o); }
+    public Tensor maximum(Tensor o) { return Eager.apply(BinaryOp.MAXIMUM, OpParams.NONE, this, o); }
+
+    /**
+     * Elementwise minimum. The gradient goes to the smaller input; on a tie all of it goes to
+     * {@code this} (the first input).
+     */
+    public Tensor minimum(Tensor o) { return Eager.apply(BinaryOp.MINIMUM, OpParams.NONE, this, o); }
+
+    /** The error function, elementwise. */
+    public Tensor erf() { return Eager.apply(UnaryOp.ERF, OpParams.NONE, this); }
+
+    // ---- comparisons and selection -----------------------------------------------------------------
+
+    /** {@code this > o ? 1 : 0}, broadcast; no gradient flows through a comparison. */
+    public Tensor gt(Tensor o) { return Eager.apply(BinaryOp.GT, OpParams.NONE, this, o); }
+
+    /** {@code this < o ? 1 : 0}, broadcast. */
+    public Tensor lt(Tensor o) { return Eager.apply(BinaryOp.LT, OpParams.NONE, this, o); }
+
+    /** {@code this >= o ? 1 : 0}, broadcast. */
+    public Tensor ge(Tensor o) { return Eager.apply(BinaryOp.GE, OpParams.NONE, this, o); }
+
+    /** {@code this <= o ? 1 : 0}, broadcast. */
+    public Tensor le(Tensor o) { return Eager.apply(BinaryOp.LE, OpParams.NONE, this, o); }
+
+    /** {@code this == o ? 1 : 0}, broadcast. */
+    public Tensor eq(Tensor o) { return Eager.apply(BinaryOp.EQ, OpParams.NONE, this, o); }
+
+    public Tensor gt(float c) { return gt(scalar(c)); }
+
+    public Tensor lt(float c) { return lt(scalar(c)); }
+
+    public Tensor ge(float c) { return ge(scalar(c)); }
+
+    public Tensor le(float c) { return le(scalar(c)); }
+
+    public Tensor eq(float c) { return eq(scalar(c)); }
+
+    /**
+     * {@code a} where {@code cond} is non-zero, else {@code b}; all three broadcast together. The
+     * condition gets no gradient.
+     */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Eager.apply(WhereOp.WHERE, OpParams.NONE, cond, a, b);
+    }
+
+    /**
+     * This tensor with {@code value} wherever {@code mask} (broadcast to this shape) is non-zero.
+     * {@code -Infinity} before a {@link #softmax} masks entries out; a row masked entirely has softmax 0.
+     *
+     * @throws ShapeException if the mask does not broadcast to this tensor's shape
+     */
+    public Tensor maskedFill(Tensor mask, float value) {
+        if (!Broadcast.broadcastsTo(mask.shape(), shape)) {
+            throw new ShapeException("maskedFill: mask " + mask.shape() + " does not broadcast to " + shape);
+        }
+        return where(mask, scalar(value), this);
+    }
+
+    /** This tensor repeated along broadcast dimensions to {@code target} (NumPy's rule). */
+    public Tensor broadcastTo(int... target) {
+        return Eager.apply(BroadcastOp.BROADCAST_TO, new OpParams.Target(Shape.of(target)), this);
+    }
+
+    // ---- composites: compositions of the primitives above, differentiated through them -------------
+
+    /** GELU, exact: {@code x·Φ(x) = 0.5·x·(1 + erf(x/√2))} (PyTorch's default). */
+    public Tensor gelu() {
+        return mul(mul((float) (1 / Math.sqrt(2))).erf().add(1f)).mul(0.5f);
+    }
+
+    /** GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
+    public Tensor geluTanh() {
+        Tensor inner = add(pow(3f).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
+        return mul(inner.tanh().add(1f)).mul(0.5f);
+    }
+
+    /**
+     * Layer normalization over the last dimension, as PyTorch's: {@code (x - mean) / sqrt(var + eps)}
+     * with the biased variance, then {@code · weight + bias}.
+     *
+     * @param weight {@code [lastDim]} or null
+     * @param bias   {@code [lastDim]} or null
+     * @throws ShapeException if weight or bias is not a vector of the last dimension's length
+     */
+    public Tensor layerNorm(Tensor weight, Tensor bias, float eps) {
+        int c = shape.lastDim();
+        for (Tensor t : new Tensor[] {weight, bias}) {
+            if (t != null && !t.shape.equals(Shape.of(c))) {
+                throw new ShapeException("layerNorm: weight and bias must have shape [" + c + "] for input " + shape
+                        + ", got " + t.shape);
+            }
+        }
+        if (!(eps >= 0)) throw new IllegalArgumentException("layerNorm: eps must be >= 0, got " + eps);
+        Tensor centered = sub(mean(-1, true));
+        Tensor variance = centered.mul(centered).mean(-1, true);
+        Tensor y = centered.mul(variance.add(eps).pow(-0.5f));
+        if (weight != null) y = y.mul(weight);
+        if (bias != null) y = y.add(bias);
+        return y;
+    }
+
+    // ---- layout ops ---------------------------------------------------------------------------------
+
+    // ---- indexing ops -------------------------------------------------------------------------------
+
+    // ---- convolution and pooling --------------------------------------------------------------------
+
+    // ---- random ops ---------------------------------------------------------------------------------
 
     /** Matrix product {@code [m,k] x [k,n] -> [m,n]}. */
-    public Tensor matmul(Tensor o) { return Eager.apply(LinalgOp.MATMUL, Attrs.matmul(false, false), this, o); }
+    public Tensor matmul(Tensor o) { return Eager.apply(LinalgOp.MATMUL, new OpParams.Transposes(false, false), this, o); }
 
     /** The transpose of a matrix. */
-    public Tensor transpose() { return Eager.apply(LinalgOp.TRANSPOSE, Attrs.NONE, this); }
+    public Tensor transpose() { return Eager.apply(LinalgOp.TRANSPOSE, OpParams.NONE, this); }
 
     /** The same values with another shape of the same element count. */
-    public Tensor reshape(int... newShape) { return Eager.apply(ReshapeOp.RESHAPE, Attrs.shape(Shape.of(newShape)), this); }
+    public Tensor reshape(int... newShape) { return Eager.apply(ReshapeOp.RESHAPE, new OpParams.Target(Shape.of(newShape)), this); }
 
     /** Sum of all elements, as a scalar. */
-    public Tensor sum() { return Eager.apply(ReduceOp.SUM, Attrs.NONE, this); }
+    public Tensor sum() { return Eager.apply(ReduceOp.SUM, OpParams.NONE, this); }
 
     /** Sum along {@code axis} (negative counts from the end). */
     public Tensor sum(int axis, boolean keepDim) {
-        return Eager.apply(ReduceOp.SUM_AXIS, Attrs.axis(shape.normalizeAxis(axis, "sum"), keepDim), this);
+        return Eager.apply(ReduceOp.SUM_AXIS, new OpParams.Axis(shape.normalizeAxis(axis, "sum"), keepDim), this);
     }
 
     /** Mean of all elements, as a scalar. */
@@ -320,17 +432,17 @@ public final class Tensor {
 
     /** Maximum along {@code axis}; the gradient goes to the first arg-max. */
     public Tensor max(int axis, boolean keepDim) {
-        return Eager.apply(ReduceOp.MAX_AXIS, Attrs.axis(shape.normalizeAxis(axis, "max"), keepDim), this);
+        return Eager.apply(ReduceOp.MAX_AXIS, new OpParams.Axis(shape.normalizeAxis(axis, "max"), keepDim), this);
     }
 
     /** Softmax along {@code axis}. */
     public Tensor softmax(int axis) {
-        return Eager.apply(SoftmaxOp.SOFTMAX, Attrs.axis(shape.normalizeAxis(axis, "softmax"), true), this);
+        return Eager.apply(SoftmaxOp.SOFTMAX, new OpParams.Axis(shape.normalizeAxis(axis, "softmax"), true), this);
     }
 
     /** Log-softmax along {@code axis}. */
     public Tensor logSoftmax(int axis) {
-        return Eager.apply(SoftmaxOp.LOG_SOFTMAX, Attrs.axis(shape.normalizeAxis(axis, "logSoftmax"), true), this);
+        return Eager.apply(SoftmaxOp.LOG_SOFTMAX, new OpParams.Axis(shape.normalizeAxis(axis, "logSoftmax"), true), this);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.jitgrad.kernels;
 import static org.jitgrad.testing.Approx.assertExact;
 
 import org.jitgrad.testing.Rand;
+import jdk.incubator.vector.VectorOperators;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,7 +69,8 @@ class BinaryKernelsTest {
         vv("mulVV", BinaryKernels::mulVV, ScalarKernels::mulVV, n, ao, bo, oo);
         vv("divVV", BinaryKernels::divVV, ScalarKernels::divVV, n, ao, bo, oo);
         vv("maxVV", BinaryKernels::maxVV, ScalarKernels::maxVV, n, ao, bo, oo);
-        vv("geMaskVV", BinaryKernels::geMaskVV, ScalarKernels::geMaskVV, n, ao, bo, oo);
+        vv("maskVV GE", (a, x, b, y, o, z, k) -> BinaryKernels.maskVV(VectorOperators.GE, a, x, b, y, o, z, k), ScalarKernels::geMaskVV, n, ao, bo, oo);
+        vv("minVV", BinaryKernels::minVV, (a, x, b, y, o, z, k) -> { for (int i = 0; i < k; i++) o[z + i] = Math.min(a[x + i], b[y + i]); }, n, ao, bo, oo);
     }
 
     @ParameterizedTest
@@ -79,7 +81,8 @@ class BinaryKernelsTest {
         vs("mulVS", BinaryKernels::mulVS, ScalarKernels::mulVS, n, ao, oo);
         vs("divVS", BinaryKernels::divVS, ScalarKernels::divVS, n, ao, oo);
         vs("maxVS", BinaryKernels::maxVS, ScalarKernels::maxVS, n, ao, oo);
-        vs("geMaskVS", BinaryKernels::geMaskVS, ScalarKernels::geMaskVS, n, ao, oo);
+        vs("maskVS GE", (a, x, c, o, z, k) -> BinaryKernels.maskVS(VectorOperators.GE, a, x, c, o, z, k), ScalarKernels::geMaskVS, n, ao, oo);
+        vs("minVS", BinaryKernels::minVS, (a, x, c, o, z, k) -> { for (int i = 0; i < k; i++) o[z + i] = Math.min(a[x + i], c); }, n, ao, oo);
     }
 
     @ParameterizedTest
@@ -87,6 +90,6 @@ class BinaryKernelsTest {
     void scalarVector(int n, int ao, int bo, int oo) {
         sv("subSV", BinaryKernels::subSV, ScalarKernels::subSV, n, bo, oo);
         sv("divSV", BinaryKernels::divSV, ScalarKernels::divSV, n, bo, oo);
-        sv("geMaskSV", BinaryKernels::geMaskSV, ScalarKernels::geMaskSV, n, bo, oo);
+        sv("maskVS LE (s >= b)", (c, b, y, o, z, k) -> BinaryKernels.maskVS(VectorOperators.LE, b, y, c, o, z, k), ScalarKernels::geMaskSV, n, bo, oo);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Collections;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.ops.BinaryOp;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.tensor.Shape;
 
 /**
@@ -39,13 +39,13 @@ public final class Autodiff {
             if (g == null || node.kind() != IrNode.Kind.OP) continue;
             boolean[] needs = new boolean[node.inputs().size()];
             for (int k = 0; k < needs.length; k++) needs[k] = needsGrad.contains(node.input(k));
-            List<IrNode> inputGrads = node.op().backward(builder, node.attrs(), node.inputs(), node, g, needs);
+            List<IrNode> inputGrads = node.op().backward(builder, node.params(), node.inputs(), node, g, needs);
             for (int k = 0; k < needs.length; k++) {
                 IrNode gk = inputGrads.get(k);
                 if (!needs[k] || gk == null) continue;
                 IrNode in = node.input(k);
                 IrNode previous = grads.get(in);
-                grads.put(in, previous == null ? gk : graph.addOp(BinaryOp.ADD, Attrs.NONE, List.of(previous, gk)));
+                grads.put(in, previous == null ? gk : graph.addOp(BinaryOp.ADD, OpParams.NONE, List.of(previous, gk)));
             }
         }
         for (IrNode p : graph.params()) {

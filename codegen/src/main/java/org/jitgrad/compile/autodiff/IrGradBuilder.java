@@ -3,7 +3,7 @@ package org.jitgrad.compile.autodiff;
 import java.util.List;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.GradBuilder;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.Shape;
@@ -21,7 +21,7 @@ final class IrGradBuilder implements GradBuilder<IrNode> {
      * is derived from it, such as the {@code 1/n} of a mean), evaluates it now into a new constant.
      */
     @Override
-    public IrNode apply(Op op, Attrs attrs, List<IrNode> inputs) {
+    public IrNode apply(Op op, OpParams params, List<IrNode> inputs) {
         boolean foldable = true;
         for (IrNode in : inputs) foldable &= graph.isOwnedConst(in) && in.shape().size() == 1;
         Shape[] shapes = new Shape[inputs.size()];
@@ -30,11 +30,16 @@ final class IrGradBuilder implements GradBuilder<IrNode> {
             shapes[i] = inputs.get(i).shape();
             values[i] = inputs.get(i).constant();
         }
-        Shape out = op.outputShape(attrs, shapes);
-        if (!foldable || out.size() != 1) return graph.addOp(op, attrs, inputs);
+        Shape out = op.outputShape(params, shapes);
+        if (!foldable || out.size() != 1) return graph.addOp(op, params, inputs);
         float[] result = new float[1];
-        op.forward(attrs, shapes, values, out, result);
+        op.forward(params, shapes, values, out, result);
         return graph.addOwnedConst(out, result);
+    }
+
+    @Override
+    public IrNode scalar(float value) {
+        return graph.addOwnedConst(Shape.SCALAR, new float[] {value});
     }
 
     @Override

@@ -35,6 +35,7 @@ import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.optim.Optimizer;
+import org.jitgrad.tensor.Shape;
 
 /**
  * Generates one {@link GeneratedStep} subclass for a {@link Program} with ByteBuddy and defines it as
@@ -50,12 +51,15 @@ public final class ClassEmitter implements Opcodes {
 
     private ClassEmitter() {}
 
-    /** A generated class: its constructor {@code (float[][] buffers, Optimizer)} and the field order. */
-    public record Emitted(MethodHandle constructor, List<Buffer> fields, byte[] bytes, String name) {
+    /**
+     * A generated class: its constructor {@code (float[][] buffers, KernelCall[] calls, Optimizer)}, the
+     * field order of the buffers and the default-lowered calls it makes.
+     */
+    public record Emitted(MethodHandle constructor, List<Buffer> fields, List<KernelCall> calls, byte[] bytes, String name) {
         /** Creates an instance over {@code buffers} (in {@link #fields()} order). */
         public GeneratedStep instantiate(float[][] buffers, Optimizer optimizer) {
             try {
-                return (GeneratedStep) constructor.invoke(buffers, optimizer);
+                return (GeneratedStep) constructor.invoke(buffers, calls.toArray(KernelCall[]::new), optimizer);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -78,18 +82,31 @@ public final class ClassEmitter implements Opcodes {
                 .visit(new AsmVisitorWrapper.ForDeclaredMethods().writerFlags(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS));
         for (String f : fields.keySet()) builder = builder.defineField(f, float[].class, Visibility.PRIVATE);
         List<String> fieldNames = new ArrayList<>(fields.keySet());
-        builder = builder.defineConstructor(Visibility.PUBLIC).withParameters(float[][].class, Optimizer.class)
-                .intercept(body(mv -> constructor(mv, owner, fieldNames)));
+        Map<IrNode, Integer> callIndex = new java.util.IdentityHashMap<>();
+        List<KernelCall> calls = new ArrayList<>();
+        for (Step s : program.steps()) {
+            if (!(s instanceof KernelStep k)) continue;
+            IrNode n = k.node();
+            Shape[] in = new Shape[n.inputs().size()];
+            for (int i = 0; i < in.length; i++) in[i] = n.input(i).shape();
+            callIndex.put(n, calls.size());
+            builder = builder.defineField(callField(calls.size()), KernelCall.class, Visibility.PRIVATE)
+                    .defineField(argsField(calls.size()), float[][].class, Visibility.PRIVATE);
+            calls.add(new KernelCall(n.op(), n.params(), in, n.shape()));
+        }
+        List<KernelCall> callList = List.copyOf(calls);
+        builder = builder.defineConstructor(Visibility.PUBLIC).withParameters(float[][].class, KernelCall[].class, Optimizer.class)
+                .intercept(body(mv -> constructor(mv, owner, fieldNames, callList)));
 
         List<List<Step>> chunks = new ArrayList<>();
         for (int i = 0; i < program.steps().size(); i += STEPS_PER_METHOD) {
             chunks.add(program.steps().subList(i, Math.min(program.steps().size(), i + STEPS_PER_METHOD)));
         }
-        Map<String, String> methodOfStructure = new LinkedHashMap<>();
+        Map<FusedLoop.Structure, String> methodOfStructure = new LinkedHashMap<>();
         Map<FusedLoop, String> loopNames = new LinkedHashMap<>();
         for (Step s : program.steps()) {
             if (!(s instanceof FusedLoop loop)) continue;
-            String key = FusedLoopEmitter.structureKey(loop);
+            FusedLoop.Structure key = loop.structure();
             String name = methodOfStructure.get(key);
             if (name == null) {
                 name = "loop" + methodOfStructure.size();
@@ -106,7 +123,7 @@ public final class ClassEmitter implements Opcodes {
         for (int c = 0; c < chunks.size(); c++) {
             List<Step> chunk = chunks.get(c);
             builder = builder.defineMethod("steps" + c, void.class, Visibility.PRIVATE)
-                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, plan, loopNames)));
+                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, plan, loopNames, callIndex)));
         }
         int chunkCount = chunks.size();
         builder = builder.method(ElementMatchers.named("run"))
@@ -120,8 +137,8 @@ public final class ClassEmitter implements Opcodes {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
             MethodHandle ctor = lookup.findConstructor(lookup.lookupClass(),
-                    MethodType.methodType(void.class, float[][].class, Optimizer.class));
-            return new Emitted(ctor, List.copyOf(fields.values()), bytes, simpleName);
+                    MethodType.methodType(void.class, float[][].class, KernelCall[].class, Optimizer.class));
+            return new Emitted(ctor, List.copyOf(fields.values()), callList, bytes, simpleName);
         } catch (IllegalAccessException | NoSuchMethodException e) {
             throw new IllegalStateException("cannot define generated class " + simpleName, e);
         }
@@ -165,12 +182,27 @@ public final class ClassEmitter implements Opcodes {
         });
     }
 
-    private static void constructor(MethodVisitor mv, String owner, List<String> fieldNames) {
+    static String callField(int call) { return "call" + call; }
+
+    static String argsField(int call) { return "args" + call; }
+
+    private static void constructor(MethodVisitor mv, String owner, List<String> fieldNames, List<KernelCall> calls) {
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(ALOAD, 2);
+        mv.visitVarInsn(ALOAD, 3);
         mv.visitMethodInsn(INVOKESPECIAL, GeneratedStep.class.getName().replace('.', '/'), "<init>",
                 "(L" + OPTIMIZER + ";)V", false);
-        MethodWriter w = new MethodWriter(mv, owner, 3);
+        MethodWriter w = new MethodWriter(mv, owner, 4);
+        for (int c = 0; c < calls.size(); c++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 2);
+            w.pushInt(c);
+            mv.visitInsn(AALOAD);
+            mv.visitFieldInsn(PUTFIELD, owner, callField(c), KernelCallEmitter.D_CALL);
+            mv.visitVarInsn(ALOAD, 0);
+            w.pushInt(calls.get(c).arity());
+            mv.visitTypeInsn(ANEWARRAY, "[F");
+            mv.visitFieldInsn(PUTFIELD, owner, argsField(c), "[[F");
+        }
         for (int i = 0; i < fieldNames.size(); i++) {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, 1);
@@ -193,7 +225,8 @@ public final class ClassEmitter implements Opcodes {
         mv.visitInsn(RETURN);
     }
 
-    private static void chunk(MethodWriter w, List<Step> steps, BufferPlan plan, Map<FusedLoop, String> loops) {
+    private static void chunk(MethodWriter w, List<Step> steps, BufferPlan plan, Map<FusedLoop, String> loops,
+                              Map<IrNode, Integer> calls) {
         KernelCallEmitter kernels = new KernelCallEmitter(w, plan);
         for (Step s : steps) {
             switch (s) {
@@ -203,7 +236,7 @@ public final class ClassEmitter implements Opcodes {
                     if (l.columnSum() != null) w.loadArrayField(plan.of(l.columnSum()).name());
                     w.invokeStatic(w.owner(), loops.get(l), FusedLoopEmitter.descriptor(l));
                 }
-                case KernelStep k -> kernels.emit(k.node());
+                case KernelStep k -> kernels.emit(k.node(), calls.get(k.node()));
                 case CrossEntropyStep ce -> kernels.emit(ce);
                 case MatmulStep mm -> kernels.emit(mm);
             }

@@ -2,6 +2,7 @@ package org.jitgrad.compile.emit;
 
 import static org.jitgrad.compile.emit.Descriptors.*;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,16 +10,16 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.FusedLoop;
-import org.jitgrad.ops.ReduceOp;
+import org.jitgrad.compile.passes.FusedLoop.Load;
+import org.jitgrad.ops.ElementwiseOp;
 
 /**
  * Emits the body of a method that runs one {@link FusedLoop}: a loop over rows (only when a leaf is a
- * row broadcast or a column sum is fused), and inside it a vector loop over columns with one masked
- * iteration for the tail. Every member lives in a local; only the root (and the column sum) is stored.
+ * row or column broadcast or a column sum is fused), and inside it a vector loop over columns with one
+ * masked iteration for the tail. Each member's lane rule is emitted by {@link EmittingLanes}; every value
+ * lives in a local and only the root (and the column sum) is stored.
  */
 final class FusedLoopEmitter implements Opcodes {
-    private enum Load { FULL, ROW, SCALAR }
-
     private final MethodWriter w;
     private final FusedLoop loop;
     private final int rows;
@@ -42,47 +43,18 @@ final class FusedLoopEmitter implements Opcodes {
         int size = loop.root().shape().size();
         boolean anyRow = loop.columnSum() != null;
         for (IrNode leaf : loop.leaves()) {
-            Load l = classify(leaf, size, loop.root().shape().lastDim());
+            Load l = loop.loadOf(leaf);
             loads.put(leaf, l);
-            anyRow |= l == Load.ROW;
+            anyRow |= l == Load.ROW || l == Load.COLUMN;
         }
         this.cols = anyRow ? loop.root().shape().lastDim() : size;
         this.rows = cols == 0 ? 0 : size / cols;
-    }
-
-    private static Load classify(IrNode leaf, int size, int lastDim) {
-        int n = leaf.shape().size();
-        if (n == size) return Load.FULL;
-        if (n == 1) return Load.SCALAR;
-        if (n == lastDim) return Load.ROW;
-        throw new IllegalStateException("leaf " + leaf + " cannot be read in a loop over " + size + " elements");
     }
 
     /** The static method's descriptor for {@code loop}. */
     static String descriptor(FusedLoop loop) {
         int arrays = loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
         return "(" + "[F".repeat(arrays) + ")V";
-    }
-
-    /**
-     * A key equal for loops that compile to the same code (same ops, operand wiring, sizes and leaf
-     * kinds), so that, say, the 100 identical tanh backward loops of a deep model share one method,
-     * which the JIT then compiles a hundred times sooner.
-     */
-    static String structureKey(FusedLoop loop) {
-        StringBuilder k = new StringBuilder();
-        k.append(loop.root().shape()).append(loop.columnSum() != null ? "+colsum" : "").append('|');
-        for (IrNode leaf : loop.leaves()) k.append(leaf.shape().size()).append(',');
-        k.append('|');
-        for (IrNode m : loop.members()) {
-            k.append(m.op().name()).append('[').append(m.attrs().describe()).append("](");
-            for (IrNode in : m.inputs()) {
-                int li = loop.leaves().indexOf(in);
-                k.append(li >= 0 ? "L" + li : "M" + loop.members().indexOf(in)).append(' ');
-            }
-            k.append(')');
-        }
-        return k.toString();
     }
 
     void emit() {
@@ -115,6 +87,10 @@ final class FusedLoopEmitter implements Opcodes {
         if (rows == 1) {
             w.pushInt(0);
             w.istore(base);
+            w.pushInt(0);
+            int r = w.newLocal();
+            w.istore(r);
+            loadColumns(r);
             columns();
         } else if (rows > 1) {
             int r = w.newLocal();
@@ -129,12 +105,27 @@ final class FusedLoopEmitter implements Opcodes {
             w.pushInt(cols);
             w.mv.visitInsn(IMUL);
             w.istore(base);
+            loadColumns(r);
             columns();
             w.mv.visitIincInsn(r, 1);
             w.mv.visitJumpInsn(GOTO, top);
             w.mv.visitLabel(end);
         }
         w.mv.visitInsn(RETURN);
+    }
+
+    /** At the start of row {@code r}: each {@link Load#COLUMN} leaf's value for the row, in every lane. */
+    private void loadColumns(int r) {
+        for (IrNode leaf : loop.leaves()) {
+            if (loads.get(leaf) != Load.COLUMN) continue;
+            int v = vectors.computeIfAbsent(leaf, k -> w.newLocal());
+            w.species();
+            w.aload(arrays.get(leaf));
+            w.iload(r);
+            w.mv.visitInsn(FALOAD);
+            w.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + D_SPECIES + "F)" + D_FV);
+            w.astore(v);
+        }
     }
 
     private void columns() {
@@ -167,7 +158,7 @@ final class FusedLoopEmitter implements Opcodes {
     private void body(boolean masked) {
         for (IrNode leaf : loop.leaves()) {
             Load l = loads.get(leaf);
-            if (l == Load.SCALAR) continue;
+            if (l == Load.SCALAR || l == Load.COLUMN) continue;
             int v = vectors.computeIfAbsent(leaf, k -> w.newLocal());
             w.species();
             w.aload(arrays.get(leaf));
@@ -175,17 +166,11 @@ final class FusedLoopEmitter implements Opcodes {
             fromArray(masked);
             w.astore(v);
         }
-        List<IrNode> members = loop.members();
-        for (IrNode m : members) {
-            int v = vectors.computeIfAbsent(m, k -> w.newLocal());
-            if (m.is(ReduceOp.EXPAND)) {
-                w.aload(vectors.get(m.input(0)));
-            } else {
-                int[] operands = new int[m.inputs().size()];
-                for (int i = 0; i < operands.length; i++) operands[i] = vectors.get(m.input(i));
-                VectorOps.emit(w, m, operands);
-            }
-            w.astore(v);
+        EmittingLanes lanes = new EmittingLanes(w);
+        for (IrNode m : loop.members()) {
+            List<Integer> operands = new ArrayList<>(m.inputs().size());
+            for (IrNode in : m.inputs()) operands.add(vectors.get(in));
+            vectors.put(m, ((ElementwiseOp) m.op()).lanes(lanes, m.params(), operands));
         }
         int root = vectors.get(loop.root());
         w.aload(root);

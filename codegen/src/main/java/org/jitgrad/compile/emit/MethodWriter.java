@@ -43,6 +43,12 @@ final class MethodWriter implements Opcodes {
         mv.visitFieldInsn(GETFIELD, owner, field, "[F");
     }
 
+    /** Pushes {@code this.<field>} of the given descriptor. */
+    void loadField(String field, String descriptor) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, field, descriptor);
+    }
+
     void aload(int local) { mv.visitVarInsn(ALOAD, local); }
 
     void astore(int local) { mv.visitVarInsn(ASTORE, local); }

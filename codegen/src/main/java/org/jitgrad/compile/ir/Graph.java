@@ -6,7 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.Shape;
 
@@ -24,7 +24,7 @@ public final class Graph {
 
     /** Adds input {@code index}. */
     public IrNode addInput(int index, Shape shape) {
-        IrNode n = new IrNode(nodes.size(), IrNode.Kind.INPUT, null, Attrs.NONE, List.of(), shape, index, null);
+        IrNode n = new IrNode(nodes.size(), IrNode.Kind.INPUT, null, OpParams.NONE, List.of(), shape, index, null);
         nodes.add(n);
         inputs.add(n);
         return n;
@@ -32,7 +32,7 @@ public final class Graph {
 
     /** Adds the next parameter. */
     public IrNode addParam(Shape shape) {
-        IrNode n = new IrNode(nodes.size(), IrNode.Kind.PARAM, null, Attrs.NONE, List.of(), shape, params.size(), null);
+        IrNode n = new IrNode(nodes.size(), IrNode.Kind.PARAM, null, OpParams.NONE, List.of(), shape, params.size(), null);
         nodes.add(n);
         params.add(n);
         return n;
@@ -40,7 +40,7 @@ public final class Graph {
 
     /** Adds a constant whose values are read from {@code values} at run time. */
     public IrNode addConst(Shape shape, float[] values) {
-        IrNode n = new IrNode(nodes.size(), IrNode.Kind.CONST, null, Attrs.NONE, List.of(), shape, -1, values);
+        IrNode n = new IrNode(nodes.size(), IrNode.Kind.CONST, null, OpParams.NONE, List.of(), shape, -1, values);
         nodes.add(n);
         return n;
     }
@@ -61,11 +61,11 @@ public final class Graph {
     }
 
     /** Adds {@code op(inputs)}, checking shapes with the op's own rule. */
-    public IrNode addOp(Op op, Attrs attrs, List<IrNode> in) {
+    public IrNode addOp(Op op, OpParams params, List<IrNode> in) {
         Shape[] shapes = new Shape[in.size()];
         for (int i = 0; i < shapes.length; i++) shapes[i] = in.get(i).shape();
-        Shape shape = op.outputShape(attrs, shapes);
-        IrNode n = new IrNode(nodes.size(), IrNode.Kind.OP, op, attrs, in, shape, -1, null);
+        Shape shape = op.outputShape(params, shapes);
+        IrNode n = new IrNode(nodes.size(), IrNode.Kind.OP, op, params, in, shape, -1, null);
         nodes.add(n);
         return n;
     }

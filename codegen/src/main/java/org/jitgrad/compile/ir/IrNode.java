@@ -1,7 +1,7 @@
 package org.jitgrad.compile.ir;
 
 import java.util.List;
-import org.jitgrad.ops.Attrs;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.Shape;
 
@@ -16,17 +16,17 @@ public final class IrNode {
     private final int id;
     private final Kind kind;
     private final Op op;
-    private final Attrs attrs;
+    private final OpParams params;
     private final List<IrNode> inputs;
     private final Shape shape;
     private final int slot;
     private final float[] constant;
 
-    IrNode(int id, Kind kind, Op op, Attrs attrs, List<IrNode> inputs, Shape shape, int slot, float[] constant) {
+    IrNode(int id, Kind kind, Op op, OpParams params, List<IrNode> inputs, Shape shape, int slot, float[] constant) {
         this.id = id;
         this.kind = kind;
         this.op = op;
-        this.attrs = attrs;
+        this.params = params;
         this.inputs = List.copyOf(inputs);
         this.shape = shape;
         this.slot = slot;
@@ -40,7 +40,7 @@ public final class IrNode {
     /** The op, for {@link Kind#OP} nodes; null otherwise. */
     public Op op() { return op; }
 
-    public Attrs attrs() { return attrs; }
+    public OpParams params() { return params; }
 
     public List<IrNode> inputs() { return inputs; }
 
@@ -71,7 +71,7 @@ public final class IrNode {
                 sb.append(op.name().toLowerCase(java.util.Locale.ROOT)).append('(');
                 for (int i = 0; i < inputs.size(); i++) sb.append(i == 0 ? "" : ", ").append(inputs.get(i).ref());
                 sb.append(')');
-                String a = attrs.describe();
+                String a = params.toString();
                 if (!a.isEmpty()) sb.append(' ').append(a);
             }
         }

@@ -3,14 +3,30 @@ package org.jitgrad.compile.passes;
 import java.util.ArrayList;
 import java.util.List;
 import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.ops.Broadcast;
+import org.jitgrad.ops.Op;
+import org.jitgrad.ops.OpParams;
+import org.jitgrad.tensor.Shape;
 
 /**
  * A chain (or small DAG) of elementwise ops computed in one vector loop: {@code members} in
  * topological order, the last being {@code root}, whose value is stored. {@code leaves} are the values
- * read from memory: full size, one element (broadcast) or one row (repeated over rows).
- * Optionally the loop also sums the root over its rows into {@code columnSum} (a bias gradient).
+ * read from memory, each in one of the {@link Load} forms. Optionally the loop also sums the root over
+ * its rows into {@code columnSum} (a bias gradient).
  */
 public final class FusedLoop implements Step {
+    /** How a leaf is read in a loop over rows of the root's last dimension. */
+    public enum Load {
+        /** Element by element, the root's own layout. */
+        FULL,
+        /** One value broadcast to every lane. */
+        SCALAR,
+        /** One row of the last dimension, repeated for every row. */
+        ROW,
+        /** One value per row (shape {@code [..., 1]}), broadcast along the row. */
+        COLUMN
+    }
+
     private final List<IrNode> members;
     private final List<IrNode> leaves;
     private IrNode columnSum;
@@ -24,16 +40,62 @@ public final class FusedLoop implements Step {
         this.leaves = List.copyOf(l);
     }
 
+    /**
+     * How a value of shape {@code leaf} that broadcasts to {@code root} is read in a loop over
+     * {@code root}, or null when no form fits (the op then runs its own kernel instead).
+     */
+    public static Load load(Shape leaf, Shape root) {
+        if (!Broadcast.broadcastsTo(leaf, root)) return null;
+        if (leaf.size() == root.size()) return Load.FULL;
+        if (leaf.size() == 1) return Load.SCALAR;
+        int last = root.lastDim();
+        if (leaf.rank() > 0 && leaf.lastDim() == last && leaf.size() == last) return Load.ROW;
+        if ((leaf.rank() == 0 || leaf.lastDim() == 1) && (long) leaf.size() * last == root.size()) return Load.COLUMN;
+        return null;
+    }
+
     public List<IrNode> members() { return members; }
 
     public IrNode root() { return members.get(members.size() - 1); }
 
     public List<IrNode> leaves() { return leaves; }
 
+    /** How {@code leaf} is read. */
+    public Load loadOf(IrNode leaf) {
+        Load l = load(leaf.shape(), root().shape());
+        if (l == null) throw new IllegalStateException("leaf " + leaf + " cannot be read in a loop over " + root().shape());
+        return l;
+    }
+
     /** The fused column-sum node (a {@code SUM_TO} a row of the root), or null. */
     public IrNode columnSum() { return columnSum; }
 
     void setColumnSum(IrNode sumTo) { this.columnSum = sumTo; }
+
+    /**
+     * Equal for loops that compile to the same code (same ops and parameters, operand wiring, sizes and
+     * leaf forms), so that, say, the 100 identical tanh backward loops of a deep model share one method.
+     */
+    public Structure structure() {
+        List<Load> loads = new ArrayList<>();
+        for (IrNode leaf : leaves) loads.add(loadOf(leaf));
+        List<Member> ms = new ArrayList<>();
+        for (IrNode m : members) {
+            List<Integer> operands = new ArrayList<>();
+            for (IrNode in : m.inputs()) {
+                int li = leaves.indexOf(in);
+                operands.add(li >= 0 ? li : -1 - members.indexOf(in));
+            }
+            ms.add(new Member(m.op(), m.params(), operands));
+        }
+        return new Structure(root().shape(), columnSum != null, loads, ms);
+    }
+
+    /** The value key of {@link #structure()}. */
+    public record Structure(Shape root, boolean columnSum, List<Load> leaves, List<Member> members) {}
+
+    /** One member in a structure: its op, parameters and operands (leaf index, or -1 - member index). */
+    public record Member(Op op, OpParams params, List<Integer> operands) {}
 
     @Override
     public List<IrNode> outputs() {

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.ops.BinaryOp;
-import org.jitgrad.ops.GradOp;
+import org.jitgrad.ops.ElementwiseOp;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.LossOp;
 import org.jitgrad.ops.ReduceOp;
@@ -24,11 +24,14 @@ import org.jitgrad.ops.UnaryOp;
 public final class Fusion {
     private Fusion() {}
 
-    /** Whether {@code n} can be computed lane by lane inside a fused loop. */
+    /**
+     * Whether {@code n} can be computed lane by lane inside a fused loop: an {@link ElementwiseOp} each of
+     * whose inputs can be read in one of the loop's {@link FusedLoop.Load} forms.
+     */
     public static boolean isElementwise(IrNode n) {
-        if (n.kind() != IrNode.Kind.OP) return false;
-        if (n.op() instanceof UnaryOp || n.op() instanceof BinaryOp || n.op() instanceof GradOp) return true;
-        return n.is(ReduceOp.EXPAND) && n.attrs().axis() < 0;
+        if (n.kind() != IrNode.Kind.OP || !(n.op() instanceof ElementwiseOp)) return false;
+        for (IrNode in : n.inputs()) if (FusedLoop.load(in.shape(), n.shape()) == null) return false;
+        return true;
     }
 
     /** Steps in execution order. */
@@ -70,14 +73,16 @@ public final class Fusion {
     private static void fuseMatmulEpilogues(List<IrNode> nodes, Map<IrNode, List<IrNode>> consumers, Set<IrNode> roots,
                                             Set<IrNode> assigned, Map<IrNode, Step> steps) {
         for (IrNode mm : nodes) {
-            if (!mm.is(LinalgOp.MATMUL) || roots.contains(mm)) continue;
+            if (!mm.is(LinalgOp.MATMUL) || mm.shape().rank() != 2 || mm.input(0).shape().rank() != 2
+                    || mm.input(1).shape().rank() != 2 || roots.contains(mm)) continue;
             IrNode next = single(consumers.get(mm));
             if (next != null && assigned.contains(next)) continue;  // already inside another product's epilogue
             IrNode biasAdd = null, bias = null, activation = null;
             if (next != null && next.is(BinaryOp.ADD)) {
                 IrNode other = next.input(0) == mm ? next.input(1) : next.input(0);
-                boolean row = other != mm && other.shape().size() == mm.shape().dim(1) && other.shape().rank() <= 2
-                        && next.shape().equals(mm.shape());
+                boolean row = other != mm && next.shape().equals(mm.shape())
+                        && (FusedLoop.load(other.shape(), mm.shape()) == FusedLoop.Load.ROW
+                            || (mm.shape().dim(1) == 1 && other.shape().size() == 1));
                 if (row) {
                     biasAdd = next;
                     bias = other;
@@ -111,7 +116,6 @@ public final class Fusion {
         while (changed) {
             changed = false;
             for (IrNode m : new ArrayList<>(members)) {
-                if (m.is(ReduceOp.EXPAND)) continue;  // its input is a broadcast leaf, never a member
                 for (IrNode in : m.inputs()) {
                     if (members.contains(in) || assigned.contains(in) || roots.contains(in)) continue;
                     if (!isElementwise(in) || !in.shape().equals(root.shape())) continue;
@@ -144,7 +148,8 @@ public final class Fusion {
         for (Step s : List.copyOf(steps.values())) {
             if (!(s instanceof KernelStep k) || !k.node().is(ReduceOp.SUM_TO)) continue;
             IrNode sum = k.node();
-            if (sum.shape().size() == 1 || sum.input(0).shape().rank() < 2) continue;
+            if (sum.shape().size() == 1 || sum.input(0).shape().rank() < 2
+                    || FusedLoop.load(sum.shape(), sum.input(0).shape()) != FusedLoop.Load.ROW) continue;
             if (steps.get(sum.input(0)) instanceof FusedLoop loop && loop.columnSum() == null) {
                 loop.setColumnSum(sum);
                 steps.remove(sum);

@@ -29,8 +29,8 @@ public record MatmulStep(IrNode matmul, IrNode biasAdd, IrNode bias, IrNode acti
     public String describe() {
         StringBuilder sb = new StringBuilder("matmul ").append(result().ref()).append(" = ");
         if (activation != null) sb.append(activation.op().name().toLowerCase()).append('(');
-        sb.append(matmul.input(0).ref()).append(matmul.attrs().transA() ? "ᵀ" : "").append(" · ")
-                .append(matmul.input(1).ref()).append(matmul.attrs().transB() ? "ᵀ" : "");
+        sb.append(matmul.input(0).ref()).append(((org.jitgrad.ops.OpParams.Transposes) matmul.params()).transA() ? "ᵀ" : "").append(" · ")
+                .append(matmul.input(1).ref()).append(((org.jitgrad.ops.OpParams.Transposes) matmul.params()).transB() ? "ᵀ" : "");
         if (bias != null) sb.append(" + ").append(bias.ref());
         if (activation != null) sb.append(')');
         return sb.append(" : ").append(result().shape()).toString();

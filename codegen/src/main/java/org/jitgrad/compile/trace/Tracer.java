@@ -5,20 +5,12 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jitgrad.compile.TensorFn;
 import org.jitgrad.compile.TraceException;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
-import org.jitgrad.ops.Attrs;
-import org.jitgrad.ops.BinaryOp;
-import org.jitgrad.ops.LinalgOp;
-import org.jitgrad.ops.LossOp;
+import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
-import org.jitgrad.ops.ReduceOp;
-import org.jitgrad.ops.ReshapeOp;
-import org.jitgrad.ops.SoftmaxOp;
-import org.jitgrad.ops.UnaryOp;
 import org.jitgrad.tensor.NoGrad;
 import org.jitgrad.tensor.OpObserver;
 import org.jitgrad.tensor.Tensor;
@@ -29,13 +21,6 @@ import org.jitgrad.tensor.Tensor;
  * of traced tensors into Java fails, because the compiled graph could not follow such control flow.
  */
 public final class Tracer implements OpObserver {
-    /** The ops the compiler can lower: the forward vocabulary of the runtime. */
-    private static final Set<Op> LOWERABLE = Set.of(
-            UnaryOp.NEG, UnaryOp.SCALE, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SQRT, UnaryOp.TANH, UnaryOp.SIGMOID,
-            UnaryOp.RELU, UnaryOp.POW, BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAXIMUM,
-            LinalgOp.MATMUL, LinalgOp.TRANSPOSE, ReshapeOp.RESHAPE, ReduceOp.SUM, ReduceOp.SUM_AXIS,
-            ReduceOp.MAX_AXIS, SoftmaxOp.SOFTMAX, SoftmaxOp.LOG_SOFTMAX, LossOp.CROSS_ENTROPY);
-
     private final Graph graph = new Graph();
     private final Map<Tensor, IrNode> known = new IdentityHashMap<>();
     private final List<Tensor> parameters = new ArrayList<>();
@@ -75,13 +60,10 @@ public final class Tracer implements OpObserver {
     }
 
     @Override
-    public void onOp(Op op, Attrs attrs, Tensor[] inputs, Tensor output) {
-        if (!LOWERABLE.contains(op)) {
-            throw new TraceException("op " + op.name() + " (" + op.getClass().getName() + ") cannot be compiled");
-        }
+    public void onOp(Op op, OpParams params, Tensor[] inputs, Tensor output) {
         List<IrNode> in = new ArrayList<>(inputs.length);
         for (Tensor t : inputs) in.add(nodeFor(t, op));
-        known.put(output, graph.addOp(op, attrs, in));
+        known.put(output, graph.addOp(op, params, in));
     }
 
     private IrNode nodeFor(Tensor t, Op usedBy) {

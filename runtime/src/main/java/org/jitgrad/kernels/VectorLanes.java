@@ -1,0 +1,69 @@
+package org.jitgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.jitgrad.ops.LaneBuilder;
+
+/**
+ * Lane rules evaluated on real vectors: lets a kernel run an op's lane rule directly, so the tape and
+ * the compiler's fused loops compute one formula. Monomorphic and stateless, so the JIT inlines a rule
+ * into the kernel's loop.
+ */
+public final class VectorLanes implements LaneBuilder<FloatVector> {
+    /** The species every kernel and generated loop uses. */
+    public static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The one instance. */
+    public static final VectorLanes INSTANCE = new VectorLanes();
+
+    private VectorLanes() {}
+
+    /** Applies a one-input lane rule to {@code x[0..n)} into {@code y}, the tail in one masked step. */
+    public static void map(Rule rule, float[] x, float[] y, int n) {
+        int i = 0, lanes = S.length();
+        for (int up = S.loopBound(n); i < up; i += lanes) rule.apply(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            rule.apply(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+        }
+    }
+
+    /** A one-input lane rule on real vectors. */
+    @FunctionalInterface
+    public interface Rule {
+        FloatVector apply(FloatVector x);
+    }
+
+    @Override public FloatVector constant(float c) { return FloatVector.broadcast(S, c); }
+    @Override public FloatVector add(FloatVector a, FloatVector b) { return a.add(b); }
+    @Override public FloatVector sub(FloatVector a, FloatVector b) { return a.sub(b); }
+    @Override public FloatVector mul(FloatVector a, FloatVector b) { return a.mul(b); }
+    @Override public FloatVector div(FloatVector a, FloatVector b) { return a.div(b); }
+    @Override public FloatVector max(FloatVector a, FloatVector b) { return a.max(b); }
+    @Override public FloatVector min(FloatVector a, FloatVector b) { return a.min(b); }
+    @Override public FloatVector neg(FloatVector a) { return a.neg(); }
+    @Override public FloatVector abs(FloatVector a) { return a.abs(); }
+    @Override public FloatVector sqrt(FloatVector a) { return a.sqrt(); }
+    @Override public FloatVector exp(FloatVector a) { return a.lanewise(VectorOperators.EXP); }
+    @Override public FloatVector log(FloatVector a) { return a.lanewise(VectorOperators.LOG); }
+    @Override public FloatVector tanh(FloatVector a) { return a.lanewise(VectorOperators.TANH); }
+    @Override public FloatVector pow(FloatVector a, float p) { return a.lanewise(VectorOperators.POW, p); }
+
+    @Override
+    public FloatVector select(Comparison cmp, FloatVector a, FloatVector b, FloatVector ifTrue, FloatVector ifFalse) {
+        return ifFalse.blend(ifTrue, a.compare(operator(cmp), b));
+    }
+
+    /** The Vector API's comparison for {@code cmp}. */
+    public static VectorOperators.Comparison operator(Comparison cmp) {
+        return switch (cmp) {
+            case EQ -> VectorOperators.EQ;
+            case NE -> VectorOperators.NE;
+            case LT -> VectorOperators.LT;
+            case LE -> VectorOperators.LE;
+            case GT -> VectorOperators.GT;
+            case GE -> VectorOperators.GE;
+        };
+    }
+}

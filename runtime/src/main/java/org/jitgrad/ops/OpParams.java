@@ -1,0 +1,81 @@
+package org.jitgrad.ops;
+
+import java.util.Arrays;
+import org.jitgrad.tensor.Shape;
+
+/**
+ * The constant parameters of one op application, one small record per kind. Records compare by value,
+ * so two applications with equal parameters are interchangeable (the compiler shares generated code
+ * between them); {@link #toString()} is for listings only.
+ */
+public sealed interface OpParams {
+    /** No parameters. */
+    None NONE = new None();
+
+    /** An op without parameters. */
+    record None() implements OpParams {
+        @Override
+        public String toString() { return ""; }
+    }
+
+    /** A reduction, softmax or concatenation axis (already normalized to {@code 0..rank-1}). */
+    record Axis(int axis, boolean keepDim) implements OpParams {
+        @Override
+        public String toString() { return "axis=" + axis + (keepDim ? " keepDim" : ""); }
+    }
+
+    /** A scalar operand: the exponent of pow, the factor of scale, the fill value. */
+    record Scalar(float value) implements OpParams {
+        @Override
+        public String toString() { return "c=" + value; }
+    }
+
+    /** Matmul: use the transpose of the stored left / right operand (in their last two dimensions). */
+    record Transposes(boolean transA, boolean transB) implements OpParams {
+        @Override
+        public String toString() { return (transA ? "transA " : "") + (transB ? "transB" : "").trim(); }
+    }
+
+    /** A target shape: reshape, broadcast-to, sum-to. */
+    record Target(Shape shape) implements OpParams {
+        @Override
+        public String toString() { return "shape=" + shape; }
+    }
+
+    /** A permutation of the axes: output axis i is input axis {@code dims[i]}. */
+    record Permutation(int[] dims) implements OpParams {
+        public Permutation {
+            dims = dims.clone();
+        }
+
+        @Override
+        public int[] dims() { return dims.clone(); }
+
+        @Override
+        public boolean equals(Object o) { return o instanceof Permutation p && Arrays.equals(dims, p.dims); }
+
+        @Override
+        public int hashCode() { return Arrays.hashCode(dims); }
+
+        @Override
+        public String toString() { return "dims=" + Arrays.toString(dims); }
+    }
+
+    /** The range {@code [start, end)} of one axis. */
+    record Range(int axis, int start, int end) implements OpParams {
+        @Override
+        public String toString() { return "axis=" + axis + " [" + start + ":" + end + ")"; }
+    }
+
+    /** A 2-D window: convolution (kernel from the weight) or pooling. */
+    record Window(int kernel, int stride, int padding) implements OpParams {
+        @Override
+        public String toString() { return "kernel=" + kernel + " stride=" + stride + " padding=" + padding; }
+    }
+
+    /** A random op's drop probability and the stream it draws from. */
+    record Random(float p, long stream) implements OpParams {
+        @Override
+        public String toString() { return "p=" + p + " stream=" + stream; }
+    }
+}
