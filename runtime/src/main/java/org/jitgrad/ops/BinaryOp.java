@@ -138,6 +138,9 @@ public enum BinaryOp implements ElementwiseOp {
     public int arity() { return 2; }
 
     @Override
+    public boolean hasGradient() { return ordinal() < GT.ordinal(); }
+
+    @Override
     public Shape outputShape(OpParams params, Shape... in) {
         return in[0].equals(in[1]) ? in[0] : Broadcast.shape(name(), in[0], in[1]);
     }
