@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * would. A disabled stream draws nothing and its random ops keep every element: that is how a
  * module's eval mode reaches a compiled step whose graph was traced once.
  *
+ * <p>A compiled step makes its draws in the order the function made them while traced. A random op
+ * whose result the function does not use is dead code there and draws nothing, while the tape draws
+ * it: keep unused draws out of traced functions if the engines are to stay in step.
+ *
  * <p>Ops compare their parameters by value, but streams by identity: two streams with one seed are
  * two independent states. Draws are atomic, so concurrent compiled {@code forward} calls each get
  * their own draw (in an unspecified order).
