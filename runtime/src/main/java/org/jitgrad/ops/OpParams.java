@@ -1,6 +1,7 @@
 package org.jitgrad.ops;
 
 import java.util.Arrays;
+import org.jitgrad.tensor.RandomStream;
 import org.jitgrad.tensor.Shape;
 
 /**
@@ -73,9 +74,21 @@ public sealed interface OpParams {
         public String toString() { return "kernel=" + kernel + " stride=" + stride + " padding=" + padding; }
     }
 
-    /** A random op's drop probability and the stream it draws from. */
-    record Random(float p, long stream) implements OpParams {
+    /**
+     * A dropout mask: its shape, the drop probability {@code p} in {@code [0, 1)} and the stream it
+     * draws from. Equal only with the same stream object (streams compare by identity): two masks
+     * from one stream are still two draws.
+     */
+    record BernoulliMask(Shape shape, float p, RandomStream stream) implements OpParams {
+        /** @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)} */
+        public BernoulliMask {
+            if (shape == null || stream == null) throw new NullPointerException("BernoulliMask: shape and stream are required");
+            if (!(p >= 0f && p < 1f)) {
+                throw new IllegalArgumentException("dropout: probability p must be in [0, 1), got " + p);
+            }
+        }
+
         @Override
-        public String toString() { return "p=" + p + " stream=" + stream; }
+        public String toString() { return "shape=" + shape + " p=" + p + " seed=" + stream.seed(); }
     }
 }

@@ -10,8 +10,10 @@ import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.Broadcast;
 import org.jitgrad.ops.BroadcastOp;
+import org.jitgrad.ops.IndexOp;
 import org.jitgrad.ops.WhereOp;
 import org.jitgrad.ops.LinalgOp;
+import org.jitgrad.ops.RandomOp;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
 import org.jitgrad.ops.SoftmaxOp;
@@ -393,9 +395,39 @@ public final class Tensor {
 
     // ---- indexing ops -------------------------------------------------------------------------------
 
+    /**
+     * Embedding lookup: row {@code ids[...]} of {@code table} for every id, so the result has shape
+     * {@code ids.shape + [dim]}. The ids are integral values stored as floats; they get no gradient.
+     * The table's gradient is a scatter-add of the upstream rows (repeated ids accumulate).
+     *
+     * @param table {@code [rows, dim]}
+     * @param ids   any shape of rank at most 3
+     * @throws ShapeException           if the table is not 2-D or the ids' rank exceeds 3
+     * @throws IllegalArgumentException naming the position and value of the first id that is not an
+     *                                  integer in {@code [0, rows)} (also NaN), before anything is computed
+     */
+    public static Tensor embedding(Tensor table, Tensor ids) {
+        return Eager.apply(IndexOp.EMBEDDING, OpParams.NONE, table, ids);
+    }
+
     // ---- convolution and pooling --------------------------------------------------------------------
 
     // ---- random ops ---------------------------------------------------------------------------------
+
+    /**
+     * Inverted dropout, as PyTorch's in training: each element is zeroed with probability {@code p}
+     * and the others are scaled by {@code 1/(1-p)}, by multiplying with a mask drawn from
+     * {@code stream} (its next draw; a compiled step draws anew on every call). The gradient flows
+     * through the multiplication. While the stream is disabled (evaluation) the mask is all ones, so
+     * the result equals this tensor; with {@code p = 0} this tensor itself is returned.
+     *
+     * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)}
+     */
+    public Tensor dropout(float p, RandomStream stream) {
+        OpParams.BernoulliMask mask = new OpParams.BernoulliMask(shape, p, stream);
+        if (p == 0f) return this;
+        return mul(Eager.apply(RandomOp.BERNOULLI_MASK, mask));
+    }
 
     /** Matrix product {@code [m,k] x [k,n] -> [m,n]}. */
     public Tensor matmul(Tensor o) { return Eager.apply(LinalgOp.MATMUL, new OpParams.Transposes(false, false), this, o); }
