@@ -1,5 +1,7 @@
 package org.jitgrad.compile;
 
+import static org.jitgrad.testing.Throwing.assertThrowsNaming;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,14 +29,7 @@ import org.junit.jupiter.api.function.Executable;
  * seed and sequence of calls, and a weight tied between the embedding and the output head.
  */
 class EmbeddingDropoutCompiledTest {
-    /** The exception {@code body} throws, of exactly {@code type}, whose message names every culprit. */
-    private static void assertThrowsNaming(Class<? extends Throwable> type, Executable body, String... culprits) {
-        Throwable e = assertThrows(type, body);
-        assertEquals(type, e.getClass());
-        for (String c : culprits) assertTrue(e.getMessage().contains(c), "message should name '" + c + "': " + e.getMessage());
-    }
-
-    private static Tensor ids(float... v) {
+        private static Tensor ids(float... v) {
         return Tensor.of(v, v.length);
     }
 

@@ -31,6 +31,12 @@ final class OpInfo {
     final List<BadInput> badInputs = new ArrayList<>();
     boolean gradCheck = true;
     double parityTolerance = Engines.REL;
+    /**
+     * Where the op's output depends on state that each call advances (random masks), the table's generic
+     * parity check (which runs the compiled step twice) does not apply; {@code EmbeddingDropoutCompiledTest}
+     * checks the tape and the compiled step draw the same masks call after call.
+     */
+    boolean stateful;
     /** For ops that appear only in backward graphs: their samples exercise them through a parent's backward. */
     boolean backwardOnly;
 
@@ -53,6 +59,11 @@ final class OpInfo {
     /** The op is built only by gradient rules; its samples run a parent op forward and backward. */
     OpInfo backwardOnly() {
         backwardOnly = true;
+        return this;
+    }
+
+    OpInfo stateful() {
+        stateful = true;
         return this;
     }
 

@@ -8,6 +8,8 @@ import org.jitgrad.nn.Losses;
 import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.BroadcastOp;
 import org.jitgrad.ops.GradOp;
+import org.jitgrad.ops.IndexOp;
+import org.jitgrad.ops.RandomOp;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.LossOp;
 import org.jitgrad.ops.Op;
@@ -16,6 +18,7 @@ import org.jitgrad.ops.ReshapeOp;
 import org.jitgrad.ops.SoftmaxOp;
 import org.jitgrad.ops.UnaryOp;
 import org.jitgrad.ops.WhereOp;
+import org.jitgrad.tensor.RandomStream;
 import org.jitgrad.tensor.ShapeException;
 import org.jitgrad.tensor.Tensor;
 
@@ -153,6 +156,20 @@ final class OpInfoTable {
                 .sample("backward of softmax", t -> t.get(0).softmax(-1), randn(43, 7, 17)));
         all.add(new OpInfo(SoftmaxOp.LOG_SOFTMAX_GRAD).backwardOnly()
                 .sample("backward of logSoftmax", t -> t.get(0).logSoftmax(0), randn(44, 7, 17)));
+        Tensor ids = Tensor.of(new float[] {1, 4, 4, 0, 10, 7}, 2, 3);
+        all.add(new OpInfo(IndexOp.EMBEDDING)
+                .sample("[11,7] table, ids [2,3] with a repeat", t -> Tensor.embedding(t.get(0), ids), randn(45, 11, 7))
+                .sample("[33,17] table, ids [5]", t -> Tensor.embedding(t.get(0), Tensor.of(new float[] {32, 0, 5, 5, 1}, 5)),
+                        randn(46, 33, 17))
+                .rejects("id out of range", () -> Tensor.embedding(randn(1, 4, 3), Tensor.of(new float[] {0, 4}, 2)),
+                        IllegalArgumentException.class, "embedding", "4", "[4, 3]")
+                .rejects("non-integral id", () -> Tensor.embedding(randn(1, 4, 3), Tensor.of(new float[] {2.5f}, 1)),
+                        IllegalArgumentException.class, "2.5"));
+        all.add(new OpInfo(IndexOp.EMBEDDING_GRAD).backwardOnly()
+                .sample("backward of embedding", t -> Tensor.embedding(t.get(0), ids), randn(47, 11, 7)));
+        all.add(new OpInfo(RandomOp.BERNOULLI_MASK).stateful()
+                .sample("dropout 0.5 of [7,17]", t -> t.get(0).dropout(0.5f, new RandomStream(7)), randn(48, 7, 17))
+                .rejects("p = 1", () -> randn(1, 3).dropout(1f, new RandomStream(1)), IllegalArgumentException.class, "1.0"));
         Map<Op, OpInfo> byOp = new LinkedHashMap<>();
         for (OpInfo info : all) byOp.put(info.op, info);
         return byOp;
