@@ -141,10 +141,13 @@ public final class Gemm {
                     + batch0 + "x" + batch1 + ", A strides " + aStride0 + "," + aStride1 + ", B strides "
                     + bStride0 + "," + bStride1);
         }
-        GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
         if (batch0 == 0 || batch1 == 0) {
+            if (a == null || b == null || c == null) {
+                throw new IllegalArgumentException("matmulBatched: arrays must not be null");
+            }
             return;
         }
+        GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
         long last0 = batch0 - 1, last1 = batch1 - 1;
         long aLast = aOff + last0 * aStride0 + last1 * aStride1, bLast = bOff + last0 * bStride0 + last1 * bStride1;
         long cLast = cOff + ((long) batch0 * batch1 - 1) * m * n;

@@ -47,7 +47,7 @@ public enum LinalgOp implements Op {
                             + " do not broadcast: " + da + " and " + db + " at batch axis " + i
                             + " (aligned from the last; each pair must be equal or 1)");
                 }
-                out[i] = Math.max(da, db);
+                out[i] = da == 1 ? db : da;
             }
             out[batchRank] = m;
             out[batchRank + 1] = n;

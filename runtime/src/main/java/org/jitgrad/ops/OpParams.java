@@ -33,7 +33,7 @@ public sealed interface OpParams {
     /** Matmul: use the transpose of the stored left / right operand (in their last two dimensions). */
     record Transposes(boolean transA, boolean transB) implements OpParams {
         @Override
-        public String toString() { return (transA ? "transA " : "") + (transB ? "transB" : "").trim(); }
+        public String toString() { return ((transA ? "transA " : "") + (transB ? "transB" : "")).trim(); }
     }
 
     /** A target shape: reshape, broadcast-to, sum-to. */
