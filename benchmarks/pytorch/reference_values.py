@@ -38,6 +38,17 @@ class CausalSelfAttention(nn.Module):
         return self.c_proj(y)
 
 
+class LayerNorm(nn.Module):
+    """nanoGPT's LayerNorm with bias=False (PyTorch 1.13's nn.LayerNorm always has a bias)."""
+
+    def __init__(self, n_embd):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n_embd))
+
+    def forward(self, x):
+        return F.layer_norm(x, self.weight.shape, self.weight, None, 1e-5)
+
+
 class MLP(nn.Module):
     def __init__(self, n_embd):
         super().__init__()
@@ -51,9 +62,9 @@ class MLP(nn.Module):
 class Block(nn.Module):
     def __init__(self, n_embd, n_head):
         super().__init__()
-        self.ln_1 = nn.LayerNorm(n_embd)  # PyTorch 1.13's LayerNorm always has a bias
+        self.ln_1 = LayerNorm(n_embd)
         self.attn = CausalSelfAttention(n_embd, n_head)
-        self.ln_2 = nn.LayerNorm(n_embd)
+        self.ln_2 = LayerNorm(n_embd)
         self.mlp = MLP(n_embd)
 
     def forward(self, x):
@@ -92,7 +103,7 @@ def record(name, model, inputs, loss_fn):
 
 def transformer_block():
     gen = torch.Generator().manual_seed(1)
-    block = Block(n_embd=8, n_head=2)
+    block = Block(n_embd=8, n_head=2)  # nanoGPT's bias=False: no bias in linear layers or layer norms
     randomize(block, gen)
     x = torch.randn(2, 5, 8, generator=gen)
     r = torch.randn(2, 5, 8, generator=gen)

@@ -34,7 +34,7 @@ public sealed interface OpParams {
     /** Matmul: use the transpose of the stored left / right operand (in their last two dimensions). */
     record Transposes(boolean transA, boolean transB) implements OpParams {
         @Override
-        public String toString() { return (transA ? "transA " : "") + (transB ? "transB" : "").trim(); }
+        public String toString() { return ((transA ? "transA " : "") + (transB ? "transB" : "")).trim(); }
     }
 
     /** A target shape: reshape, broadcast-to, sum-to. */
@@ -52,6 +52,12 @@ public sealed interface OpParams {
         @Override
         public int[] dims() { return dims.clone(); }
 
+        /** The number of axes permuted. */
+        public int rank() { return dims.length; }
+
+        /** The input axis that becomes output axis {@code i} (no copy, for kernels). */
+        public int axis(int i) { return dims[i]; }
+
         @Override
         public boolean equals(Object o) { return o instanceof Permutation p && Arrays.equals(dims, p.dims); }
 
@@ -66,6 +72,15 @@ public sealed interface OpParams {
     record Range(int axis, int start, int end) implements OpParams {
         @Override
         public String toString() { return "axis=" + axis + " [" + start + ":" + end + ")"; }
+    }
+
+    /**
+     * Where a tensor goes inside a larger zero tensor: along {@code axis}, its elements start at
+     * {@code start} of {@code fullLength} (the adjoint of a {@link Range} slice).
+     */
+    record Placement(int axis, int start, int fullLength) implements OpParams {
+        @Override
+        public String toString() { return "axis=" + axis + " at " + start + " of " + fullLength; }
     }
 
     /** A 2-D window: convolution (kernel from the weight) or pooling. */
