@@ -9,6 +9,7 @@ import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.BroadcastOp;
 import org.jitgrad.ops.GradOp;
 import org.jitgrad.ops.IndexOp;
+import org.jitgrad.ops.LayoutOp;
 import org.jitgrad.ops.RandomOp;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.LossOp;
@@ -115,6 +116,9 @@ final class OpInfoTable {
         all.add(new OpInfo(LinalgOp.MATMUL)
                 .sample("[7,33] x [33,17]", t -> t.get(0).matmul(t.get(1)), randn(21, 7, 33), randn(22, 33, 17))
                 .sample("[1,1] x [1,7]", t -> t.get(0).matmul(t.get(1)), randn(23, 1, 1), randn(24, 1, 7))
+                .sample("[2,7,17] x [17,5] (a weight over a sequence)", t -> t.get(0).matmul(t.get(1)), randn(60, 2, 7, 17), randn(61, 17, 5))
+                .sample("[2,3,7,5] x [2,3,5,7] (heads)", t -> t.get(0).matmul(t.get(1)), randn(62, 2, 3, 7, 5), randn(63, 2, 3, 5, 7))
+                .sample("[2,1,7,5] x [3,5,7] (broadcast batch)", t -> t.get(0).matmul(t.get(1)), randn(64, 2, 1, 7, 5), randn(65, 3, 5, 7))
                 .rejects("inner dimensions differ", () -> randn(1, 2, 3).matmul(randn(2, 4, 5)), ShapeException.class,
                         "matmul", "[2, 3]", "[4, 5]"));
         all.add(new OpInfo(LinalgOp.TRANSPOSE)
@@ -170,6 +174,20 @@ final class OpInfoTable {
         all.add(new OpInfo(RandomOp.BERNOULLI_MASK).stateful()
                 .sample("dropout 0.5 of [7,17]", t -> t.get(0).dropout(0.5f, new RandomStream(7)), randn(48, 7, 17))
                 .rejects("p = 1", () -> randn(1, 3).dropout(1f, new RandomStream(1)), IllegalArgumentException.class, "1.0"));
+        all.add(new OpInfo(LayoutOp.PERMUTE)
+                .sample("[2,3,5,7] to (0,2,1,3)", t -> t.get(0).permute(0, 2, 1, 3), randn(52, 2, 3, 5, 7))
+                .sample("[3,5,7] to (-1,0,1)", t -> t.get(0).permute(-1, 0, 1), randn(53, 3, 5, 7))
+                .sample("transpose(1, -1) of [2,7,17]", t -> t.get(0).transpose(1, -1), randn(54, 2, 7, 17))
+                .rejects("not a permutation", () -> randn(1, 2, 3).permute(0, 0), ShapeException.class, "[0, 0]", "[2, 3]"));
+        all.add(new OpInfo(LayoutOp.SLICE)
+                .sample("axis -1 [3:10) of [7,17]", t -> t.get(0).slice(-1, 3, 10), randn(55, 7, 17))
+                .sample("split 3 along axis 1 of [2,7,5]", t -> t.get(0).split(3, 1).get(2), randn(56, 2, 7, 5))
+                .rejects("end past the axis", () -> randn(1, 7, 17).slice(1, 3, 18), ShapeException.class, "18", "[7, 17]"));
+        all.add(new OpInfo(LayoutOp.PAD)
+                .sample("cat along axis 0", t -> Tensor.cat(0, t.get(0), t.get(1)), randn(57, 3, 17), randn(58, 4, 17))
+                .sample("cat of three along axis -1", t -> Tensor.cat(-1, t.get(0), t.get(1), t.get(0)), randn(59, 2, 7, 5), randn(66, 2, 7, 1))
+                .rejects("cat of mismatched parts", () -> Tensor.cat(0, randn(1, 3, 17), randn(2, 4, 16)), ShapeException.class,
+                        "[3, 17]", "[4, 16]"));
         Map<Op, OpInfo> byOp = new LinkedHashMap<>();
         for (OpInfo info : all) byOp.put(info.op, info);
         return byOp;
