@@ -2,6 +2,7 @@ package org.jitgrad.ops;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jitgrad.kernels.SelectKernels;
 import org.jitgrad.tensor.Shape;
 
 /**
@@ -26,7 +27,7 @@ public enum WhereOp implements ElementwiseOp {
         float[] c = in[0], a = in[1], b = in[2];
         int n = out.size();
         if (s[0].size() == n && s[1].size() == n && s[2].size() == n) {
-            for (int i = 0; i < n; i++) o[i] = c[i] != 0f ? a[i] : b[i];
+            SelectKernels.select(c, 0, true, a, 0, true, b, 0, true, o, 0, n);
             return;
         }
         int c0 = Broadcast.stride(s[0], out, 0), c1 = Broadcast.stride(s[0], out, 1), c2 = Broadcast.stride(s[0], out, 2);
@@ -38,11 +39,9 @@ public enum WhereOp implements ElementwiseOp {
         int i = 0, span = out.paddedDim(3);
         for (int i0 = 0; i0 < out.paddedDim(0); i0++) {
             for (int i1 = 0; i1 < out.paddedDim(1); i1++) {
-                for (int i2 = 0; i2 < out.paddedDim(2); i2++) {
+                for (int i2 = 0; i2 < out.paddedDim(2); i2++, i += span) {
                     int co = i0 * c0 + i1 * c1 + i2 * c2, ao = i0 * a0 + i1 * a1 + i2 * a2, bo = i0 * b0 + i1 * b1 + i2 * b2;
-                    for (int i3 = 0; i3 < span; i3++, i++) {
-                        o[i] = c[co + i3 * c3] != 0f ? a[ao + i3 * a3] : b[bo + i3 * b3];
-                    }
+                    SelectKernels.select(c, co, c3 != 0, a, ao, a3 != 0, b, bo, b3 != 0, o, i, span);
                 }
             }
         }
