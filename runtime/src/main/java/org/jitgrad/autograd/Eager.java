@@ -32,7 +32,7 @@ public final class Eager {
         Shape outShape = op.outputShape(params, shapes);
         float[] out = new float[outShape.size()];
         op.forward(params, shapes, data, outShape, out);
-        Node node = tracks && NoGrad.isGradEnabled() ? new Node(op, params, inputs.clone()) : null;
+        Node node = tracks && op.hasGradient() && NoGrad.isGradEnabled() ? new Node(op, params, inputs.clone()) : null;
         Tensor result = Tensor.computed(outShape, out, node);
         OpObserver observer = OpObserver.current();
         if (observer != null) observer.onOp(op, params, inputs, result);

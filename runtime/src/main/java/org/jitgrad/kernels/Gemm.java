@@ -119,6 +119,74 @@ public final class Gemm {
                 parallelism, PARALLEL_THRESHOLD);
     }
 
+    /**
+     * A batch of products {@code C_i = op(A_i)·op(B_i)} over a batch index {@code i = (i0, i1)},
+     * {@code i0 < batch0}, {@code i1 < batch1}: {@code A_i} is stored (as in {@link #matmul}) from
+     * {@code aOff + i0*aStride0 + i1*aStride1}, {@code B_i} from {@code bOff + i0*bStride0 + i1*bStride1}, and
+     * {@code C_i} ({@code [m,n]}, overwritten) from {@code cOff + (i0*batch1 + i1)*m*n}. A stride of 0 reuses one
+     * operand for the whole batch dimension (a broadcast).
+     *
+     * <p>When the single products are too small to be split across threads but the batch is large, whole products are
+     * handed to the worker threads instead. Every product is computed by one thread with the same code either way, so
+     * results do not depend on the thread count.
+     *
+     * @throws IllegalArgumentException on negative sizes, offsets or strides, null arrays, or arrays too short for
+     *                                  the last product of the batch (checked before anything is written)
+     */
+    public static void matmulBatched(float[] a, int aOff, int aStride0, int aStride1, boolean transA,
+                                     float[] b, int bOff, int bStride0, int bStride1, boolean transB,
+                                     float[] c, int cOff, int batch0, int batch1, int m, int k, int n) {
+        if (batch0 < 0 || batch1 < 0 || aStride0 < 0 || aStride1 < 0 || bStride0 < 0 || bStride1 < 0) {
+            throw new IllegalArgumentException("matmulBatched: batch sizes and strides must be >= 0, got batch "
+                    + batch0 + "x" + batch1 + ", A strides " + aStride0 + "," + aStride1 + ", B strides "
+                    + bStride0 + "," + bStride1);
+        }
+        if (batch0 == 0 || batch1 == 0) {
+            if (a == null || b == null || c == null) {
+                throw new IllegalArgumentException("matmulBatched: arrays must not be null");
+            }
+            return;
+        }
+        GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        long last0 = batch0 - 1, last1 = batch1 - 1;
+        long aLast = aOff + last0 * aStride0 + last1 * aStride1, bLast = bOff + last0 * bStride0 + last1 * bStride1;
+        long cLast = cOff + ((long) batch0 * batch1 - 1) * m * n;
+        if (aLast > Integer.MAX_VALUE || bLast > Integer.MAX_VALUE || cLast > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("matmulBatched: the last product of the batch lies beyond 2^31-1"
+                    + " elements (A at " + aLast + ", B at " + bLast + ", C at " + cLast + ")");
+        }
+        GemmArguments.check(a, (int) aLast, transA, b, (int) bLast, transB, c, (int) cLast, m, k, n);
+        runBatched(a, aOff, aStride0, aStride1, transA, b, bOff, bStride0, bStride1, transB, c, cOff,
+                batch0, batch1, m, k, n, parallelism, PARALLEL_THRESHOLD);
+    }
+
+    /**
+     * Validated batched entry with an explicit thread count and threshold. Products of at least {@code threshold}
+     * multiply-adds are each split across threads by {@link #run}; smaller ones, when the whole batch reaches the
+     * threshold, are dealt out whole to the caller and the workers.
+     */
+    static void runBatched(float[] a, int aOff, int aStride0, int aStride1, boolean transA,
+                           float[] b, int bOff, int bStride0, int bStride1, boolean transB,
+                           float[] c, int cOff, int batch0, int batch1, int m, int k, int n,
+                           int threads, long threshold) {
+        int batches = batch0 * batch1;
+        long work = (long) m * n * k;
+        if (threads > 1 && batches > 1 && work < threshold && work * batches >= threshold) {
+            GemmWorkers.ensure(threads - 1);
+            GemmJob job = GemmJob.current();
+            job.setBatched(a, aOff, aStride0, aStride1, transA, b, bOff, bStride0, bStride1, transB, c, cOff,
+                    batch0, batch1, m, k, n);
+            GemmWorkers.run(job, Math.min(threads, batches) - 1);
+            return;
+        }
+        for (int i0 = 0, ci = cOff; i0 < batch0; i0++) {
+            for (int i1 = 0; i1 < batch1; i1++, ci += m * n) {
+                run(a, aOff + i0 * aStride0 + i1 * aStride1, transA, b, bOff + i0 * bStride0 + i1 * bStride1, transB,
+                        c, ci, m, k, n, false, null, 0, null, threads, threshold);
+            }
+        }
+    }
+
     /** Validated entry with an explicit thread count and threshold (tests use it to force the parallel path). */
     static void run(float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                     float[] c, int cOff, int m, int k, int n, boolean accumulate,

@@ -8,8 +8,9 @@ import org.jitgrad.tensor.Tensor;
 
 /**
  * A fully connected layer {@code y = x·W + b} with {@code W} of shape {@code [in, out]} (stored so the
- * forward product needs no transpose) and {@code b} of shape {@code [out]}. Initialised like PyTorch's
- * {@code nn.Linear}: both uniform in {@code ±1/sqrt(in)}, from the given seed.
+ * forward product needs no transpose; PyTorch stores the transpose) and {@code b} of shape {@code [out]}
+ * or no bias. The input is {@code [..., in]}: leading dimensions (batch, sequence) are kept. Initialised
+ * like PyTorch's {@code nn.Linear}: both uniform in {@code ±1/sqrt(in)}, from the given seed.
  */
 public final class Linear implements Module {
     private final int in;
@@ -17,29 +18,35 @@ public final class Linear implements Module {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** A layer with PyTorch's default initialisation drawn from {@code seed}. */
+    /** A layer with a bias and PyTorch's default initialisation drawn from {@code seed}. */
     public Linear(int in, int out, long seed) {
+        this(in, out, true, seed);
+    }
+
+    /** A layer with or without a bias, PyTorch's default initialisation drawn from {@code seed}. */
+    public Linear(int in, int out, boolean bias, long seed) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + " out=" + out);
         this.in = in;
         this.out = out;
         float bound = (float) (1.0 / Math.sqrt(in));
         this.weight = Tensor.uniform(seed, -bound, bound, in, out).requiresGrad();
-        this.bias = Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out).requiresGrad();
+        this.bias = bias ? Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out).requiresGrad() : null;
     }
 
     @Override
     public Tensor forward(Tensor x) {
         Shape s = x.shape();
-        if (s.rank() != 2 || s.dim(1) != in) {
-            throw new ShapeException("Linear(" + in + ", " + out + "): expects input [batch, " + in + "], got " + s);
+        if (s.rank() < 2 || s.lastDim() != in) {
+            throw new ShapeException("Linear(" + in + ", " + out + "): expects input [..., " + in + "] of rank 2 or more, got " + s);
         }
-        return x.matmul(weight).add(bias);
+        Tensor y = x.matmul(weight);
+        return bias == null ? y : y.add(bias);
     }
 
     /** The weight {@code [in, out]}. */
     public Tensor weight() { return weight; }
 
-    /** The bias {@code [out]}. */
+    /** The bias {@code [out]}, or null for a layer without one. */
     public Tensor bias() { return bias; }
 
     /** Input features. */
@@ -52,10 +59,10 @@ public final class Linear implements Module {
     public Map<String, Tensor> namedParameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("weight", weight);
-        m.put("bias", bias);
+        if (bias != null) m.put("bias", bias);
         return m;
     }
 
     @Override
-    public String toString() { return "Linear(" + in + ", " + out + ")"; }
+    public String toString() { return "Linear(" + in + ", " + out + (bias == null ? ", bias=false)" : ")"); }
 }

@@ -1,13 +1,16 @@
 package org.jitgrad.nn;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jitgrad.tensor.Tensor;
 
-/** Modules applied one after another. Parameters are named {@code "<index>.<name>"}. */
+/**
+ * Modules applied one after another. Parameters are named {@code "<index>.<name>"}; a tensor shared by
+ * two layers is listed once, under its first name. {@link #train} switches every layer's mode.
+ */
 public final class Sequential implements Module {
     private final List<Module> layers;
+    private boolean training = true;
 
     /** Chains {@code layers} in order. */
     public Sequential(Module... layers) {
@@ -31,14 +34,20 @@ public final class Sequential implements Module {
 
     @Override
     public Map<String, Tensor> namedParameters() {
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, Tensor> e : layers.get(i).namedParameters().entrySet()) {
-                all.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return all;
+        NamedParameters all = new NamedParameters();
+        for (int i = 0; i < layers.size(); i++) all.addAll(Integer.toString(i), layers.get(i));
+        return all.toMap();
     }
+
+    /** Sets this chain's mode and every layer's. */
+    @Override
+    public void train(boolean on) {
+        training = on;
+        for (Module m : layers) m.train(on);
+    }
+
+    @Override
+    public boolean isTraining() { return training; }
 
     @Override
     public String toString() { return "Sequential" + layers; }

@@ -33,6 +33,12 @@ public interface Op {
     void forward(OpParams params, Shape[] inShapes, float[][] in, Shape outShape, float[] out);
 
     /**
+     * Whether gradients flow through this op at all. False for comparisons: their results track no
+     * gradient (as in PyTorch), so neither engine records or differentiates them.
+     */
+    default boolean hasGradient() { return true; }
+
+    /**
      * The local gradient rule: given the upstream gradient of the output, builds the gradient of each
      * input that {@code needs} asks for (the others are left null).
      *

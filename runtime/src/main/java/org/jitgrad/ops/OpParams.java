@@ -1,6 +1,7 @@
 package org.jitgrad.ops;
 
 import java.util.Arrays;
+import org.jitgrad.tensor.RandomStream;
 import org.jitgrad.tensor.Shape;
 
 /**
@@ -33,7 +34,7 @@ public sealed interface OpParams {
     /** Matmul: use the transpose of the stored left / right operand (in their last two dimensions). */
     record Transposes(boolean transA, boolean transB) implements OpParams {
         @Override
-        public String toString() { return (transA ? "transA " : "") + (transB ? "transB" : "").trim(); }
+        public String toString() { return ((transA ? "transA " : "") + (transB ? "transB" : "")).trim(); }
     }
 
     /** A target shape: reshape, broadcast-to, sum-to. */
@@ -51,6 +52,12 @@ public sealed interface OpParams {
         @Override
         public int[] dims() { return dims.clone(); }
 
+        /** The number of axes permuted. */
+        public int rank() { return dims.length; }
+
+        /** The input axis that becomes output axis {@code i} (no copy, for kernels). */
+        public int axis(int i) { return dims[i]; }
+
         @Override
         public boolean equals(Object o) { return o instanceof Permutation p && Arrays.equals(dims, p.dims); }
 
@@ -67,15 +74,36 @@ public sealed interface OpParams {
         public String toString() { return "axis=" + axis + " [" + start + ":" + end + ")"; }
     }
 
+    /**
+     * Where a tensor goes inside a larger zero tensor: along {@code axis}, its elements start at
+     * {@code start} of {@code fullLength} (the adjoint of a {@link Range} slice).
+     */
+    record Placement(int axis, int start, int fullLength) implements OpParams {
+        @Override
+        public String toString() { return "axis=" + axis + " at " + start + " of " + fullLength; }
+    }
+
     /** A 2-D window: convolution (kernel from the weight) or pooling. */
     record Window(int kernel, int stride, int padding) implements OpParams {
         @Override
         public String toString() { return "kernel=" + kernel + " stride=" + stride + " padding=" + padding; }
     }
 
-    /** A random op's drop probability and the stream it draws from. */
-    record Random(float p, long stream) implements OpParams {
+    /**
+     * A dropout mask: its shape, the drop probability {@code p} in {@code [0, 1)} and the stream it
+     * draws from. Equal only with the same stream object (streams compare by identity): two masks
+     * from one stream are still two draws.
+     */
+    record BernoulliMask(Shape shape, float p, RandomStream stream) implements OpParams {
+        /** @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)} */
+        public BernoulliMask {
+            if (shape == null || stream == null) throw new NullPointerException("BernoulliMask: shape and stream are required");
+            if (!(p >= 0f && p < 1f)) {
+                throw new IllegalArgumentException("dropout: probability p must be in [0, 1), got " + p);
+            }
+        }
+
         @Override
-        public String toString() { return "p=" + p + " stream=" + stream; }
+        public String toString() { return "shape=" + shape + " p=" + p + " seed=" + stream.seed(); }
     }
 }

@@ -8,7 +8,8 @@ public final class Ops {
     /** The op families. A test checks that every {@link Op} enum of this package is listed. */
     public static final List<Class<? extends Enum<?>>> FAMILIES = List.of(
             UnaryOp.class, BinaryOp.class, GradOp.class, BroadcastOp.class, WhereOp.class, LinalgOp.class,
-            LossOp.class, ReduceOp.class, ReshapeOp.class, SoftmaxOp.class);
+            LossOp.class, ReduceOp.class, ReshapeOp.class, SoftmaxOp.class, IndexOp.class, RandomOp.class,
+            LayoutOp.class);
 
     private static final List<Op> ALL;
 

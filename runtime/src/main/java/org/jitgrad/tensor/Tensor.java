@@ -1,6 +1,8 @@
 package org.jitgrad.tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.jitgrad.autograd.Backprop;
 import org.jitgrad.autograd.Eager;
@@ -10,8 +12,11 @@ import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.Broadcast;
 import org.jitgrad.ops.BroadcastOp;
+import org.jitgrad.ops.IndexOp;
 import org.jitgrad.ops.WhereOp;
+import org.jitgrad.ops.LayoutOp;
 import org.jitgrad.ops.LinalgOp;
+import org.jitgrad.ops.RandomOp;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
 import org.jitgrad.ops.SoftmaxOp;
@@ -391,13 +396,147 @@ public final class Tensor {
 
     // ---- layout ops ---------------------------------------------------------------------------------
 
+    /**
+     * A copy with the axes reordered: output axis {@code i} is input axis {@code dims[i]} (negative entries count
+     * from the end), as PyTorch's {@code permute}. The gradient is permuted back.
+     *
+     * @throws ShapeException naming the dims and the shape unless {@code dims} is a permutation of the axes
+     */
+    public Tensor permute(int... dims) {
+        return Eager.apply(LayoutOp.PERMUTE, new OpParams.Permutation(LayoutOp.normalizePermutation(dims, shape)), this);
+    }
+
+    /**
+     * A copy with axes {@code a} and {@code b} swapped (negative axes count from the end), for any rank up to
+     * {@value Shape#MAX_RANK}; {@code transpose(-2, -1)} transposes a batch of matrices.
+     *
+     * @throws ShapeException naming the axis and the shape if either axis is out of range
+     */
+    public Tensor transpose(int a, int b) {
+        int x = shape.normalizeAxis(a, "transpose"), y = shape.normalizeAxis(b, "transpose");
+        int[] dims = new int[shape.rank()];
+        for (int i = 0; i < dims.length; i++) dims[i] = i;
+        dims[x] = y;
+        dims[y] = x;
+        return Eager.apply(LayoutOp.PERMUTE, new OpParams.Permutation(dims), this);
+    }
+
+    /**
+     * A copy of the elements {@code [start, end)} along {@code axis} (negative counts from the end). Out-of-range
+     * bounds are rejected, not clamped. The gradient is zero outside the range.
+     *
+     * @throws ShapeException naming the axis, start, end and shape unless {@code 0 <= start <= end <= dim(axis)}
+     */
+    public Tensor slice(int axis, int start, int end) {
+        int ax = shape.normalizeAxis(axis, "slice");
+        LayoutOp.checkRange(axis, start, end, shape.dim(ax), shape);
+        return Eager.apply(LayoutOp.SLICE, new OpParams.Range(ax, start, end), this);
+    }
+
+    /**
+     * The parts joined along {@code axis} (negative counts from the end), as {@code torch.cat}: all parts have the
+     * same rank and the same dimensions except along {@code axis}. Computed as the sum of each part placed in zeros
+     * at its offset (so a {@code -0.0} comes out as {@code 0.0}); each part's gradient is its slice of the output's.
+     *
+     * @throws IllegalArgumentException if there are no parts or a part is null
+     * @throws ShapeException           naming the shapes if a part's rank or another dimension differs, or naming the
+     *                                  axis if it is out of range
+     */
+    public static Tensor cat(int axis, Tensor... parts) {
+        if (parts == null || parts.length == 0) throw new IllegalArgumentException("cat: needs at least one tensor");
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] == null) throw new IllegalArgumentException("cat: part " + i + " is null");
+        }
+        Shape first = parts[0].shape;
+        int ax = first.normalizeAxis(axis, "cat");
+        long total = 0;
+        for (int i = 0; i < parts.length; i++) {
+            Shape s = parts[i].shape;
+            boolean fits = s.rank() == first.rank();
+            for (int d = 0; fits && d < s.rank(); d++) fits = d == ax || s.dim(d) == first.dim(d);
+            if (!fits) {
+                throw new ShapeException("cat: part " + i + " has shape " + s + " but part 0 has shape " + first
+                        + "; along axis " + axis + " every part needs rank " + first.rank()
+                        + " and the same dimensions except on that axis");
+            }
+            total += s.dim(ax);
+        }
+        if (total > Integer.MAX_VALUE) throw new ShapeException("cat: joined axis " + axis + " would have " + total + " elements");
+        Tensor joined = null;
+        int offset = 0;
+        for (Tensor part : parts) {
+            Tensor placed = Eager.apply(LayoutOp.PAD, new OpParams.Placement(ax, offset, (int) total), part);
+            joined = joined == null ? placed : joined.add(placed);
+            offset += part.shape.dim(ax);
+        }
+        return joined;
+    }
+
+    /**
+     * Consecutive slices of {@code size} elements along {@code axis} (negative counts from the end), the last one
+     * shorter when {@code size} does not divide the axis: PyTorch's {@code split} with an integer size. An empty axis
+     * gives one empty slice.
+     *
+     * @throws IllegalArgumentException if {@code size <= 0}
+     * @throws ShapeException           naming the axis and the shape if the axis is out of range
+     */
+    public List<Tensor> split(int size, int axis) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("split: size must be > 0, got " + size + " (axis " + axis + " of shape "
+                    + shape + ")");
+        }
+        int ax = shape.normalizeAxis(axis, "split");
+        int len = shape.dim(ax);
+        List<Tensor> chunks = new ArrayList<>();
+        if (len == 0) chunks.add(slice(ax, 0, 0));
+        for (int start = 0; start < len; start += size) chunks.add(slice(ax, start, (int) Math.min(len, (long) start + size)));
+        return List.copyOf(chunks);
+    }
+
     // ---- indexing ops -------------------------------------------------------------------------------
+
+    /**
+     * Embedding lookup: row {@code ids[...]} of {@code table} for every id, so the result has shape
+     * {@code ids.shape + [dim]}. The ids are integral values stored as floats; they get no gradient.
+     * The table's gradient is a scatter-add of the upstream rows (repeated ids accumulate).
+     *
+     * @param table {@code [rows, dim]}
+     * @param ids   any shape of rank at most 3
+     * @throws ShapeException           if the table is not 2-D or the ids' rank exceeds 3
+     * @throws IllegalArgumentException naming the position and value of the first id that is not an
+     *                                  integer in {@code [0, rows)} (also NaN), before anything is computed
+     */
+    public static Tensor embedding(Tensor table, Tensor ids) {
+        return Eager.apply(IndexOp.EMBEDDING, OpParams.NONE, table, ids);
+    }
 
     // ---- convolution and pooling --------------------------------------------------------------------
 
     // ---- random ops ---------------------------------------------------------------------------------
 
-    /** Matrix product {@code [m,k] x [k,n] -> [m,n]}. */
+    /**
+     * Inverted dropout, as PyTorch's in training: each element is zeroed with probability {@code p}
+     * and the others are scaled by {@code 1/(1-p)}, by multiplying with a mask drawn from
+     * {@code stream} (its next draw; a compiled step draws anew on every call). The gradient flows
+     * through the multiplication. While the stream is disabled (evaluation) the mask is all ones, so
+     * the result equals this tensor; with {@code p = 0} this tensor itself is returned.
+     *
+     * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)}
+     */
+    public Tensor dropout(float p, RandomStream stream) {
+        OpParams.BernoulliMask mask = new OpParams.BernoulliMask(shape, p, stream);
+        if (p == 0f) return this;
+        return mul(Eager.apply(RandomOp.BERNOULLI_MASK, mask));
+    }
+
+    /**
+     * Matrix product as {@code torch.matmul} for ranks 2 to 4: {@code [m,k] x [k,n] -> [m,n]}, and the dimensions
+     * before the last two are batch dimensions that broadcast ({@code [B,T,C] x [C,D] -> [B,T,D]},
+     * {@code [B,1,T,d] x [H,d,T] -> [B,H,T,T]}). Rank-1 operands are rejected (reshape a vector to a matrix).
+     *
+     * @throws ShapeException naming both shapes if a rank is below 2, the inner dimensions differ or the batch
+     *                        dimensions do not broadcast
+     */
     public Tensor matmul(Tensor o) { return Eager.apply(LinalgOp.MATMUL, new OpParams.Transposes(false, false), this, o); }
 
     /** The transpose of a matrix. */

@@ -51,7 +51,7 @@ class OpValidationTest {
         Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4, 5);
         assertThrowsNaming(ShapeException.class, () -> a.matmul(b), "matmul", "[2, 3]", "[4, 5]", "3 != 4");
         assertThrowsNaming(ShapeException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(3, 2)), "matmul", "[3]", "[3, 2]");
-        assertThrowsNaming(ShapeException.class, () -> a.matmul(Tensor.zeros(1, 3, 2)), "matmul", "[2, 3]", "[1, 3, 2]");
+        assertThrowsNaming(ShapeException.class, () -> a.matmul(Tensor.zeros(1, 4, 2)), "matmul", "[2, 3]", "[1, 4, 2]");
         assertThrowsNaming(ShapeException.class, () -> a.matmul(Tensor.scalar(2f)), "matmul", "[]");
     }
 

@@ -27,6 +27,7 @@ public final class Autodiff {
         List<IrNode> forward = new ArrayList<>(graph.nodes());
         for (IrNode n : forward) {
             if (n.kind() == IrNode.Kind.PARAM) needsGrad.add(n);
+            if (n.kind() == IrNode.Kind.OP && !n.op().hasGradient()) continue;
             for (IrNode in : n.inputs()) if (needsGrad.contains(in)) needsGrad.add(n);
         }
         Map<IrNode, IrNode> grads = new IdentityHashMap<>();

@@ -19,10 +19,11 @@ final class IrGradBuilder implements GradBuilder<IrNode> {
     /**
      * Adds the op, or, when every input is a compiler-owned one-element constant (the seed and what
      * is derived from it, such as the {@code 1/n} of a mean), evaluates it now into a new constant.
+     * An op without inputs (a random draw) is never folded: it must run on every call.
      */
     @Override
     public IrNode apply(Op op, OpParams params, List<IrNode> inputs) {
-        boolean foldable = true;
+        boolean foldable = !inputs.isEmpty();
         for (IrNode in : inputs) foldable &= graph.isOwnedConst(in) && in.shape().size() == 1;
         Shape[] shapes = new Shape[inputs.size()];
         float[][] values = new float[inputs.size()][];

@@ -13,11 +13,13 @@ import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.Op;
 import org.jitgrad.tensor.NoGrad;
 import org.jitgrad.tensor.OpObserver;
+import org.jitgrad.tensor.RandomStream;
 import org.jitgrad.tensor.Tensor;
 
 /**
  * Runs a function once on real tensors and records every op it applies as IR. Tensors the function
- * did not receive become parameters (if marked {@code requiresGrad}) or constants. Reading values
+ * did not receive become parameters (if marked {@code requiresGrad}) or constants; random ops (which
+ * have no inputs) stay ops, so the compiled step draws anew on every call. Reading values
  * of traced tensors into Java fails, because the compiled graph could not follow such control flow.
  */
 public final class Tracer implements OpObserver {
@@ -45,8 +47,11 @@ public final class Tracer implements OpObserver {
             tracer.known.put(inputs[i], tracer.graph.addInput(i, inputs[i].shape()));
         }
         Tensor result;
-        // No tape graph is needed while tracing: the compiler differentiates the IR itself.
-        try (OpObserver.Scope ignored = OpObserver.install(tracer); NoGrad noTape = NoGrad.enter()) {
+        // No tape graph is needed while tracing: the compiler differentiates the IR itself. Random streams
+        // hold their positions: the trace's own run must not consume the draw the compiled step's first
+        // call (or the tape's next call) will make.
+        try (OpObserver.Scope ignored = OpObserver.install(tracer); NoGrad noTape = NoGrad.enter();
+             RandomStream.Hold holdDraws = RandomStream.holdPositions()) {
             result = fn.apply(inputs.clone());
         }
         if (result == null) throw new TraceException("the traced function returned null");

@@ -1,0 +1,67 @@
+package org.jitgrad.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jitgrad.tensor.Tensor;
+
+/**
+ * A pre-norm transformer block as in GPT-2 and nanoGPT: {@code x + attn(ln_1(x))}, then
+ * {@code x + mlp(ln_2(x))} where the MLP is {@code c_proj(gelu(c_fc(x)))} with a 4x expansion and
+ * dropout. Parameter names follow nanoGPT ({@code ln_1.weight}, {@code attn.c_attn.weight}, ...).
+ */
+public final class Block implements Module {
+    private final LayerNorm ln1;
+    private final CausalSelfAttention attn;
+    private final LayerNorm ln2;
+    private final Linear cFc;
+    private final Linear cProj;
+    private final Dropout dropout;
+
+    /** A block of width {@code nEmbd}; {@code bias} applies to the linear layers and layer norms alike. */
+    public Block(int nEmbd, int nHead, float dropout, boolean bias, long seed) {
+        this.ln1 = new LayerNorm(nEmbd, 1e-5f, true, bias);
+        this.attn = new CausalSelfAttention(nEmbd, nHead, dropout, bias, seed);
+        this.ln2 = new LayerNorm(nEmbd, 1e-5f, true, bias);
+        this.cFc = new Linear(nEmbd, 4 * nEmbd, bias, seed + 10);
+        this.cProj = new Linear(4 * nEmbd, nEmbd, bias, seed + 11);
+        this.dropout = new Dropout(dropout, seed + 12);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        x = x.add(attn.forward(ln1.forward(x)));
+        return x.add(dropout.forward(cProj.forward(cFc.forward(ln2.forward(x)).gelu())));
+    }
+
+    /** The attention. */
+    public CausalSelfAttention attn() { return attn; }
+
+    /** The MLP's expansion. */
+    public Linear cFc() { return cFc; }
+
+    /** The MLP's output projection. */
+    public Linear cProj() { return cProj; }
+
+    @Override
+    public void train(boolean on) {
+        attn.train(on);
+        dropout.train(on);
+    }
+
+    @Override
+    public boolean isTraining() { return dropout.isTraining(); }
+
+    @Override
+    public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        ln1.namedParameters().forEach((k, p) -> m.put("ln_1." + k, p));
+        attn.namedParameters().forEach((k, p) -> m.put("attn." + k, p));
+        ln2.namedParameters().forEach((k, p) -> m.put("ln_2." + k, p));
+        cFc.namedParameters().forEach((k, p) -> m.put("mlp.c_fc." + k, p));
+        cProj.namedParameters().forEach((k, p) -> m.put("mlp.c_proj." + k, p));
+        return m;
+    }
+
+    @Override
+    public String toString() { return "Block(" + attn + ")"; }
+}
