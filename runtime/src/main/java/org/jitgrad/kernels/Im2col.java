@@ -10,14 +10,14 @@ import java.util.Arrays;
  *
  * <p>Rows are {@code ld} floats apart, so the columns of several images can sit side by side in one matrix.
  */
-public final class Im2col {
+final class Im2col {
     private Im2col() {}
 
     /**
      * Writes the patch matrix of image {@code x[xOff..]} ({@code [c, h, w]}) into {@code cols} from {@code colOff},
      * rows {@code ld} apart, each {@code ho·wo} long.
      */
-    public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+    static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
                               int ho, int wo, float[] cols, int colOff, int ld) {
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;
@@ -50,7 +50,7 @@ public final class Im2col {
      * apart) into the input position it was read from, in {@code dx[dxOff..]} ({@code [c, h, w]}); padding entries
      * are dropped. {@code dx} is not cleared first.
      */
-    public static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
+    static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
                               int pad, int ho, int wo, float[] dx, int dxOff) {
         for (int ch = 0; ch < c; ch++) {
             int plane = dxOff + ch * h * w;

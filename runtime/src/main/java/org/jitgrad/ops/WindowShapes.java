@@ -42,8 +42,14 @@ final class WindowShapes {
             throw new ShapeException(op + ": kernel " + weight.dim(2) + "x" + weight.dim(3) + " of weight " + weight
                     + " is larger than input " + x + " with padding " + pad + " (" + paddedH + "x" + paddedW + ")");
         }
-        return Shape.of(x.dim(0), weight.dim(0), ConvKernels.outSize(x.dim(2), weight.dim(2), stride, pad),
-                ConvKernels.outSize(x.dim(3), weight.dim(3), stride, pad));
+        int ho = ConvKernels.outSize(x.dim(2), weight.dim(2), stride, pad);
+        int wo = ConvKernels.outSize(x.dim(3), weight.dim(3), stride, pad);
+        long patches = (long) weight.dim(1) * weight.dim(2) * weight.dim(3) * ho * wo;
+        if (patches > Integer.MAX_VALUE) {
+            throw new ShapeException(op + ": one image's patch matrix for input " + x + " and weight " + weight
+                    + " would hold " + patches + " floats, more than an array can");
+        }
+        return Shape.of(x.dim(0), weight.dim(0), ho, wo);
     }
 
     /**

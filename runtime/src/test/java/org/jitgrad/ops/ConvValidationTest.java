@@ -51,6 +51,14 @@ class ConvValidationTest {
     }
 
     @Test
+    void conv2dPatchMatrixTooLargeForAnArray() {
+        // shapes only: a 40000x40000 image is never allocated
+        assertThrowsNaming(ShapeException.class, () -> ConvOp.CONV2D.outputShape(new OpParams.Conv(1, 1),
+                org.jitgrad.tensor.Shape.of(1, 1, 40000, 40000), org.jitgrad.tensor.Shape.of(1, 1, 3, 3)),
+                "conv2d", "[1, 1, 40000, 40000]", "[1, 1, 3, 3]", "14400000000");
+    }
+
+    @Test
     void conv2dBiasShape() {
         assertThrowsNaming(ShapeException.class, () -> X.conv2d(W, Tensor.zeros(4), 1, 0),
                 "conv2d", "bias", "[5]", "[5, 3, 3, 3]", "[4]");
