@@ -83,7 +83,7 @@ public sealed interface OpParams {
         public String toString() { return "axis=" + axis + " at " + start + " of " + fullLength; }
     }
 
-    /** A 2-D window: convolution (kernel from the weight) or pooling. */
+    /** A square 2-D pooling window: its side, the step between windows and the padding (convolutions use {@link Conv}). */
     record Window(int kernel, int stride, int padding) implements OpParams {
         @Override
         public String toString() { return "kernel=" + kernel + " stride=" + stride + " padding=" + padding; }
