@@ -28,6 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code layerNorm}: {@code [12, 64, 128]} with weight and bias (nanoGPT's activations)
  *   <li>{@code attention}: {@code CausalSelfAttention(128, 4 heads)} on {@code [12, 64, 128]}
+ *   <li>{@code conv2d}: LeNet's first convolution, {@code [64, 1, 28, 28]} to 6 channels, 5x5, padding 2, bias
  * </ul>
  */
 @State(Scope.Thread)
@@ -37,7 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
 public class OpBenchmark {
-    @Param({"layerNorm", "attention"})
+    @Param({"layerNorm", "attention", "conv2d"})
     public String op;
 
     @Param({"tape", "compiled"})
@@ -67,7 +68,15 @@ public class OpBenchmark {
                 params.add(x);
                 objective = in -> attn.forward(x).mul(r).sum();
             }
-            default -> throw new IllegalArgumentException("unknown op '" + op + "'; expected layerNorm or attention");
+            case "conv2d" -> {
+                x = Tensor.randn(1, 64, 1, 28, 28).requiresGrad();
+                Tensor w = Tensor.randn(2, 6, 1, 5, 5).mul(0.2f).detach().requiresGrad();
+                Tensor b = Tensor.randn(3, 6).requiresGrad();
+                Tensor r = Tensor.randn(4, 64, 6, 28, 28);
+                params = List.of(x, w, b);
+                objective = in -> x.conv2d(w, b, 1, 2).mul(r).sum();
+            }
+            default -> throw new IllegalArgumentException("unknown op '" + op + "'; expected layerNorm, attention or conv2d");
         }
         inputs = new Tensor[0];  // x is captured as a parameter, so both engines compute its gradient too
         if (mode.equals("compiled")) {
