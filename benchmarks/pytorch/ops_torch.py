@@ -47,6 +47,18 @@ def setups():
     wp = (rnd(128, 128) * 0.05).requires_grad_()
     ra = rnd(12, 64, 128)
     yield "attention", lambda: (attention(xa, wa, wp) * ra).sum(), [xa, wa, wp]
+    xb = rnd(12, 64, 128).requires_grad_()
+    ln1, ln2 = torch.ones(128, requires_grad=True), torch.ones(128, requires_grad=True)
+    wfc = (rnd(512, 128) * 0.05).requires_grad_()
+    wfp = (rnd(128, 512) * 0.05).requires_grad_()
+    wba = (rnd(384, 128) * 0.05).requires_grad_()
+    wbp = (rnd(128, 128) * 0.05).requires_grad_()
+    rb = rnd(12, 64, 128)
+
+    def block(x):
+        x = x + attention(F.layer_norm(x, (128,), ln1, None, 1e-5), wba, wbp)
+        return x + F.gelu(F.layer_norm(x, (128,), ln2, None, 1e-5) @ wfc.t()) @ wfp.t()
+    yield "block", lambda: (block(xb) * rb).sum(), [xb, ln1, ln2, wfc, wfp, wba, wbp]
     xc = rnd(64, 1, 28, 28).requires_grad_()
     wc, bc = (rnd(6, 1, 5, 5) * 0.2).requires_grad_(), rnd(6).requires_grad_()
     rc = rnd(64, 6, 28, 28)
