@@ -10,6 +10,7 @@ Run with the BLAS settings that give OpenBLAS its full speed on this machine:
       /usr/bin/python3 benchmarks/pytorch/ops_torch.py
 """
 import argparse
+import json
 import math
 import os
 import sys
@@ -70,9 +71,11 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--seconds", type=float, default=1.0)
+    p.add_argument("--json", help="also write the results to this file")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print("torch %s, %d thread(s)" % (torch.__version__, torch.get_num_threads()))
+    results = []
     for name, fn, params in setups():
         def once():
             for t in params:
@@ -90,6 +93,10 @@ def main():
             rounds.append((time.perf_counter() - start) / n * 1e6)
         med, low, high = median_interval(rounds)
         print("%-10s eager  %s us/op" % (name, fmt_interval(med, low, high, lambda v: "{:,.1f}".format(v))))
+        results.append({"op": name, "median": med, "low": low, "high": high, "rounds": rounds})
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
 
 
 if __name__ == "__main__":
