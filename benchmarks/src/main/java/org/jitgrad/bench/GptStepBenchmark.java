@@ -6,6 +6,7 @@ import org.jitgrad.compile.Compiled;
 import org.jitgrad.nn.Gpt;
 import org.jitgrad.nn.GptConfig;
 import org.jitgrad.optim.AdamW;
+import org.jitgrad.optim.GradClip;
 import org.jitgrad.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One training step of nanoGPT's CPU configuration (4 layers, 4 heads, width 128, context 64, batch 12, vocabulary
- * 65): forward, cross-entropy, backward, gradient clipping at 1.0 and AdamW, on one fixed batch of random token ids.
+ * 65): forward, cross-entropy, backward, gradient clipping at 1.0 and AdamW (betas 0.9, 0.99; weight decay 0.1 on
+ * rank >= 2 tensors only), on one fixed batch of random token ids.
  * {@code benchmarks/pytorch/gpt_torch.py step} runs the same step in PyTorch eager. The thread count of the GEMM
  * kernels is the fork's {@code -Djitgrad.threads} (1 in the annotation; pass {@code -jvmArgsAppend} for 2).
  */
@@ -45,7 +47,7 @@ public class GptStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         gpt = new Gpt(GptConfig.shakespeareCpu(65), 1337);
-        opt = new AdamW(gpt.parameters(), 1e-3f, 0.1f);
+        opt = AdamW.withDecayOnMatrices(gpt.parameters(), 1e-3f, 0.9f, 0.99f, 1e-8f, 0.1f);
         Random r = new Random(7);
         float[] x = new float[12 * 64], y = new float[12 * 64];
         for (int i = 0; i < x.length; i++) {
@@ -54,7 +56,7 @@ public class GptStepBenchmark {
         }
         batch = new Tensor[] {Tensor.of(x, 12, 64), Tensor.of(y, 12, 64)};
         if (mode.equals("compiled")) {
-            step = Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(opt);
+            step = Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(opt).withGradClipping(1f);
         } else if (!mode.equals("tape")) {
             throw new IllegalArgumentException("unknown mode '" + mode + "'; expected compiled or tape");
         }
@@ -66,6 +68,7 @@ public class GptStepBenchmark {
         opt.zeroGrad();
         Tensor loss = gpt.loss(batch[0], batch[1]);
         loss.backward();
+        GradClip.clipGradNorm(gpt.parameters(), 1f);
         opt.step();
         return loss.item();
     }
