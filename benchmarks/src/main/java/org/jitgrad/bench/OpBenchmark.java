@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jitgrad.compile.Compiled;
 import org.jitgrad.compile.TensorFn;
+import org.jitgrad.nn.Block;
 import org.jitgrad.nn.CausalSelfAttention;
 import org.jitgrad.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,6 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code layerNorm}: {@code [12, 64, 128]} with weight and bias (nanoGPT's activations)
  *   <li>{@code attention}: {@code CausalSelfAttention(128, 4 heads)} on {@code [12, 64, 128]}
+ *   <li>{@code block}: a transformer {@code Block(128, 4 heads)} (nanoGPT's, no biases) on {@code [12, 64, 128]}
+ *   <li>{@code conv2d}: LeNet's first convolution, {@code [64, 1, 28, 28]} to 6 channels, 5x5, padding 2, bias
  * </ul>
  */
 @State(Scope.Thread)
@@ -37,7 +40,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
 public class OpBenchmark {
-    @Param({"layerNorm", "attention"})
+    @Param({"layerNorm", "attention", "block", "conv2d"})
     public String op;
 
     @Param({"tape", "compiled"})
@@ -67,7 +70,23 @@ public class OpBenchmark {
                 params.add(x);
                 objective = in -> attn.forward(x).mul(r).sum();
             }
-            default -> throw new IllegalArgumentException("unknown op '" + op + "'; expected layerNorm or attention");
+            case "block" -> {
+                x = Tensor.randn(1, 12, 64, 128).requiresGrad();
+                Block block = new Block(128, 4, 0f, false, 5);
+                Tensor r = Tensor.randn(4, 12, 64, 128);
+                params = new java.util.ArrayList<>(block.parameters());
+                params.add(x);
+                objective = in -> block.forward(x).mul(r).sum();
+            }
+            case "conv2d" -> {
+                x = Tensor.randn(1, 64, 1, 28, 28).requiresGrad();
+                Tensor w = Tensor.randn(2, 6, 1, 5, 5).mul(0.2f).detach().requiresGrad();
+                Tensor b = Tensor.randn(3, 6).requiresGrad();
+                Tensor r = Tensor.randn(4, 64, 6, 28, 28);
+                params = List.of(x, w, b);
+                objective = in -> x.conv2d(w, b, 1, 2).mul(r).sum();
+            }
+            default -> throw new IllegalArgumentException("unknown op '" + op + "'; expected layerNorm, attention, block or conv2d");
         }
         inputs = new Tensor[0];  // x is captured as a parameter, so both engines compute its gradient too
         if (mode.equals("compiled")) {
