@@ -41,9 +41,6 @@ import picocli.CommandLine.Spec;
 public final class GptTrainCommand implements Callable<Integer> {
     /** nanoGPT's AdamW betas for this run, its eps, weight decay and gradient clipping. */
     static final float BETA1 = 0.9f, BETA2 = 0.99f, EPS = 1e-8f, WEIGHT_DECAY = 0.1f, GRAD_CLIP = 1f;
-    /** Batches of each split in the final evaluation (nanoGPT's eval_iters). */
-    static final int FINAL_EVAL_BATCHES = 200;
-
     @Spec
     CommandSpec spec;
 
@@ -86,9 +83,12 @@ public final class GptTrainCommand implements Callable<Integer> {
     int evalEvery;
 
     @Option(names = "--eval-batches", paramLabel = "N", defaultValue = "20",
-            description = "Batches of each split per estimate; the final estimate uses " + FINAL_EVAL_BATCHES
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Batches of each split per estimate during training (default: ${DEFAULT-VALUE}).")
     int evalBatches;
+
+    @Option(names = "--final-eval-batches", paramLabel = "N", defaultValue = "200",
+            description = "Batches of each split in the final estimate, nanoGPT's eval_iters (default: ${DEFAULT-VALUE}).")
+    int finalEvalBatches;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1337",
             description = "Seed of the initial weights and the batches (default: ${DEFAULT-VALUE}).")
@@ -179,7 +179,7 @@ public final class GptTrainCommand implements Callable<Integer> {
         progress.suspend();
         long trainNanos = System.nanoTime() - trainStart - evalNanos;
         long e0 = System.nanoTime();
-        LossHistory.Evaluation last = evaluate(estimator, corpus, maxIters, FINAL_EVAL_BATCHES, history, out);
+        LossHistory.Evaluation last = evaluate(estimator, corpus, maxIters, finalEvalBatches, history, out);
         evalNanos += System.nanoTime() - e0;
 
         if (save != null) {
@@ -198,7 +198,7 @@ public final class GptTrainCommand implements Callable<Integer> {
         double total = (System.nanoTime() - t0) / 1e9;
         out.println(f("done: %d iterations, val loss %.4f, train loss %.4f (%d batches each), %.2f ms/step median "
                         + "(%.1f s training, %.1f s evaluation, %.1f s total; engine %s%s)", maxIters, last.valLoss(), last.trainLoss(),
-                FINAL_EVAL_BATCHES, median(stepNanos) / 1e6, trainNanos / 1e9, evalNanos / 1e9, total,
+                finalEvalBatches, median(stepNanos) / 1e6, trainNanos / 1e9, evalNanos / 1e9, total,
                 engine.name().toLowerCase(Locale.ROOT),
                 engine == Engine.COMPILED ? f(", %d compiled specialization%s", step.compileCount(), step.compileCount() == 1 ? "" : "s") : ""));
         out.flush();
@@ -239,6 +239,7 @@ public final class GptTrainCommand implements Callable<Integer> {
         }
         positive("--eval-every", evalEvery);
         positive("--eval-batches", evalBatches);
+        positive("--final-eval-batches", finalEvalBatches);
     }
 
     private static void positive(String option, int value) {
