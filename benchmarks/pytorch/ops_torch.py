@@ -10,6 +10,7 @@ Run with the BLAS settings that give OpenBLAS its full speed on this machine:
       /usr/bin/python3 benchmarks/pytorch/ops_torch.py
 """
 import argparse
+import json
 import math
 import os
 import sys
@@ -47,6 +48,18 @@ def setups():
     wp = (rnd(128, 128) * 0.05).requires_grad_()
     ra = rnd(12, 64, 128)
     yield "attention", lambda: (attention(xa, wa, wp) * ra).sum(), [xa, wa, wp]
+    xb = rnd(12, 64, 128).requires_grad_()
+    ln1, ln2 = torch.ones(128, requires_grad=True), torch.ones(128, requires_grad=True)
+    wfc = (rnd(512, 128) * 0.05).requires_grad_()
+    wfp = (rnd(128, 512) * 0.05).requires_grad_()
+    wba = (rnd(384, 128) * 0.05).requires_grad_()
+    wbp = (rnd(128, 128) * 0.05).requires_grad_()
+    rb = rnd(12, 64, 128)
+
+    def block(x):
+        x = x + attention(F.layer_norm(x, (128,), ln1, None, 1e-5), wba, wbp)
+        return x + F.gelu(F.layer_norm(x, (128,), ln2, None, 1e-5) @ wfc.t()) @ wfp.t()
+    yield "block", lambda: (block(xb) * rb).sum(), [xb, ln1, ln2, wfc, wfp, wba, wbp]
     xc = rnd(64, 1, 28, 28).requires_grad_()
     wc, bc = (rnd(6, 1, 5, 5) * 0.2).requires_grad_(), rnd(6).requires_grad_()
     rc = rnd(64, 6, 28, 28)
@@ -58,9 +71,11 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--seconds", type=float, default=1.0)
+    p.add_argument("--json", help="also write the results to this file")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print("torch %s, %d thread(s)" % (torch.__version__, torch.get_num_threads()))
+    results = []
     for name, fn, params in setups():
         def once():
             for t in params:
@@ -78,6 +93,10 @@ def main():
             rounds.append((time.perf_counter() - start) / n * 1e6)
         med, low, high = median_interval(rounds)
         print("%-10s eager  %s us/op" % (name, fmt_interval(med, low, high, lambda v: "{:,.1f}".format(v))))
+        results.append({"op": name, "median": med, "low": low, "high": high, "rounds": rounds})
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
 
 
 if __name__ == "__main__":

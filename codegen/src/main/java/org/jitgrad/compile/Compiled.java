@@ -3,6 +3,7 @@ package org.jitgrad.compile;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.snapshot.ParameterSnapshot;
 import org.jitgrad.tensor.Tensor;
@@ -15,6 +16,9 @@ import org.jitgrad.tensor.Tensor;
  * float loss = step.run(x, y);   // forward + backward; each parameter's grad() now holds d loss / d p
  * Compiled train = Compiled.trace(fn).withOptimizer(new SGD(model.parameters(), 0.01f, 0.9f));
  * train.run(x, y);               // forward + backward + update, all in generated code
+ * Compiled clipped = train.withGradClipping(1f);
+ * clipped.run(x, y);             // ... with the gradients clipped to total norm 1 before the update
+ * float norm = clipped.lastGradNorm();
  * Tensor out = Compiled.trace(in -> model.forward(in[0])).forward(x);
  * }</pre>
  *
@@ -40,6 +44,7 @@ public final class Compiled {
 
     private final TensorFn fn;
     private final Optimizer optimizer;
+    private final GradClip clip;
     private final int cacheSize;
     private final int concurrency;
     private final Object compileLock = new Object();
@@ -51,9 +56,10 @@ public final class Compiled {
     private final LongAdder cacheHits = new LongAdder();
     private final AtomicLong clock = new AtomicLong();
 
-    private Compiled(TensorFn fn, Optimizer optimizer, int cacheSize, int concurrency) {
+    private Compiled(TensorFn fn, Optimizer optimizer, GradClip clip, int cacheSize, int concurrency) {
         this.fn = fn;
         this.optimizer = optimizer;
+        this.clip = clip;
         this.cacheSize = cacheSize;
         this.concurrency = concurrency;
     }
@@ -61,22 +67,57 @@ public final class Compiled {
     /** Wraps {@code fn} for compilation; nothing is traced until the first call. */
     public static Compiled trace(TensorFn fn) {
         if (fn == null) throw new NullPointerException("Compiled.trace: fn is null");
-        return new Compiled(fn, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        return new Compiled(fn, null, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     /**
      * The same function with {@code optimizer}'s update fused into the generated code: each
-     * {@link #run} then also updates the parameters the optimizer manages, in place.
+     * {@link #run} then also updates the parameters the optimizer manages, in place. The optimizer is
+     * called at every step, so changing its learning rate between steps (see
+     * {@link org.jitgrad.optim.LrSchedule}) takes effect without recompiling.
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
-        return new Compiled(fn, optimizer, cacheSize, concurrency);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency);
+    }
+
+    /**
+     * The same function with gradient clipping by total L2 norm fused into the generated code, with
+     * PyTorch's {@code clip_grad_norm_} semantics (see {@link GradClip}): each {@link #run} computes
+     * the norm of all the gradients together and, if it exceeds {@code maxNorm}, scales them down
+     * before the fused optimizer's update. With an optimizer, the gradients clipped are those of the
+     * traced parameters it manages, as the tape's
+     * {@code GradClip.clipGradNorm(optimizer.parameters(), maxNorm); optimizer.step()}; without one,
+     * every traced parameter's. {@link #lastGradNorm()} gives the norm before clipping.
+     *
+     * @param maxNorm positive; {@code Float.POSITIVE_INFINITY} only measures the norm
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive or is NaN
+     */
+    public Compiled withGradClipping(float maxNorm) {
+        return new Compiled(fn, optimizer, new GradClip(maxNorm), cacheSize, concurrency);
+    }
+
+    /**
+     * The total gradient norm (before clipping) of the most recent {@link #run}, or NaN before the first.
+     *
+     * @throws IllegalStateException if clipping is not enabled ({@link #withGradClipping})
+     */
+    public float lastGradNorm() {
+        if (clip == null) {
+            throw new IllegalStateException("lastGradNorm: gradient clipping is not enabled; use withGradClipping(maxNorm)");
+        }
+        return clip.lastNorm();
+    }
+
+    /** A new clipper with this one's bound, so that each Compiled reports its own norm; null without clipping. */
+    private GradClip freshClip() {
+        return clip == null ? null : new GradClip(clip.maxNorm());
     }
 
     /** The same function keeping at most {@code size} specializations (least recently used evicted). */
     public Compiled withCacheSize(int size) {
         if (size < 1) throw new IllegalArgumentException("withCacheSize: size must be >= 1, got " + size);
-        return new Compiled(fn, optimizer, size, concurrency);
+        return new Compiled(fn, optimizer, freshClip(), size, concurrency);
     }
 
     /**
@@ -86,13 +127,14 @@ public final class Compiled {
      */
     public Compiled withConcurrency(int callers) {
         if (callers < 1) throw new IllegalArgumentException("withConcurrency: callers must be >= 1, got " + callers);
-        return new Compiled(fn, optimizer, cacheSize, callers);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, callers);
     }
 
     /**
-     * Forward and backward (and the fused optimizer's update, if any) on these inputs. Afterwards
-     * each parameter's {@link Tensor#grad()} holds d loss / d parameter for this call: gradients are
-     * overwritten, not accumulated (zero for a traced parameter the loss does not depend on).
+     * Forward and backward (and the fused clipping and optimizer update, if any) on these inputs.
+     * Afterwards each parameter's {@link Tensor#grad()} holds d loss / d parameter for this call
+     * (clipped, with {@link #withGradClipping}): gradients are overwritten, not accumulated (zero for a
+     * traced parameter the loss does not depend on).
      * Parameter values are read at each call, so updates made outside (a tape optimizer, a
      * checkpoint load) are seen. A step allocates nothing; pass a reused {@code Tensor[]} rather than
      * separate arguments to avoid Java's varargs array too.
@@ -170,7 +212,7 @@ public final class Compiled {
     }
 
     private Specialization compileAndCache(Tensor[] inputs, boolean train) {
-        Specialization created = Compiler.compile(fn, inputs, train, train ? optimizer : null, concurrency);
+        Specialization created = Compiler.compile(fn, inputs, train, train ? optimizer : null, train ? clip : null, concurrency);
         compileCount.incrementAndGet();
         if (ranks == null) {
             int[] r = new int[inputs.length];

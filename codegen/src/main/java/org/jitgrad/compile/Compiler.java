@@ -15,6 +15,7 @@ import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.compile.trace.Tracer;
+import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
@@ -23,7 +24,9 @@ import org.jitgrad.tensor.Tensor;
 final class Compiler {
     private Compiler() {}
 
-    static Specialization compile(TensorFn fn, Tensor[] inputs, boolean training, Optimizer optimizer, int concurrency) {
+    /** {@code optimizer} and {@code clip} are fused into a training program when not null. */
+    static Specialization compile(TensorFn fn, Tensor[] inputs, boolean training, Optimizer optimizer, GradClip clip,
+                                  int concurrency) {
         Tracer.Trace trace = Tracer.trace(fn, inputs);
         Graph graph = trace.graph();
         IrNode out = graph.output();
@@ -43,7 +46,13 @@ final class Compiler {
 
         List<Tensor> params = trace.parameters();
         int[] optimizerIndex = optimizer == null ? null : optimizerIndex(params, optimizer);
-        ClassEmitter.Emitted emitted = ClassEmitter.emit(new Program(graph, steps, plan, training, optimizerIndex));
+        int[] clippedSlots = training && clip != null ? clippedSlots(optimizerIndex, params.size()) : null;
+        if (clippedSlots != null) {
+            explain.append("== fused: gradients of ").append(clippedSlots.length)
+                    .append(" parameters clipped to total norm ").append(clip.maxNorm()).append(" ==\n");
+        }
+        if (optimizerIndex != null) explain.append("== fused: ").append(optimizer.getClass().getSimpleName()).append(" update ==\n");
+        ClassEmitter.Emitted emitted = ClassEmitter.emit(new Program(graph, steps, plan, training, optimizerIndex, clippedSlots));
         explain.append("== generated class ").append(emitted.name()).append(" (").append(emitted.bytes().length)
                 .append(" bytes) ==\n");
 
@@ -57,8 +66,25 @@ final class Compiler {
         }
         Shape[] shapes = new Shape[inputs.length];
         for (int i = 0; i < shapes.length; i++) shapes[i] = inputs[i].shape();
-        return new Specialization(shapes, emitted, plan, params, grads, optimizer, out, explain.toString(),
-                training ? 1 : concurrency);
+        return new Specialization(shapes, emitted, plan, params, grads, optimizer, clippedSlots == null ? null : clip, out,
+                explain.toString(), training ? 1 : concurrency);
+    }
+
+    /**
+     * The parameter slots whose gradients are clipped: those the fused optimizer updates, in the
+     * optimizer's order (so the sum of squares adds up in the order the tape's
+     * {@code clipGradNorm(optimizer.parameters(), ...)} uses), or every traced parameter without one.
+     */
+    private static int[] clippedSlots(int[] optimizerIndex, int paramCount) {
+        if (optimizerIndex == null) {
+            int[] all = new int[paramCount];
+            for (int i = 0; i < paramCount; i++) all[i] = i;
+            return all;
+        }
+        List<Integer> managed = new ArrayList<>();
+        for (int slot = 0; slot < optimizerIndex.length; slot++) if (optimizerIndex[slot] >= 0) managed.add(slot);
+        managed.sort((a, b) -> Integer.compare(optimizerIndex[a], optimizerIndex[b]));
+        return managed.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static int[] optimizerIndex(List<Tensor> params, Optimizer optimizer) {

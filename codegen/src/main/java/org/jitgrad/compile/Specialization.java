@@ -8,6 +8,7 @@ import org.jitgrad.compile.emit.GeneratedStep;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
+import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.snapshot.ParameterSnapshot;
 import org.jitgrad.tensor.Shape;
@@ -26,6 +27,7 @@ final class Specialization {
     private final List<Tensor> parameters;
     private final Tensor[] gradients;
     private final Optimizer optimizer;
+    private final GradClip clip;
     private final Buffer outputBuffer;
     private final Shape outputShape;
     private final String explanation;
@@ -55,13 +57,15 @@ final class Specialization {
     private record SnapshotBinding(List<Tensor> sources, int[] entryOfSlot) {}
 
     Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
-                   Tensor[] gradients, Optimizer optimizer, IrNode output, String explanation, int slotCount) {
+                   Tensor[] gradients, Optimizer optimizer, GradClip clip, IrNode output, String explanation,
+                   int slotCount) {
         this.inputShapes = inputShapes;
         this.emitted = emitted;
         this.plan = plan;
         this.parameters = parameters;
         this.gradients = gradients;
         this.optimizer = optimizer;
+        this.clip = clip;
         this.outputBuffer = plan.of(output);
         this.outputShape = output.shape();
         this.explanation = explanation;
@@ -79,7 +83,7 @@ final class Specialization {
         List<Buffer> fields = emitted.fields();
         float[][] buffers = new float[fields.size()][];
         for (int f = 0; f < buffers.length; f++) buffers[f] = array(fields.get(f), arena);
-        return new Slot(emitted.instantiate(buffers, optimizer), inputShapes.length, parameters.size(),
+        return new Slot(emitted.instantiate(buffers, optimizer, clip), inputShapes.length, parameters.size(),
                 array(outputBuffer, arena));
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jitgrad.nn.Losses;
 import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.BroadcastOp;
+import org.jitgrad.ops.ConvOp;
 import org.jitgrad.ops.GradOp;
 import org.jitgrad.ops.IndexOp;
 import org.jitgrad.ops.LayoutOp;
@@ -188,6 +189,31 @@ final class OpInfoTable {
                 .sample("cat of three along axis -1", t -> Tensor.cat(-1, t.get(0), t.get(1), t.get(0)), randn(59, 2, 7, 5), randn(66, 2, 7, 1))
                 .rejects("cat of mismatched parts", () -> Tensor.cat(0, randn(1, 3, 17), randn(2, 4, 16)), ShapeException.class,
                         "[3, 17]", "[4, 16]"));
+        Tensor image = randn(67, 2, 3, 7, 7), kernel = randn(68, 5, 3, 3, 3), channelBias = randn(69, 5);
+        Tensor distinctImage = Tensor.of(org.jitgrad.testing.Rand.distinct(70, 294, 0.05f, -7f), 2, 3, 7, 7);
+        all.add(new OpInfo(ConvOp.CONV2D)
+                .sample("[2,3,7,7] * [5,3,3,3] stride 2 padding 1, bias", t -> t.get(0).conv2d(t.get(1), t.get(2), 2, 1),
+                        image, kernel, channelBias)
+                .sample("[1,2,7,17] * [3,2,3,5] stride 1 padding 0", t -> t.get(0).conv2d(t.get(1), null, 1, 0),
+                        randn(71, 1, 2, 7, 17), randn(72, 3, 2, 3, 5))
+                .rejects("channel mismatch", () -> image.conv2d(randn(1, 5, 4, 3, 3), null, 1, 0), ShapeException.class,
+                        "conv2d", "[2, 3, 7, 7]", "[5, 4, 3, 3]")
+                .rejects("stride 0", () -> image.conv2d(kernel, null, 0, 0), IllegalArgumentException.class, "conv2d", "stride"));
+        all.add(new OpInfo(ConvOp.CONV2D_GRAD_INPUT).backwardOnly()
+                .sample("backward of conv2d", t -> t.get(0).conv2d(kernel, null, 2, 2), image));
+        all.add(new OpInfo(ConvOp.CONV2D_GRAD_WEIGHT).backwardOnly()
+                .sample("backward of conv2d", t -> image.conv2d(t.get(0), null, 1, 1), kernel));
+        all.add(new OpInfo(ConvOp.MAX_POOL2D)
+                .sample("[2,3,7,7] kernel 3 stride 2", t -> t.get(0).maxPool2d(3, 2), distinctImage)
+                .rejects("window larger than the input", () -> randn(1, 1, 1, 2, 2).maxPool2d(3, 1), ShapeException.class,
+                        "maxPool2d", "[1, 1, 2, 2]"));
+        all.add(new OpInfo(ConvOp.MAX_POOL2D_GRAD).backwardOnly()
+                .sample("backward of maxPool2d", t -> t.get(0).maxPool2d(2, 2), distinctImage));
+        all.add(new OpInfo(ConvOp.AVG_POOL2D)
+                .sample("[2,3,7,7] kernel 2 stride 2", t -> t.get(0).avgPool2d(2, 2), image)
+                .rejects("rank 3", () -> randn(1, 3, 7, 7).avgPool2d(2, 2), ShapeException.class, "avgPool2d", "[3, 7, 7]"));
+        all.add(new OpInfo(ConvOp.AVG_POOL2D_GRAD).backwardOnly()
+                .sample("backward of avgPool2d", t -> t.get(0).avgPool2d(3, 1), image));
         Map<Op, OpInfo> byOp = new LinkedHashMap<>();
         for (OpInfo info : all) byOp.put(info.op, info);
         return byOp;

@@ -27,12 +27,13 @@ class PyTorchReferenceTest {
 
     @ParameterizedTest(name = "{0} on the {1}")
     @org.junit.jupiter.params.provider.CsvSource({"transformer_block, tape", "transformer_block, compiled",
-            "tied_embedding, tape", "tied_embedding, compiled"})
+            "tied_embedding, tape", "tied_embedding, compiled", "small_cnn, tape", "small_cnn, compiled"})
     void lossAndGradientsMatchPyTorch(String name, String engine) {
         ReferenceFile ref = ReferenceFile.load(name);
         Model m = switch (name) {
             case "transformer_block" -> transformerBlock(ref);
             case "tied_embedding" -> tiedEmbedding(ref);
+            case "small_cnn" -> smallCnn(ref);
             default -> throw new IllegalArgumentException(name);
         };
         List<Tensor> params = List.copyOf(m.params().values());
@@ -57,7 +58,22 @@ class PyTorchReferenceTest {
     }
 
     private static boolean isLinearWeight(String key) {
-        return key.contains("c_attn") || key.contains("c_proj") || key.contains("c_fc");
+        return key.contains("c_attn") || key.contains("c_proj") || key.contains("c_fc") || key.equals("fc.weight");
+    }
+
+    /** conv(1→3, 3x3, pad 1), relu, max-pool 2; conv(3→4, 3x3, stride 2, pad 1), relu, avg-pool 1; flatten; linear 16→5. */
+    private static Model smallCnn(ReferenceFile ref) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (String key : List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias")) {
+            params.put(key, (isLinearWeight(key) ? ref.linearWeight(key) : ref.tensor(key)).detach().requiresGrad());
+        }
+        Tensor x = ref.tensor("x"), targets = ref.tensor("targets");
+        return new Model(params, in -> {
+            Tensor h = x.conv2d(params.get("conv1.weight"), params.get("conv1.bias"), 1, 1).relu().maxPool2d(2, 2);
+            h = h.conv2d(params.get("conv2.weight"), params.get("conv2.bias"), 2, 1).relu().avgPool2d(1, 1);
+            Tensor logits = h.reshape(2, 16).matmul(params.get("fc.weight")).add(params.get("fc.bias"));
+            return Losses.crossEntropy(logits, targets);
+        });
     }
 
     private static Model transformerBlock(ReferenceFile ref) {

@@ -64,7 +64,7 @@ class RandomGraphTest {
             for (int i = 0; i < ops; i++) {
                 Tensor a = full.get(r.nextInt(full.size()));
                 Tensor b = full.get(r.nextInt(full.size()));
-                Tensor v = switch (r.nextInt(22)) {
+                Tensor v = switch (r.nextInt(34)) {
                     case 0 -> a.add(b);
                     case 1 -> a.sub(b);
                     case 2 -> a.mul(b);
@@ -86,6 +86,18 @@ class RandomGraphTest {
                     case 18 -> a.logSoftmax(1).mul(0.1f);
                     case 19 -> a.sub(a.max(1, true).sum().mul(0.01f));
                     case 20 -> a.add(b.sum(0, true));
+                    case 21 -> a.sub(b.mean(-1, true));                                   // a column broadcast
+                    case 22 -> a.minimum(b).mul(a.gt(b));                                  // comparison mask, no gradient
+                    case 23 -> Tensor.where(a.lt(0f), b, a.mul(0.5f));
+                    case 24 -> a.maskedFill(b.ge(b.max(1, true)), -2f);
+                    case 25 -> a.layerNorm(row, scalar.broadcastTo(cols), 1e-5f);
+                    case 26 -> a.gelu().add(b.geluTanh().mul(0.5f));
+                    case 27 -> a.mul(0.5f).erf();
+                    case 28 -> a.transpose().matmul(b).softmax(-1).matmul(a.transpose()).transpose();   // attention-like
+                    case 29 -> a.reshape(1, rows, cols).permute(0, 2, 1).transpose(1, 2).reshape(rows, cols);
+                    case 30 -> Tensor.cat(1, a.slice(1, 0, cols / 2), b.slice(-1, cols / 2, cols));
+                    case 31 -> a.reshape(rows, 1, cols).matmul(square.reshape(1, cols, cols)).reshape(rows, cols);  // batched
+                    case 32 -> a.reshape(rows, 1, cols).add(b.reshape(1, rows, cols)).sum(0, false);    // two-sided broadcast
                     default -> a.mul(b.mean(1, true).sum()).maximum(row);
                 };
                 full.add(v);

@@ -3,6 +3,8 @@ package org.jitgrad.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jitgrad.ops.Broadcast;
+import org.jitgrad.tensor.Shape;
 
 /**
  * Reductions over one axis and their backward broadcasts. A tensor reduced over an axis is viewed as
@@ -121,18 +123,20 @@ public final class ReduceKernels {
     }
 
     /**
-     * Sums {@code x}, of padded dimensions {@code dims} (rank 4), into {@code out} ({@code outSize}
-     * elements) whose strides into {@code x}'s index space are {@code outStrides} (0 along a summed
-     * dimension): undoes a broadcast.
+     * Sums {@code x} of shape {@code xShape} into {@code out} of shape {@code outShape}, a shape that
+     * broadcasts to {@code xShape}: undoes a broadcast.
      */
-    public static void sumTo(float[] x, int[] dims, int[] outStrides, float[] out, int outSize) {
-        java.util.Arrays.fill(out, 0, outSize, 0f);
-        int span = dims[3], i = 0;
-        for (int i0 = 0; i0 < dims[0]; i0++) {
-            for (int i1 = 0; i1 < dims[1]; i1++) {
-                for (int i2 = 0; i2 < dims[2]; i2++, i += span) {
-                    int o = i0 * outStrides[0] + i1 * outStrides[1] + i2 * outStrides[2];
-                    if (outStrides[3] != 0) BinaryKernels.addVV(out, o, x, i, out, o, span);
+    public static void sumTo(float[] x, Shape xShape, float[] out, Shape outShape) {
+        java.util.Arrays.fill(out, 0, outShape.size(), 0f);
+        int o0 = Broadcast.stride(outShape, xShape, 0), o1 = Broadcast.stride(outShape, xShape, 1);
+        int o2 = Broadcast.stride(outShape, xShape, 2);
+        boolean span3 = Broadcast.stride(outShape, xShape, 3) != 0;
+        int span = xShape.paddedDim(3), i = 0;
+        for (int i0 = 0; i0 < xShape.paddedDim(0); i0++) {
+            for (int i1 = 0; i1 < xShape.paddedDim(1); i1++) {
+                for (int i2 = 0; i2 < xShape.paddedDim(2); i2++, i += span) {
+                    int o = i0 * o0 + i1 * o1 + i2 * o2;
+                    if (span3) BinaryKernels.addVV(out, o, x, i, out, o, span);
                     else out[o] += sum(x, i, span);
                 }
             }

@@ -167,18 +167,20 @@ public enum BinaryOp implements ElementwiseOp {
 
     /** The general case: spans along the last dimension, each read directly or repeated (stride 0). */
     private void broadcast(Shape sa, float[] a, Shape sb, float[] b, Shape so, float[] out) {
-        int[] d = Broadcast.dims(so), ta = Broadcast.strides(sa, so), tb = Broadcast.strides(sb, so);
-        int span = d[3];
+        int a0 = Broadcast.stride(sa, so, 0), a1 = Broadcast.stride(sa, so, 1), a2 = Broadcast.stride(sa, so, 2);
+        int b0 = Broadcast.stride(sb, so, 0), b1 = Broadcast.stride(sb, so, 1), b2 = Broadcast.stride(sb, so, 2);
+        boolean aSpan = Broadcast.stride(sa, so, 3) != 0, bSpan = Broadcast.stride(sb, so, 3) != 0;
+        int span = so.paddedDim(3);
         int o = 0;
-        for (int i0 = 0; i0 < d[0]; i0++) {
-            for (int i1 = 0; i1 < d[1]; i1++) {
-                for (int i2 = 0; i2 < d[2]; i2++, o += span) {
-                    int ao = i0 * ta[0] + i1 * ta[1] + i2 * ta[2], bo = i0 * tb[0] + i1 * tb[1] + i2 * tb[2];
-                    if (ta[3] != 0 && tb[3] != 0) {
+        for (int i0 = 0; i0 < so.paddedDim(0); i0++) {
+            for (int i1 = 0; i1 < so.paddedDim(1); i1++) {
+                for (int i2 = 0; i2 < so.paddedDim(2); i2++, o += span) {
+                    int ao = i0 * a0 + i1 * a1 + i2 * a2, bo = i0 * b0 + i1 * b1 + i2 * b2;
+                    if (aSpan && bSpan) {
                         vv(a, ao, b, bo, out, o, span);
-                    } else if (ta[3] != 0) {
+                    } else if (aSpan) {
                         vs(a, ao, b[bo], out, o, span);
-                    } else if (tb[3] != 0) {
+                    } else if (bSpan) {
                         sv(a[ao], b, bo, out, o, span);
                     } else {
                         vs(a, ao, b[bo], out, o, 1);

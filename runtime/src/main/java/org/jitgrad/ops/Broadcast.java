@@ -53,25 +53,15 @@ public final class Broadcast {
                 + " must be equal or 1)").toString());
     }
 
-    /** {@code out}'s dimensions padded on the left with 1s to rank {@value #RANK}. */
-    public static int[] dims(Shape out) {
-        int[] d = new int[RANK];
-        java.util.Arrays.fill(d, 1);
-        for (int i = 0; i < out.rank(); i++) d[RANK - out.rank() + i] = out.dim(i);
-        return d;
-    }
-
     /**
-     * Element strides of {@code in} (row-major) read as if it had {@code out}'s shape: padded to rank
-     * {@value #RANK}, 0 along every dimension that is repeated.
+     * The element stride of {@code in} (row-major) along padded axis {@code axis} (0 to {@value #RANK}-1)
+     * when read as if it had {@code out}'s shape: 0 along a repeated dimension. Computed, not stored, so
+     * kernels call it per call without allocating.
      */
-    public static int[] strides(Shape in, Shape out) {
-        int[] d = dims(in), o = dims(out), st = new int[RANK];
+    public static int stride(Shape in, Shape out, int axis) {
+        if (in.paddedDim(axis) == 1 && out.paddedDim(axis) != 1) return 0;
         int stride = 1;
-        for (int i = RANK - 1; i >= 0; i--) {
-            st[i] = d[i] == 1 && o[i] != 1 ? 0 : stride;
-            stride *= d[i];
-        }
-        return st;
+        for (int i = axis + 1; i < RANK; i++) stride *= in.paddedDim(i);
+        return stride;
     }
 }

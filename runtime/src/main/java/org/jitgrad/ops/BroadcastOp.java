@@ -36,13 +36,14 @@ public enum BroadcastOp implements ElementwiseOp {
             Arrays.fill(out, 0, target.size(), x[0]);
             return;
         }
-        int[] d = Broadcast.dims(target), st = Broadcast.strides(s[0], target);
-        int span = d[3], o = 0;
-        for (int i0 = 0; i0 < d[0]; i0++) {
-            for (int i1 = 0; i1 < d[1]; i1++) {
-                for (int i2 = 0; i2 < d[2]; i2++, o += span) {
-                    int xo = i0 * st[0] + i1 * st[1] + i2 * st[2];
-                    if (st[3] != 0) System.arraycopy(x, xo, out, o, span);
+        int x0 = Broadcast.stride(s[0], target, 0), x1 = Broadcast.stride(s[0], target, 1), x2 = Broadcast.stride(s[0], target, 2);
+        boolean span3 = Broadcast.stride(s[0], target, 3) != 0;
+        int span = target.paddedDim(3), o = 0;
+        for (int i0 = 0; i0 < target.paddedDim(0); i0++) {
+            for (int i1 = 0; i1 < target.paddedDim(1); i1++) {
+                for (int i2 = 0; i2 < target.paddedDim(2); i2++, o += span) {
+                    int xo = i0 * x0 + i1 * x1 + i2 * x2;
+                    if (span3) System.arraycopy(x, xo, out, o, span);
                     else Arrays.fill(out, o, o + span, x[xo]);
                 }
             }

@@ -83,10 +83,26 @@ public sealed interface OpParams {
         public String toString() { return "axis=" + axis + " at " + start + " of " + fullLength; }
     }
 
-    /** A 2-D window: convolution (kernel from the weight) or pooling. */
+    /** A square 2-D pooling window: its side, the step between windows and the padding (convolutions use {@link Conv}). */
     record Window(int kernel, int stride, int padding) implements OpParams {
         @Override
         public String toString() { return "kernel=" + kernel + " stride=" + stride + " padding=" + padding; }
+    }
+
+    /** A 2-D convolution's stride and zero padding, the same along both spatial axes; the kernel is the weight's. */
+    record Conv(int stride, int padding) implements OpParams {
+        @Override
+        public String toString() { return "stride=" + stride + " padding=" + padding; }
+    }
+
+    /**
+     * A gradient op's view of the forward op it differentiates: that op's parameters and the shape of the operand
+     * whose gradient it computes, which the gradient op's own inputs do not determine (with a stride above 1 several
+     * input sizes give one output size).
+     */
+    record GradTarget(OpParams forward, Shape shape) implements OpParams {
+        @Override
+        public String toString() { return forward + " shape=" + shape; }
     }
 
     /**

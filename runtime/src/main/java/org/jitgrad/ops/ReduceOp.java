@@ -94,7 +94,7 @@ public enum ReduceOp implements Op {
 
         @Override
         public void forward(OpParams a, Shape[] s, float[][] in, Shape t, float[] out) {
-            ReduceKernels.sumTo(in[0], Broadcast.dims(s[0]), Broadcast.strides(t, s[0]), out, t.size());
+            ReduceKernels.sumTo(in[0], s[0], out, t);
         }
 
         @Override

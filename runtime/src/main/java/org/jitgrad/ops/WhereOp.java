@@ -2,6 +2,7 @@ package org.jitgrad.ops;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jitgrad.kernels.SelectKernels;
 import org.jitgrad.tensor.Shape;
 
 /**
@@ -26,21 +27,21 @@ public enum WhereOp implements ElementwiseOp {
         float[] c = in[0], a = in[1], b = in[2];
         int n = out.size();
         if (s[0].size() == n && s[1].size() == n && s[2].size() == n) {
-            for (int i = 0; i < n; i++) o[i] = c[i] != 0f ? a[i] : b[i];
+            SelectKernels.select(c, 0, true, a, 0, true, b, 0, true, o, 0, n);
             return;
         }
-        int[] d = Broadcast.dims(out), tc = Broadcast.strides(s[0], out), ta = Broadcast.strides(s[1], out),
-                tb = Broadcast.strides(s[2], out);
-        int i = 0;
-        for (int i0 = 0; i0 < d[0]; i0++) {
-            for (int i1 = 0; i1 < d[1]; i1++) {
-                for (int i2 = 0; i2 < d[2]; i2++) {
-                    int co = i0 * tc[0] + i1 * tc[1] + i2 * tc[2];
-                    int ao = i0 * ta[0] + i1 * ta[1] + i2 * ta[2];
-                    int bo = i0 * tb[0] + i1 * tb[1] + i2 * tb[2];
-                    for (int i3 = 0; i3 < d[3]; i3++, i++) {
-                        o[i] = c[co + i3 * tc[3]] != 0f ? a[ao + i3 * ta[3]] : b[bo + i3 * tb[3]];
-                    }
+        int c0 = Broadcast.stride(s[0], out, 0), c1 = Broadcast.stride(s[0], out, 1), c2 = Broadcast.stride(s[0], out, 2);
+        int c3 = Broadcast.stride(s[0], out, 3);
+        int a0 = Broadcast.stride(s[1], out, 0), a1 = Broadcast.stride(s[1], out, 1), a2 = Broadcast.stride(s[1], out, 2);
+        int a3 = Broadcast.stride(s[1], out, 3);
+        int b0 = Broadcast.stride(s[2], out, 0), b1 = Broadcast.stride(s[2], out, 1), b2 = Broadcast.stride(s[2], out, 2);
+        int b3 = Broadcast.stride(s[2], out, 3);
+        int i = 0, span = out.paddedDim(3);
+        for (int i0 = 0; i0 < out.paddedDim(0); i0++) {
+            for (int i1 = 0; i1 < out.paddedDim(1); i1++) {
+                for (int i2 = 0; i2 < out.paddedDim(2); i2++, i += span) {
+                    int co = i0 * c0 + i1 * c1 + i2 * c2, ao = i0 * a0 + i1 * a1 + i2 * a2, bo = i0 * b0 + i1 * b1 + i2 * b2;
+                    SelectKernels.select(c, co, c3 != 0, a, ao, a3 != 0, b, bo, b3 != 0, o, i, span);
                 }
             }
         }

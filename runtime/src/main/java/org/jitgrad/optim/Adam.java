@@ -6,14 +6,15 @@ import org.jitgrad.tensor.Tensor;
 
 /**
  * Adam, and AdamW when {@code decoupledWeightDecay} is set, with PyTorch's semantics and bias correction.
- * {@link AdamW} is the decoupled variant.
+ * {@link AdamW} is the decoupled variant. The weight decay may differ per parameter (PyTorch's parameter
+ * groups, as far as weight decay goes; see {@link AdamW#withDecayOnMatrices}).
  */
 public class Adam implements Optimizer {
     private final List<Tensor> params;
     private final float beta1;
     private final float beta2;
     private final float eps;
-    private final float weightDecay;
+    private final float[] weightDecay;
     private final boolean decoupled;
     private final String name;
     private final float[][] m;
@@ -31,17 +32,32 @@ public class Adam implements Optimizer {
     /** Full form. */
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay,
                 boolean decoupledWeightDecay) {
-        String name = decoupledWeightDecay ? "AdamW" : "Adam";
+        this(params, lr, beta1, beta2, eps,
+                Hyperparameters.sameForAll(name(decoupledWeightDecay), "weightDecay", weightDecay, params), decoupledWeightDecay);
+    }
+
+    /**
+     * Full form with one weight decay per parameter ({@code weightDecays[i]} for {@code params.get(i)}).
+     *
+     * @throws IllegalArgumentException if the lengths differ or a weight decay is negative or not finite
+     */
+    public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float[] weightDecays,
+                boolean decoupledWeightDecay) {
+        String name = name(decoupledWeightDecay);
         this.name = name;
         this.params = Hyperparameters.parameters(name, params);
         this.lr = Hyperparameters.positive(name, "lr", lr);
         this.beta1 = Hyperparameters.unitInterval(name, "beta1", beta1);
         this.beta2 = Hyperparameters.unitInterval(name, "beta2", beta2);
         this.eps = Hyperparameters.positive(name, "eps", eps);
-        this.weightDecay = Hyperparameters.nonNegative(name, "weightDecay", weightDecay);
+        this.weightDecay = Hyperparameters.perParameter(name, "weightDecay", weightDecays, this.params);
         this.decoupled = decoupledWeightDecay;
         this.m = Hyperparameters.stateLike(this.params);
         this.v = Hyperparameters.stateLike(this.params);
+    }
+
+    private static String name(boolean decoupled) {
+        return decoupled ? "AdamW" : "Adam";
     }
 
     @Override
@@ -56,9 +72,12 @@ public class Adam implements Optimizer {
 
     @Override
     public void update(int index, float[] param, float[] grad) {
-        UpdateKernels.adam(param, grad, m[index], v[index], m[index].length, lr, beta1, beta2, eps, weightDecay,
+        UpdateKernels.adam(param, grad, m[index], v[index], m[index].length, lr, beta1, beta2, eps, weightDecay[index],
                 decoupled, biasCorrection1, biasCorrection2);
     }
+
+    /** The weight decay applied to parameter {@code index}. */
+    public float weightDecay(int index) { return weightDecay[index]; }
 
     /** Steps taken so far. */
     public long stepCount() { return step; }

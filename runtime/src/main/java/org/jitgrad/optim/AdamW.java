@@ -3,7 +3,10 @@ package org.jitgrad.optim;
 import java.util.List;
 import org.jitgrad.tensor.Tensor;
 
-/** Adam with decoupled weight decay ({@code p -= lr·wd·p} before the Adam step), as in PyTorch's AdamW. */
+/**
+ * Adam with decoupled weight decay ({@code p -= lr·wd·p} before the Adam step), as in PyTorch's AdamW.
+ * The weight decay may differ per parameter; {@link #withDecayOnMatrices} gives nanoGPT's two groups.
+ */
 public final class AdamW extends Adam {
     /** AdamW with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
     public AdamW(List<Tensor> params, float lr) {
@@ -12,6 +15,37 @@ public final class AdamW extends Adam {
 
     /** AdamW with the given weight decay and default betas and eps. */
     public AdamW(List<Tensor> params, float lr, float weightDecay) {
-        super(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay, true);
+        this(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay);
+    }
+
+    /** Full form: one weight decay for every parameter. */
+    public AdamW(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        super(params, lr, beta1, beta2, eps, weightDecay, true);
+    }
+
+    /**
+     * Full form with one weight decay per parameter ({@code weightDecays[i]} for {@code params.get(i)}).
+     *
+     * @throws IllegalArgumentException if the lengths differ or a weight decay is negative or not finite
+     */
+    public AdamW(List<Tensor> params, float lr, float beta1, float beta2, float eps, float[] weightDecays) {
+        super(params, lr, beta1, beta2, eps, weightDecays, true);
+    }
+
+    /**
+     * nanoGPT's parameter groups: {@code weightDecay} for parameters of rank 2 or more (matmul weights,
+     * embeddings), none for the others (biases, layer-norm gains and shifts). nanoGPT uses
+     * {@code withDecayOnMatrices(params, lr, 0.9f, 0.99f, 1e-8f, 0.1f)}.
+     */
+    public static AdamW withDecayOnMatrices(List<Tensor> params, float lr, float beta1, float beta2, float eps,
+                                            float weightDecay) {
+        Hyperparameters.nonNegative("AdamW", "weightDecay", weightDecay);
+        if (params == null) throw new NullPointerException("AdamW: params is null");
+        float[] decays = new float[params.size()];
+        for (int i = 0; i < decays.length; i++) {
+            Tensor p = params.get(i);
+            decays[i] = p != null && p.rank() >= 2 ? weightDecay : 0f;
+        }
+        return new AdamW(params, lr, beta1, beta2, eps, decays);
     }
 }

@@ -22,6 +22,32 @@ final class Hyperparameters {
         return v;
     }
 
+    /**
+     * {@code value}, checked with {@link #nonNegative}, once per parameter (the list itself is checked
+     * later, by {@link #parameters}; a null list gives an empty array here).
+     */
+    static float[] sameForAll(String optimizer, String name, float value, List<Tensor> params) {
+        float[] all = new float[params == null ? 0 : params.size()];
+        java.util.Arrays.fill(all, nonNegative(optimizer, name, value));
+        return all;
+    }
+
+    /** A copy of {@code values}, one per parameter, each checked with {@link #nonNegative}. */
+    static float[] perParameter(String optimizer, String name, float[] values, List<Tensor> params) {
+        if (values == null) throw new NullPointerException(optimizer + ": " + name + " array is null");
+        if (values.length != params.size()) {
+            throw new IllegalArgumentException(optimizer + ": " + values.length + " " + name + " values for "
+                    + params.size() + " parameters");
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!(values[i] >= 0f) || !Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(optimizer + ": " + name + " of parameter " + i + " " + params.get(i).shape()
+                        + " must be >= 0 and finite, got " + values[i]);
+            }
+        }
+        return values.clone();
+    }
+
     static List<Tensor> parameters(String optimizer, List<Tensor> params) {
         if (params.isEmpty()) throw new IllegalArgumentException(optimizer + ": no parameters to optimize");
         for (int i = 0; i < params.size(); i++) {

@@ -14,9 +14,13 @@ public final class Shape {
 
     private final int[] dims;
     private final int size;
+    /** The dimensions padded on the left with 1s to rank {@value #MAX_RANK}, for broadcast iteration. */
+    private final int[] padded = new int[MAX_RANK];
 
     private Shape(int[] dims) {
         this.dims = dims;
+        java.util.Arrays.fill(padded, 1);
+        System.arraycopy(dims, 0, padded, MAX_RANK - dims.length, dims.length);
         long n = 1;
         for (int d : dims) n *= d;
         this.size = (int) n;
@@ -56,6 +60,12 @@ public final class Shape {
 
     /** The dimensions, as a copy. */
     public int[] dims() { return dims.clone(); }
+
+    /**
+     * Dimension {@code axis} of this shape padded on the left with 1s to rank {@value #MAX_RANK}
+     * ({@code 0 <= axis < MAX_RANK}); kernels walk broadcast operands in that frame.
+     */
+    public int paddedDim(int axis) { return padded[axis]; }
 
     /** The last dimension, or 1 for a scalar. */
     public int lastDim() { return dims.length == 0 ? 1 : dims[dims.length - 1]; }

@@ -12,6 +12,7 @@ import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.BinaryOp;
 import org.jitgrad.ops.Broadcast;
 import org.jitgrad.ops.BroadcastOp;
+import org.jitgrad.ops.ConvOp;
 import org.jitgrad.ops.IndexOp;
 import org.jitgrad.ops.WhereOp;
 import org.jitgrad.ops.LayoutOp;
@@ -511,6 +512,58 @@ public final class Tensor {
     }
 
     // ---- convolution and pooling --------------------------------------------------------------------
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch's {@code conv2d}) of this {@code [N, Cin, H, W]} tensor with
+     * {@code weight [Cout, Cin, kh, kw]}, zero-padded by {@code padding} on every side, the window moved by
+     * {@code stride} along both axes: the result is {@code [N, Cout, Ho, Wo]} with
+     * {@code Ho = (H + 2·padding - kh) / stride + 1} (likewise {@code Wo}). The bias, if given, is added to each
+     * output channel.
+     *
+     * @param weight  {@code [Cout, Cin, kh, kw]}
+     * @param bias    {@code [Cout]}, or null for none
+     * @param stride  at least 1
+     * @param padding at least 0
+     * @throws IllegalArgumentException for a stride below 1 or a negative padding
+     * @throws ShapeException           if this or the weight is not rank 4, the channels differ, the kernel is larger
+     *                                  than the padded input, or the bias is not {@code [Cout]}
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int stride, int padding) {
+        java.util.Objects.requireNonNull(weight, "conv2d: weight is null");
+        OpParams.Conv params = new OpParams.Conv(stride, padding);
+        Shape out = ConvOp.CONV2D.outputShape(params, shape, weight.shape);
+        int channels = out.dim(1);
+        if (bias != null && !bias.shape.equals(Shape.of(channels))) {
+            throw new ShapeException("conv2d: bias must have shape [" + channels + "] for weight " + weight.shape
+                    + ", got " + bias.shape);
+        }
+        Tensor y = Eager.apply(ConvOp.CONV2D, params, this, weight);
+        return bias == null ? y : y.add(bias.reshape(1, channels, 1, 1));
+    }
+
+    /**
+     * 2-D max pooling of this {@code [N, C, H, W]} tensor, as PyTorch's {@code max_pool2d} without padding:
+     * the maximum of each {@code kernel x kernel} window, windows {@code stride} apart, giving
+     * {@code [N, C, (H - kernel) / stride + 1, (W - kernel) / stride + 1]}. The gradient goes to the first maximum of
+     * each window in row-major order.
+     *
+     * @throws IllegalArgumentException for a kernel or stride below 1
+     * @throws ShapeException           if this is not rank 4 or the window is larger than the input
+     */
+    public Tensor maxPool2d(int kernel, int stride) {
+        return Eager.apply(ConvOp.MAX_POOL2D, new OpParams.Window(kernel, stride, 0), this);
+    }
+
+    /**
+     * 2-D average pooling of this {@code [N, C, H, W]} tensor, as PyTorch's {@code avg_pool2d} without padding: the
+     * mean of each {@code kernel x kernel} window, windows {@code stride} apart.
+     *
+     * @throws IllegalArgumentException for a kernel or stride below 1
+     * @throws ShapeException           if this is not rank 4 or the window is larger than the input
+     */
+    public Tensor avgPool2d(int kernel, int stride) {
+        return Eager.apply(ConvOp.AVG_POOL2D, new OpParams.Window(kernel, stride, 0), this);
+    }
 
     // ---- random ops ---------------------------------------------------------------------------------
 

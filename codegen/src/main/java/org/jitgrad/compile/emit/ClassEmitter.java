@@ -1,5 +1,7 @@
 package org.jitgrad.compile.emit;
 
+import static org.jitgrad.compile.emit.Descriptors.GRAD_CLIP;
+import static org.jitgrad.compile.emit.Descriptors.GRAD_NORM_KERNELS;
 import static org.jitgrad.compile.emit.Descriptors.OPTIMIZER;
 
 import java.io.IOException;
@@ -34,6 +36,7 @@ import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
+import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Shape;
 
@@ -41,25 +44,30 @@ import org.jitgrad.tensor.Shape;
  * Generates one {@link GeneratedStep} subclass for a {@link Program} with ByteBuddy and defines it as
  * a hidden class, so that it is unloaded when nothing references it any more. The class holds every
  * buffer as a field; {@code run} stores the inputs, calls the step methods in order (each small enough
- * for the JIT), copies shared gradients and applies the fused optimizer.
+ * for the JIT), copies shared gradients, clips them and applies the fused optimizer.
  */
 public final class ClassEmitter implements Opcodes {
     /** Set this system property to a directory to dump every generated class file there. */
     public static final String DUMP_PROPERTY = "jitgrad.dumpClasses";
     private static final int STEPS_PER_METHOD = 24;
     private static final AtomicLong COUNTER = new AtomicLong();
+    /** The field holding the fused {@link GradClip}; defined only when the program clips. */
+    private static final String CLIP_FIELD = "clip";
 
     private ClassEmitter() {}
 
     /**
-     * A generated class: its constructor {@code (float[][] buffers, KernelCall[] calls, Optimizer)}, the
-     * field order of the buffers and the default-lowered calls it makes.
+     * A generated class: its constructor {@code (float[][] buffers, KernelCall[] calls, Optimizer, GradClip)},
+     * the field order of the buffers and the default-lowered calls it makes.
      */
     public record Emitted(MethodHandle constructor, List<Buffer> fields, List<KernelCall> calls, byte[] bytes, String name) {
-        /** Creates an instance over {@code buffers} (in {@link #fields()} order). */
-        public GeneratedStep instantiate(float[][] buffers, Optimizer optimizer) {
+        /**
+         * Creates an instance over {@code buffers} (in {@link #fields()} order); {@code optimizer} and
+         * {@code clip} may be null when the program fuses none.
+         */
+        public GeneratedStep instantiate(float[][] buffers, Optimizer optimizer, GradClip clip) {
             try {
-                return (GeneratedStep) constructor.invoke(buffers, calls.toArray(KernelCall[]::new), optimizer);
+                return (GeneratedStep) constructor.invoke(buffers, calls.toArray(KernelCall[]::new), optimizer, clip);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -95,8 +103,10 @@ public final class ClassEmitter implements Opcodes {
             calls.add(new KernelCall(n.op(), n.params(), in, n.shape()));
         }
         List<KernelCall> callList = List.copyOf(calls);
-        builder = builder.defineConstructor(Visibility.PUBLIC).withParameters(float[][].class, KernelCall[].class, Optimizer.class)
-                .intercept(body(mv -> constructor(mv, owner, fieldNames, callList)));
+        if (program.clipping()) builder = builder.defineField(CLIP_FIELD, GradClip.class, Visibility.PRIVATE);
+        builder = builder.defineConstructor(Visibility.PUBLIC)
+                .withParameters(float[][].class, KernelCall[].class, Optimizer.class, GradClip.class)
+                .intercept(body(mv -> constructor(mv, owner, fieldNames, callList, program.clipping())));
 
         List<List<Step>> chunks = new ArrayList<>();
         for (int i = 0; i < program.steps().size(); i += STEPS_PER_METHOD) {
@@ -137,7 +147,7 @@ public final class ClassEmitter implements Opcodes {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
             MethodHandle ctor = lookup.findConstructor(lookup.lookupClass(),
-                    MethodType.methodType(void.class, float[][].class, KernelCall[].class, Optimizer.class));
+                    MethodType.methodType(void.class, float[][].class, KernelCall[].class, Optimizer.class, GradClip.class));
             return new Emitted(ctor, List.copyOf(fields.values()), callList, bytes, simpleName);
         } catch (IllegalAccessException | NoSuchMethodException e) {
             throw new IllegalStateException("cannot define generated class " + simpleName, e);
@@ -186,12 +196,18 @@ public final class ClassEmitter implements Opcodes {
 
     static String argsField(int call) { return "args" + call; }
 
-    private static void constructor(MethodVisitor mv, String owner, List<String> fieldNames, List<KernelCall> calls) {
+    private static void constructor(MethodVisitor mv, String owner, List<String> fieldNames, List<KernelCall> calls,
+                                    boolean clipping) {
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(ALOAD, 3);
         mv.visitMethodInsn(INVOKESPECIAL, GeneratedStep.class.getName().replace('.', '/'), "<init>",
                 "(L" + OPTIMIZER + ";)V", false);
-        MethodWriter w = new MethodWriter(mv, owner, 4);
+        MethodWriter w = new MethodWriter(mv, owner, 5);
+        if (clipping) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 4);
+            mv.visitFieldInsn(PUTFIELD, owner, CLIP_FIELD, "L" + GRAD_CLIP + ";");
+        }
         for (int c = 0; c < calls.size(); c++) {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, 2);
@@ -265,6 +281,7 @@ public final class ClassEmitter implements Opcodes {
                 w.invokeStatic("java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V");
             }
         }
+        if (program.clipping()) clipGradients(w, program);
         if (program.fusedOptimizer()) {
             w.mv.visitVarInsn(ALOAD, 0);
             w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
@@ -288,6 +305,38 @@ public final class ClassEmitter implements Opcodes {
             w.mv.visitInsn(FCONST_0);
         }
         w.mv.visitInsn(FRETURN);
+    }
+
+    /**
+     * {@code double sum = Σ sumOfSquares(grad_i); float factor = clip.factor(sum); scale(grad_i, factor)}
+     * over the clipped slots, after the gradient copies and before the update: the same kernels, in the
+     * same order, as the tape's {@code GradClip.clipGradNorm}.
+     */
+    private static void clipGradients(MethodWriter w, Program program) {
+        List<IrNode> params = program.graph().params();
+        int sum = w.newLocal();
+        w.newLocal();  // a double takes two local slots
+        w.mv.visitInsn(DCONST_0);
+        w.mv.visitVarInsn(DSTORE, sum);
+        for (int slot : program.clippedSlots()) {
+            w.mv.visitVarInsn(DLOAD, sum);
+            w.loadArrayField("grad" + slot);
+            w.pushInt(params.get(slot).shape().size());
+            w.invokeStatic(GRAD_NORM_KERNELS, "sumOfSquares", "([FI)D");
+            w.mv.visitInsn(DADD);
+            w.mv.visitVarInsn(DSTORE, sum);
+        }
+        int factor = w.newLocal();
+        w.loadField(CLIP_FIELD, "L" + GRAD_CLIP + ";");
+        w.mv.visitVarInsn(DLOAD, sum);
+        w.mv.visitMethodInsn(INVOKEVIRTUAL, GRAD_CLIP, "factor", "(D)F", false);
+        w.mv.visitVarInsn(FSTORE, factor);
+        for (int slot : program.clippedSlots()) {
+            w.loadArrayField("grad" + slot);
+            w.pushInt(params.get(slot).shape().size());
+            w.mv.visitVarInsn(FLOAD, factor);
+            w.invokeStatic(GRAD_NORM_KERNELS, "scale", "([FIF)V");
+        }
     }
 
     private static void dump(String name, byte[] bytes) {

@@ -19,6 +19,8 @@ final class Descriptors {
     static final String LANES = "org/jitgrad/compile/emit/Lanes";
     static final String KERNELS = "org/jitgrad/kernels/";
     static final String OPTIMIZER = "org/jitgrad/optim/Optimizer";
+    static final String GRAD_CLIP = "org/jitgrad/optim/GradClip";
+    static final String GRAD_NORM_KERNELS = "org/jitgrad/kernels/GradNormKernels";
 
     private Descriptors() {}
 }

@@ -1,0 +1,81 @@
+package org.jitgrad.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.jitgrad.compile.Compiled;
+import org.jitgrad.nn.Gpt;
+import org.jitgrad.nn.GptConfig;
+import org.jitgrad.optim.AdamW;
+import org.jitgrad.optim.GradClip;
+import org.jitgrad.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * One training step of nanoGPT's CPU configuration (4 layers, 4 heads, width 128, context 64, batch 12, vocabulary
+ * 65): forward, cross-entropy, backward, gradient clipping at 1.0 and AdamW (betas 0.9/0.99, decay 0.1 on matrices
+ * only), on one fixed batch of random token ids; the compiled mode fuses clipping and the update into the step.
+ * {@code benchmarks/pytorch/gpt_torch.py step} runs the same step in PyTorch eager. The thread count of the GEMM
+ * kernels is the fork's {@code -Djitgrad.threads} (1 in the annotation; pass {@code -jvmArgsAppend} for 2).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 10, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
+public class GptStepBenchmark {
+    @Param({"compiled", "tape"})
+    public String mode;
+
+    private Gpt gpt;
+    private AdamW opt;
+    private Compiled step;
+    private Tensor[] batch;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        gpt = new Gpt(GptConfig.shakespeareCpu(65), 1337);
+        opt = AdamW.withDecayOnMatrices(gpt.parameters(), 1e-3f, 0.9f, 0.99f, 1e-8f, 0.1f);
+        Random r = new Random(7);
+        float[] x = new float[12 * 64], y = new float[12 * 64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(65);
+            y[i] = r.nextInt(65);
+        }
+        batch = new Tensor[] {Tensor.of(x, 12, 64), Tensor.of(y, 12, 64)};
+        if (mode.equals("compiled")) {
+            step = Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(opt).withGradClipping(1f);
+        } else if (!mode.equals("tape")) {
+            throw new IllegalArgumentException("unknown mode '" + mode + "'; expected compiled or tape");
+        }
+        once();
+    }
+
+    private float once() {
+        if (step != null) return step.run(batch);
+        opt.zeroGrad();
+        Tensor loss = gpt.loss(batch[0], batch[1]);
+        loss.backward();
+        GradClip.clipGradNorm(opt.parameters(), 1f);
+        opt.step();
+        return loss.item();
+    }
+
+    /** One training step. */
+    @Benchmark
+    public void step(Blackhole bh) {
+        bh.consume(once());
+    }
+}

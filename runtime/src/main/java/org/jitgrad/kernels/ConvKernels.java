@@ -1,0 +1,126 @@
+package org.jitgrad.kernels;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution of NCHW tensors on the packed GEMM: input {@code [n, c, h, w]}, weight {@code [co, c, kh, kw]},
+ * output {@code [n, co, ho, wo]} with {@code ho = (h + 2·pad - kh) / stride + 1} (likewise {@code wo}), zero padding.
+ *
+ * <p>With {@code K = c·kh·kw} and {@code P = ho·wo}, one image's output {@code [co, P]} is the weight {@code [co, K]}
+ * times the image's patch matrix {@code [K, P]} ({@link Im2col}): already in NCHW order, no transpose. The forward and
+ * input-gradient products take a group of images at once, their patch matrices side by side ({@code [K, count·P]}),
+ * as many as fit in {@link #PATCH_FLOATS}, staging the output (or gradient) channel-major for the group. A wider
+ * product wastes fewer vector lanes at the right edge of C (LeNet's second layer has {@code P = 100}, one and a half
+ * 64-float micro-tiles) and can reach the GEMM's threshold for using several threads. Measured single-threaded on
+ * LeNet's layers at batch 4: 27 against 36 us (first layer) and 49 against 56 us (second) per forward, image by image
+ * being the second figure; the input gradient gained less and whole-batch patch matrices (tens of MB for larger
+ * layers) lost to image by image on a 16-to-32-channel 3x3 layer. The weight gradient {@code Σ g·patchesᵀ} is a
+ * {@code co x K} product that width does not help (grouped it measured up to 10% slower), so it runs image by image,
+ * accumulating. Scratch is per thread ({@link ConvScratch}); a steady-state call allocates nothing.
+ */
+public final class ConvKernels {
+    /**
+     * Most floats of patch matrix built for one grouped product (one image's always fits, whatever its size): 1 MB,
+     * the L2 cache of the machine the grouping was measured on. System property {@code jitgrad.conv.patchFloats}.
+     */
+    static final int PATCH_FLOATS = KernelProperties.intValue("jitgrad.conv.patchFloats", 1 << 18, 1);
+
+    private ConvKernels() {}
+
+    /** Output length of one spatial axis: {@code (in + 2·pad - k) / stride + 1}. */
+    public static int outSize(int in, int k, int stride, int pad) {
+        return (in + 2 * pad - k) / stride + 1;
+    }
+
+    /** {@code out = conv2d(x, weight)} for the geometry in the class comment. */
+    public static void forward(float[] x, float[] weight, float[] out, int n, int c, int h, int w, int co,
+                               int kh, int kw, int stride, int pad) {
+        forward(x, weight, out, n, c, h, w, co, kh, kw, stride, pad, PATCH_FLOATS);
+    }
+
+    static void forward(float[] x, float[] weight, float[] out, int n, int c, int h, int w, int co,
+                        int kh, int kw, int stride, int pad, int patchFloats) {
+        int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
+        int batch = imagesPerProduct(k, p, n, patchFloats);
+        ConvScratch scratch = ConvScratch.current();
+        float[] cols = scratch.patches(k * p * batch);
+        float[] staged = batch > 1 ? scratch.staged(co * p * batch) : null;
+        for (int first = 0; first < n; first += batch) {
+            int count = Math.min(batch, n - first), ld = count * p;
+            for (int img = 0; img < count; img++) {
+                Im2col.im2col(x, (first + img) * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, img * p, ld);
+            }
+            if (count == 1) {
+                Gemm.matmul(weight, 0, false, cols, 0, false, out, first * co * p, co, k, p, false);
+            } else {
+                Gemm.matmul(weight, 0, false, cols, 0, false, staged, 0, co, k, ld, false);
+                unstage(staged, out, first, count, co, p);
+            }
+        }
+    }
+
+    /**
+     * {@code dx}, the gradient of the input {@code [n, c, h, w]} given the output gradient {@code g}: for each image
+     * the patch-matrix gradient {@code weightᵀ·g[img]} added back to where each patch was read.
+     */
+    public static void gradInput(float[] weight, float[] g, float[] dx, int n, int c, int h, int w, int co,
+                                 int kh, int kw, int stride, int pad) {
+        gradInput(weight, g, dx, n, c, h, w, co, kh, kw, stride, pad, PATCH_FLOATS);
+    }
+
+    static void gradInput(float[] weight, float[] g, float[] dx, int n, int c, int h, int w, int co,
+                          int kh, int kw, int stride, int pad, int patchFloats) {
+        int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
+        int batch = imagesPerProduct(k, p, n, patchFloats);
+        ConvScratch scratch = ConvScratch.current();
+        float[] cols = scratch.patches(k * p * batch);
+        float[] staged = batch > 1 ? scratch.staged(co * p * batch) : null;
+        Arrays.fill(dx, 0, n * c * h * w, 0f);
+        for (int first = 0; first < n; first += batch) {
+            int count = Math.min(batch, n - first), ld = count * p;
+            if (count == 1) {
+                Gemm.matmul(weight, 0, true, g, first * co * p, false, cols, 0, k, co, p, false);
+            } else {
+                stage(g, staged, first, count, co, p);
+                Gemm.matmul(weight, 0, true, staged, 0, false, cols, 0, k, co, ld, false);
+            }
+            for (int img = 0; img < count; img++) {
+                Im2col.col2im(cols, img * p, ld, c, h, w, kh, kw, stride, pad, ho, wo, dx, (first + img) * c * h * w);
+            }
+        }
+    }
+
+    /** {@code dw}, the gradient of the weight {@code [co, c, kh, kw]}: {@code Σ_img g[img]·patches(x[img])ᵀ}. */
+    public static void gradWeight(float[] x, float[] g, float[] dw, int n, int c, int h, int w, int co,
+                                  int kh, int kw, int stride, int pad) {
+        int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
+        float[] cols = ConvScratch.current().patches(k * p);
+        if (n == 0) Arrays.fill(dw, 0, co * k, 0f);
+        for (int img = 0; img < n; img++) {
+            Im2col.im2col(x, img * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, 0, p);
+            Gemm.matmul(g, img * co * p, false, cols, 0, true, dw, 0, co, p, k, img > 0);
+        }
+    }
+
+    /** Images whose patch matrices ({@code k·p} floats each) fit in {@code patchFloats}: 1 to {@code n}. */
+    static int imagesPerProduct(int k, int p, int n, int patchFloats) {
+        long each = Math.max(1L, (long) k * p);
+        return (int) Math.max(1, Math.min(n, patchFloats / each));
+    }
+
+    /** Images {@code first..first+count} of NCHW {@code g} ({@code co} planes of {@code p}) into {@code [co, count·p]}. */
+    private static void stage(float[] g, float[] staged, int first, int count, int co, int p) {
+        int ld = count * p;
+        for (int img = 0; img < count; img++) {
+            for (int o = 0; o < co; o++) System.arraycopy(g, ((first + img) * co + o) * p, staged, o * ld + img * p, p);
+        }
+    }
+
+    /** The inverse of {@link #stage}: {@code [co, count·p]} back into images {@code first..first+count} of NCHW {@code out}. */
+    private static void unstage(float[] staged, float[] out, int first, int count, int co, int p) {
+        int ld = count * p;
+        for (int img = 0; img < count; img++) {
+            for (int o = 0; o < co; o++) System.arraycopy(staged, o * ld + img * p, out, ((first + img) * co + o) * p, p);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.jitgrad.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two passes of gradient clipping by total norm: the sum of squares of a gradient, accumulated in
+ * double, and scaling a gradient in place. Used by the tape's {@code GradClip.clipGradNorm} and by the
+ * compiler's fused clipping, so both engines clip identically.
+ */
+public final class GradNormKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int FL = F.length();
+    /** How many double vectors one float vector widens into. */
+    private static final int PARTS = Math.max(1, FL / D.length());
+
+    private GradNormKernels() {}
+
+    /**
+     * {@code Σ g[i]²} over {@code [0, n)}, each square and sum in double: no overflow for any finite
+     * float and no loss of small terms next to large ones (a float sum over millions of elements would
+     * lose several digits). Lanes are combined in a fixed order, so the result does not depend on the
+     * JIT tier.
+     */
+    public static double sumOfSquares(float[] g, int n) {
+        DoubleVector acc = DoubleVector.zero(D);
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, g, i);
+            for (int part = 0; part < PARTS; part++) {
+                DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
+                acc = d.fma(d, acc);
+            }
+        }
+        double sum = 0;
+        for (int l = 0; l < D.length(); l++) sum += acc.lane(l);
+        for (; i < n; i++) {
+            double x = g[i];
+            sum = Math.fma(x, x, sum);
+        }
+        return sum;
+    }
+
+    /** {@code g[i] *= factor} over {@code [0, n)}; returns at once when {@code factor} is exactly 1. */
+    public static void scale(float[] g, int n, float factor) {
+        if (factor == 1f) return;
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += FL) {
+            FloatVector.fromArray(F, g, i).mul(factor).intoArray(g, i);
+        }
+        for (; i < n; i++) g[i] *= factor;
+    }
+}

@@ -1,0 +1,91 @@
+package org.jitgrad.kernels;
+
+import java.util.Arrays;
+
+/**
+ * 2-D max and average pooling without padding over {@code planes} images of {@code h x w} (the {@code n·c} planes of
+ * an NCHW tensor), square windows of side {@code k} every {@code stride}; the output planes are
+ * {@code ho x wo} with {@code ho = (h - k) / stride + 1}, likewise {@code wo}. Windows overlap when the stride is
+ * below the kernel, so the gradients add.
+ */
+public final class PoolKernels {
+    private PoolKernels() {}
+
+    /** Output length of one spatial axis: {@code (in - k) / stride + 1}. */
+    public static int outSize(int in, int k, int stride) {
+        return (in - k) / stride + 1;
+    }
+
+    /** Maximum of each window; a NaN in a window is its maximum. */
+    public static void maxPool(float[] x, int planes, int h, int w, int k, int stride, float[] out) {
+        int ho = outSize(h, k, stride), wo = outSize(w, k, stride);
+        for (int pl = 0, o = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++, o++) out[o] = x[argMax(x, pl * h * w + oy * stride * w + ox * stride, w, k)];
+            }
+        }
+    }
+
+    /**
+     * Routes each window's gradient {@code g} to the window's arg-max in {@code x} (the first in row-major order on
+     * ties, the first NaN if there is one); zero elsewhere.
+     */
+    public static void maxPoolGrad(float[] x, float[] g, int planes, int h, int w, int k, int stride, float[] dx) {
+        int ho = outSize(h, k, stride), wo = outSize(w, k, stride);
+        Arrays.fill(dx, 0, planes * h * w, 0f);
+        for (int pl = 0, o = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++, o++) dx[argMax(x, pl * h * w + oy * stride * w + ox * stride, w, k)] += g[o];
+            }
+        }
+    }
+
+    /** Index of the first maximum (or first NaN) of the {@code k x k} window whose top-left element is {@code x[at]}. */
+    private static int argMax(float[] x, int at, int w, int k) {
+        int best = at;
+        float m = x[at];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0, idx = at + i * w; j < k; j++, idx++) {
+                float v = x[idx];
+                if (v != v) return idx;
+                if (v > m) {
+                    m = v;
+                    best = idx;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Mean of each window. */
+    public static void avgPool(float[] x, int planes, int h, int w, int k, int stride, float[] out) {
+        int ho = outSize(h, k, stride), wo = outSize(w, k, stride);
+        float area = k * k;
+        for (int pl = 0, o = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++, o++) {
+                    int at = pl * h * w + oy * stride * w + ox * stride;
+                    float s = 0f;
+                    for (int i = 0; i < k; i++) for (int j = 0, idx = at + i * w; j < k; j++, idx++) s += x[idx];
+                    out[o] = s / area;
+                }
+            }
+        }
+    }
+
+    /** Spreads each window's gradient {@code g} evenly over the window's {@code k²} inputs. */
+    public static void avgPoolGrad(float[] g, int planes, int h, int w, int k, int stride, float[] dx) {
+        int ho = outSize(h, k, stride), wo = outSize(w, k, stride);
+        float area = k * k;
+        Arrays.fill(dx, 0, planes * h * w, 0f);
+        for (int pl = 0, o = 0; pl < planes; pl++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++, o++) {
+                    int at = pl * h * w + oy * stride * w + ox * stride;
+                    float share = g[o] / area;
+                    for (int i = 0; i < k; i++) for (int j = 0, idx = at + i * w; j < k; j++, idx++) dx[idx] += share;
+                }
+            }
+        }
+    }
+}
