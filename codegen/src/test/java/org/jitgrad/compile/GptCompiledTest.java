@@ -26,14 +26,14 @@ class GptCompiledTest {
 
     @Test
     void lossAndEveryGradientMatchTheTape() {
+        // nanoGPT's CPU run has no biases and a full block; the biased model also runs a context shorter than its block.
         for (boolean bias : new boolean[] {false, true}) {
             GptConfig config = new GptConfig(11, 8, 2, 2, 16, 0f, bias);
             Gpt gpt = new Gpt(config, 5);
             Random r = new Random(bias ? 1 : 2);
-            for (int time : new int[] {8, 5}) {
-                Tensor x = ids(r, 11, 3, time), y = ids(r, 11, 3, time);
-                Engines.assertSameLossAndGradients(in -> gpt.loss(in[0], in[1]), gpt.parameters(), Engines.REL, 1, x, y);
-            }
+            int time = bias ? 5 : 8;
+            Tensor x = ids(r, 11, 3, time), y = ids(r, 11, 3, time);
+            Engines.assertSameLossAndGradients(in -> gpt.loss(in[0], in[1]), gpt.parameters(), x, y);
         }
     }
 

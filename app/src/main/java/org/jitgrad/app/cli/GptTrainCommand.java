@@ -13,7 +13,6 @@ import org.jitgrad.app.checkpoint.GptCheckpoint;
 import org.jitgrad.app.checkpoint.GptCheckpointFile;
 import org.jitgrad.app.data.DataRoot;
 import org.jitgrad.app.data.TextCorpora;
-import org.jitgrad.app.gpt.GptOptimizer;
 import org.jitgrad.app.gpt.GptStep;
 import org.jitgrad.app.gpt.LossEstimator;
 import org.jitgrad.app.model.Engine;
@@ -25,7 +24,8 @@ import org.jitgrad.data.CharCorpus;
 import org.jitgrad.data.WindowSampler;
 import org.jitgrad.nn.Gpt;
 import org.jitgrad.nn.GptConfig;
-import org.jitgrad.optim.Optimizer;
+import org.jitgrad.optim.AdamW;
+import org.jitgrad.optim.LrSchedule;
 import org.jitgrad.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -138,7 +138,8 @@ public final class GptTrainCommand implements Callable<Integer> {
 
         GptConfig config = new GptConfig(corpus.vocabulary().size(), block, nLayer, nHead, nEmbd, dropout, false);
         Gpt gpt = new Gpt(config, seed);
-        Optimizer optimizer = GptOptimizer.adamW(gpt, lr, BETA1, BETA2, EPS, WEIGHT_DECAY);
+        AdamW optimizer = AdamW.withDecayOnMatrices(gpt.parameters(), lr, BETA1, BETA2, EPS, WEIGHT_DECAY);
+        LrSchedule schedule = LrSchedule.warmupCosine(lr, minLr, warmup, maxIters);
         out.println(f("model: GPT %s (%s parameters)", GptCheckpoint.describe(config), Format.count(config.parameterCount())));
         out.println(f("training: %d iterations of batch %d; AdamW lr %s (warm-up %d, cosine to %s), betas (%s, %s), "
                         + "weight decay %s on matrices; gradients clipped to norm %s; engine %s, seed %d", maxIters, batch, plain(lr),
@@ -164,7 +165,7 @@ public final class GptTrainCommand implements Callable<Integer> {
                 evalNanos += spent;
                 progress.discount(spent);
             }
-            optimizer.setLearningRate(GptOptimizer.learningRate(lr, minLr, warmup, maxIters, it));
+            schedule.applyTo(optimizer, it);
             Tensor[] xy = batches.next();
             long s0 = System.nanoTime();
             float loss = step.step(xy);

@@ -1,7 +1,9 @@
 package org.jitgrad.app.gpt;
 
 import org.jitgrad.app.model.Engine;
+import org.jitgrad.compile.Compiled;
 import org.jitgrad.nn.Gpt;
+import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Tensor;
 
@@ -15,7 +17,7 @@ public final class GptStep {
     private final Gpt gpt;
     private final Optimizer optimizer;
     private final float maxGradNorm;
-    private final PendingOptim.ClippedStep compiled;
+    private final Compiled compiled;
 
     /**
      * @param maxGradNorm the total gradient norm clipped to (positive)
@@ -27,7 +29,7 @@ public final class GptStep {
         this.optimizer = optimizer;
         this.maxGradNorm = maxGradNorm;
         this.compiled = engine == Engine.COMPILED
-                ? new PendingOptim.ClippedStep(in -> gpt.loss(in[0], in[1]), optimizer, maxGradNorm)
+                ? Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(optimizer).withGradClipping(maxGradNorm)
                 : null;
     }
 
@@ -42,7 +44,7 @@ public final class GptStep {
         optimizer.zeroGrad();
         Tensor loss = gpt.loss(batch[0], batch[1]);
         loss.backward();
-        PendingOptim.clipGradNorm(optimizer.parameters(), maxGradNorm);
+        GradClip.clipGradNorm(optimizer.parameters(), maxGradNorm);
         optimizer.step();
         return loss.item();
     }

@@ -9,6 +9,8 @@ import org.jitgrad.data.CharCorpus;
 import org.jitgrad.data.WindowSampler;
 import org.jitgrad.nn.Gpt;
 import org.jitgrad.nn.GptConfig;
+import org.jitgrad.optim.AdamW;
+import org.jitgrad.optim.LrSchedule;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -27,13 +29,14 @@ class GptStepTest {
         CharCorpus corpus = CharCorpus.of(TEXT.repeat(3), "citizens");
         GptConfig config = new GptConfig(corpus.vocabulary().size(), 8, 2, 2, 16, 0f, false);
         Gpt gpt = new Gpt(config, 11);
-        Optimizer opt = GptOptimizer.adamW(gpt, 1e-2f, 0.9f, 0.99f, 1e-8f, 0.1f);
+        Optimizer opt = AdamW.withDecayOnMatrices(gpt.parameters(), 1e-2f, 0.9f, 0.99f, 1e-8f, 0.1f);
+        LrSchedule schedule = LrSchedule.warmupCosine(1e-2f, 1e-3f, 3, steps);
         // A small clipping bound so that clipping is active on every step: it is part of what is compared.
         GptStep step = new GptStep(engine, gpt, opt, 0.5f);
         WindowSampler batches = new WindowSampler(corpus.train(), 4, 8, 3);
         float[] losses = new float[steps];
         for (int i = 0; i < steps; i++) {
-            opt.setLearningRate(GptOptimizer.learningRate(1e-2f, 1e-3f, 3, steps, i));
+            schedule.applyTo(opt, i);
             losses[i] = step.step(batches.next());
         }
         return new Run(losses, gpt.parameters());
