@@ -94,6 +94,10 @@ public final class Compiled {
      * @throws IllegalArgumentException if {@code maxNorm} is not positive or is NaN
      */
     public Compiled withGradClipping(float maxNorm) {
+        if (!(maxNorm > 0f)) {
+            throw new IllegalArgumentException("withGradClipping: maxNorm must be positive (Float.POSITIVE_INFINITY only "
+                    + "measures the norm), got " + maxNorm);
+        }
         return new Compiled(fn, optimizer, new GradClip(maxNorm), cacheSize, concurrency);
     }
 

@@ -103,7 +103,8 @@ class FusedGradClipTest {
         Compiled plain = Compiled.trace(net.fn());
         assertThrowsNaming(IllegalStateException.class, plain::lastGradNorm, "lastGradNorm", "withGradClipping");
         for (float bad : new float[] {0f, -1f, Float.NaN}) {
-            assertThrowsNaming(IllegalArgumentException.class, () -> plain.withGradClipping(bad), "maxNorm", String.valueOf(bad));
+            assertThrowsNaming(IllegalArgumentException.class, () -> plain.withGradClipping(bad), "withGradClipping", "maxNorm",
+                    String.valueOf(bad));
         }
         Compiled clipped = plain.withGradClipping(1f);
         assertTrue(Float.isNaN(clipped.lastGradNorm()), "NaN before the first run");

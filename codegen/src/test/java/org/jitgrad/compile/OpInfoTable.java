@@ -244,6 +244,7 @@ final class OpInfoTable {
         if (u == UnaryOp.POW) {
             info.sample("p = -0.5", t -> t.get(0).pow(-0.5f), positive(49, 7, 17));
             info.sample("p = 2 of any sign", t -> t.get(0).pow(2f), randn(50, 7, 17));
+            for (float p : new float[] {0.5f, -1f, -1.5f}) info.sample("p = " + p, t -> t.get(0).pow(p), positive(52, 7, 17));
         }
         if (u == UnaryOp.ERF) info.sample("wide range", t -> t.get(0).mul(3f).erf(), randn(51, 33));
         return info;

@@ -32,22 +32,13 @@ public final class ReduceKernels {
         for (int o = 0; o < outer; o++) {
             int base = o * len * inner;
             if (inner == 1) {
-                out[o] = sumRow(x, base, len);
+                out[o] = sum(x, base, len);
                 continue;
             }
             int ob = o * inner;
             System.arraycopy(x, base, out, ob, inner);
             for (int l = 1; l < len; l++) BinaryKernels.addVV(out, ob, x, base + l * inner, out, ob, inner);
         }
-    }
-
-    private static float sumRow(float[] x, int off, int n) {
-        int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        float s = LaneSum.inOrder(acc);
-        for (; i < n; i++) s += x[off + i];
-        return s;
     }
 
     /** {@code out[o,i] = max_l x[o,l,i]} ({@code len >= 1}). */

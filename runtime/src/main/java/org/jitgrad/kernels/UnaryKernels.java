@@ -85,20 +85,40 @@ public final class UnaryKernels {
         if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).max(0f).intoArray(y, i, m); }
     }
 
-    /** {@code y = x^p}; {@code p == 2} is a multiply, as exact as the scalar form. */
+    /**
+     * {@code y = x^p}. The exponents layer norm and its gradient use are arithmetic, not the Vector API's
+     * POW (a slow library call): 2 is {@code x·x}, 0.5 is {@code √x}, -0.5 is {@code 1/√x}, -1 is {@code 1/x},
+     * -1.5 is {@code 1/(x·√x)}. {@code UnaryOp.POW}'s lane rule uses the same forms.
+     */
     public static void pow(float[] x, float p, float[] y, int n) {
+        int form = powForm(p);
         int i = 0;
-        if (p == 2f) {
-            for (int up = S.loopBound(n); i < up; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, i);
-                v.mul(v).intoArray(y, i);
-            }
-            if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector v = FloatVector.fromArray(S, x, i, m); v.mul(v).intoArray(y, i, m); }
-            return;
+        for (int up = S.loopBound(n); i < up; i += L) powOf(FloatVector.fromArray(S, x, i), p, form).intoArray(y, i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            powOf(FloatVector.fromArray(S, x, i, m), p, form).intoArray(y, i, m);
         }
-        for (int up = S.loopBound(n); i < up; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.POW, p).intoArray(y, i);
-        }
-        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.POW, p).intoArray(y, i, m); }
+    }
+
+    /** Which arithmetic form computes {@code x^p}: 0 the general POW, 1 to 5 the special exponents above. */
+    public static int powForm(float p) {
+        if (p == 2f) return 1;
+        if (p == 0.5f) return 2;
+        if (p == -0.5f) return 3;
+        if (p == -1f) return 4;
+        if (p == -1.5f) return 5;
+        return 0;
+    }
+
+    private static FloatVector powOf(FloatVector v, float p, int form) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return switch (form) {
+            case 1 -> v.mul(v);
+            case 2 -> v.sqrt();
+            case 3 -> one.div(v.sqrt());
+            case 4 -> one.div(v);
+            case 5 -> one.div(v.mul(v.sqrt()));
+            default -> v.lanewise(VectorOperators.POW, p);
+        };
     }
 }

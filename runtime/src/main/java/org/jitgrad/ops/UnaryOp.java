@@ -52,7 +52,16 @@ public enum UnaryOp implements ElementwiseOp {
     /** {@code x^p} for the constant exponent {@code p = params.value()}. */
     POW {
         void run(float[] x, float p, float[] y, int n) { UnaryKernels.pow(x, p, y, n); }
-        <V> V lane(LaneBuilder<V> l, float p, V x) { return p == 2f ? l.mul(x, x) : l.pow(x, p); }
+        <V> V lane(LaneBuilder<V> l, float p, V x) {
+            return switch (UnaryKernels.powForm(p)) {   // the kernel's forms, for the same rounding
+                case 1 -> l.mul(x, x);
+                case 2 -> l.sqrt(x);
+                case 3 -> l.div(l.constant(1f), l.sqrt(x));
+                case 4 -> l.div(l.constant(1f), x);
+                case 5 -> l.div(l.constant(1f), l.mul(x, l.sqrt(x)));
+                default -> l.pow(x, p);
+            };
+        }
         <T> T grad(GradBuilder<T> b, float p, T x, T y, T g) { return b.mul(g, b.scale(b.pow(x, p - 1f), p)); }
     },
     /**

@@ -1,5 +1,6 @@
 package org.jitgrad.optim;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jitgrad.tensor.Tensor;
 
@@ -28,7 +29,7 @@ final class Hyperparameters {
      */
     static float[] sameForAll(String optimizer, String name, float value, List<Tensor> params) {
         float[] all = new float[params == null ? 0 : params.size()];
-        java.util.Arrays.fill(all, nonNegative(optimizer, name, value));
+        Arrays.fill(all, nonNegative(optimizer, name, value));
         return all;
     }
 

@@ -28,6 +28,7 @@ public interface LrSchedule {
      * @return the rate set
      */
     default float applyTo(Optimizer optimizer, long step) {
+        if (optimizer == null) throw new NullPointerException("LrSchedule.applyTo: optimizer is null");
         float lr = rate(step);
         optimizer.setLearningRate(lr);
         return lr;

@@ -74,5 +74,6 @@ class LrScheduleTest {
                 "decayIters 10", "warmupIters 10");
         assertThrowsNaming(IllegalArgumentException.class, () -> nano.rate(-1), "warmupCosine", "step", "-1");
         assertThrowsNaming(IllegalArgumentException.class, () -> LrSchedule.constant(1f).rate(-5), "constant", "step", "-5");
+        assertThrowsNaming(NullPointerException.class, () -> nano.applyTo(null, 0), "applyTo", "optimizer");
     }
 }
