@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.jitgrad.app.cli.BenchCommand;
 import org.jitgrad.app.cli.Cli;
 import org.jitgrad.app.cli.EvalCommand;
+import org.jitgrad.app.cli.GptCommand;
 import org.jitgrad.app.cli.PredictCommand;
 import org.jitgrad.app.cli.ServeCommand;
 import org.jitgrad.app.cli.TrainCommand;
@@ -18,10 +19,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class},
+                GptCommand.class, CommandLine.HelpCommand.class},
         description = {"Train and use neural networks with JitGrad, reverse-mode autodiff on float32 tensors for the JVM.",
                 "",
-                "Start with: jitgrad train   (MNIST, MLP 784-256-128-10, Adam, 3 epochs, compiled engine)"},
+                "Start with: jitgrad train   (MNIST, MLP 784-256-128-10, Adam, 3 epochs, compiled engine)",
+                "       or: jitgrad gpt train   (a character-level GPT on tinyshakespeare, nanoGPT's CPU run)"},
         footer = {"", "Run 'jitgrad COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     @Spec
@@ -29,7 +31,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench or serve");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench, serve or gpt");
     }
 
     /** Runs the command line and exits with its code. */

@@ -25,6 +25,27 @@ public record GptConfig(int vocabSize, int block, int nLayer, int nHead, int nEm
         if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("GPT: dropout must be in [0, 1), got " + dropout);
     }
 
+    /**
+     * The number of parameters of a {@link Gpt} with this configuration, the tied head counted once (as
+     * {@link Gpt#namedParameters()} lists it); {@link Long#MAX_VALUE} if that overflows a long (a hostile
+     * configuration read from a file).
+     */
+    public long parameterCount() {
+        try {
+            long c = nEmbd;
+            long b = bias ? 1 : 0;
+            long square = Math.multiplyExact(c, c);
+            long layerNorm = c + b * c;
+            long attention = Math.addExact(Math.multiplyExact(4, square), b * 4 * c);   // c_attn (3C x C) and c_proj (C x C)
+            long mlp = Math.addExact(Math.multiplyExact(8, square), b * 5 * c);         // c_fc (4C x C) and c_proj (C x 4C)
+            long perBlock = Math.addExact(Math.addExact(attention, mlp), 2 * layerNorm);
+            long embeddings = Math.multiplyExact((long) vocabSize + block, c);
+            return Math.addExact(Math.addExact(embeddings, Math.multiplyExact(nLayer, perBlock)), layerNorm);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** nanoGPT's CPU configuration for a vocabulary: 4 layers, 4 heads, width 128, context 64, no dropout, no bias. */
     public static GptConfig shakespeareCpu(int vocabSize) {
         return new GptConfig(vocabSize, 64, 4, 4, 128, 0f, false);

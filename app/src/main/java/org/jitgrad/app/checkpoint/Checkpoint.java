@@ -1,10 +1,7 @@
 package org.jitgrad.app.checkpoint;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.model.OptimizerKind;
 import org.jitgrad.nn.Module;
@@ -30,11 +27,7 @@ public record Checkpoint(ModelSpec spec, List<NamedArray> parameters, OptimizerS
 
     /** Copies the model's parameters and the optimizer's state (if it is an SGD or Adam; else none). */
     public static Checkpoint capture(ModelSpec spec, Module model, Optimizer optimizer, int epochs, String dataset) {
-        List<NamedArray> params = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-            Tensor t = e.getValue();
-            params.add(new NamedArray(e.getKey(), t.shape().dims(), t.storage().clone()));
-        }
+        List<NamedArray> params = ParameterArrays.capture(model);
         OptimizerState state = null;
         OptimizerKind kind = OptimizerKind.of(optimizer);
         if (kind != null) {
@@ -73,26 +66,7 @@ public record Checkpoint(ModelSpec spec, List<NamedArray> parameters, OptimizerS
             throw new CheckpointException("checkpoint does not match the model: checkpoint has " + this.spec.describe()
                     + ", model is " + spec.describe());
         }
-        Map<String, Tensor> named = model.namedParameters();
-        if (named.size() != parameters.size()) {
-            throw new CheckpointException("checkpoint does not match the model: checkpoint has " + parameters.size()
-                    + " tensors, model has " + named.size());
-        }
-        List<Tensor> targets = new ArrayList<>();
-        Iterator<Map.Entry<String, Tensor>> it = named.entrySet().iterator();
-        for (NamedArray saved : parameters) {
-            Map.Entry<String, Tensor> e = it.next();
-            if (!e.getKey().equals(saved.name())) {
-                throw new CheckpointException("checkpoint does not match the model: tensor '" + saved.name()
-                        + "' where the model has '" + e.getKey() + "'");
-            }
-            int[] dims = e.getValue().shape().dims();
-            if (!Arrays.equals(dims, saved.shape())) {
-                throw new CheckpointException("checkpoint does not match the model: tensor '" + saved.name() + "' has shape "
-                        + Arrays.toString(saved.shape()) + ", model has " + Arrays.toString(dims));
-            }
-            targets.add(e.getValue());
-        }
+        List<Tensor> targets = ParameterArrays.targets(parameters, model);
         OptimizerRestore outcome;
         OptimizerKind kind = OptimizerKind.of(optimizer);
         if (optimizer == null) {
@@ -122,7 +96,7 @@ public record Checkpoint(ModelSpec spec, List<NamedArray> parameters, OptimizerS
             outcome = OptimizerRestore.RESTORED;
         }
         // Everything validated: copy in.
-        for (int i = 0; i < targets.size(); i++) targets.get(i).copyFrom(parameters.get(i).values());
+        ParameterArrays.copyInto(targets, parameters);
         if (outcome == OptimizerRestore.RESTORED) {
             List<NamedArray> arrays = this.optimizer.arrays();
             for (int i = 0; i < parameters.size(); i++) {

@@ -41,6 +41,9 @@ import org.jitgrad.nn.Activation;
  * string = u16 byte length + UTF-8 bytes
  * </pre>
  *
+ * A GPT checkpoint has the same header and tensor encoding with model kind "gpt" (see
+ * {@link GptCheckpointFile}); each reader names the other kind when handed one.
+ *
  * Reading treats the file as untrusted: each count and length is checked against the bytes that
  * remain before anything is allocated, and every problem is a {@link CheckpointException} saying
  * what is wrong.
@@ -76,8 +79,7 @@ public final class CheckpointFile {
             for (int s : sizes) p.writeInt(s);
             p.writeFloat(spec.norm().mean());
             p.writeFloat(spec.norm().std());
-            p.writeInt(c.parameters().size());
-            for (NamedArray a : c.parameters()) writeTensor(p, a);
+            writeTensors(p, c.parameters());
             OptimizerState o = c.optimizer();
             if (o == null) {
                 writeString(p, "none");
@@ -96,21 +98,31 @@ public final class CheckpointFile {
             p.writeInt(c.epochs());
             writeString(p, c.dataset());
             p.flush();
-            byte[] payload = payloadBytes.toByteArray();
-            CRC32 crc = new CRC32();
-            crc.update(payload);
-            ByteBuffer file = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-            file.put(MAGIC).putInt(VERSION).putLong(payload.length).putInt((int) crc.getValue()).put(payload);
-            return file.array();
+            return frame(payloadBytes.toByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
+    }
+
+    /** The file for a payload: the header (magic, version, length, CRC-32) followed by the payload. */
+    static byte[] frame(byte[] payload) {
+        CRC32 crc = new CRC32();
+        crc.update(payload);
+        ByteBuffer file = ByteBuffer.allocate(HEADER_BYTES + payload.length);
+        file.put(MAGIC).putInt(VERSION).putLong(payload.length).putInt((int) crc.getValue()).put(payload);
+        return file.array();
     }
 
     /** Writes the checkpoint atomically (see {@link AtomicFile}). */
     public static void save(Path file, Checkpoint c) throws IOException {
         byte[] bytes = encode(c);
         AtomicFile.write(file, out -> out.write(bytes));
+    }
+
+    /** u32 count, then each tensor: name, rank, dims, values. */
+    static void writeTensors(DataOutputStream p, List<NamedArray> tensors) throws IOException {
+        p.writeInt(tensors.size());
+        for (NamedArray a : tensors) writeTensor(p, a);
     }
 
     private static void writeTensor(DataOutputStream p, NamedArray a) throws IOException {
@@ -127,7 +139,7 @@ public final class CheckpointFile {
         p.write(b.array());
     }
 
-    private static void writeString(DataOutputStream p, String s) throws IOException {
+    static void writeString(DataOutputStream p, String s) throws IOException {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > MAX_NAME_BYTES) throw new IllegalArgumentException("name too long: " + s);
         p.writeShort(utf8.length);
@@ -138,21 +150,40 @@ public final class CheckpointFile {
 
     /** Reads and validates a checkpoint file (format only; {@link Checkpoint#restoreInto} checks the fit). */
     public static Checkpoint load(Path file) throws IOException {
+        byte[] bytes = readFile(file);
+        try {
+            return decode(bytes);
+        } catch (CheckpointException e) {
+            throw new CheckpointException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** A checkpoint file's bytes, refusing a missing file or one larger than {@link #MAX_FILE_BYTES}. */
+    static byte[] readFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "checkpoint not found");
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new CheckpointException(file + ": " + size + " bytes is larger than any checkpoint this build reads ("
                     + MAX_FILE_BYTES + ")");
         }
-        try {
-            return decode(Files.readAllBytes(file));
-        } catch (CheckpointException e) {
-            throw new CheckpointException(file + ": " + e.getMessage());
-        }
+        return Files.readAllBytes(file);
     }
 
     /** Parses and validates a whole checkpoint file's bytes. */
     public static Checkpoint decode(byte[] bytes) throws CheckpointException {
+        ByteBuffer p = payload(bytes);
+        try {
+            return parsePayload(p);
+        } catch (BufferUnderflowException e) {
+            // Cannot happen: every read is preceded by a check. Kept as a last line of defence.
+            throw new CheckpointException("corrupt payload: unexpected end at byte " + p.position());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("corrupt payload: " + e.getMessage());
+        }
+    }
+
+    /** Checks the header (magic, version, length, CRC-32) and returns the payload it vouches for. */
+    static ByteBuffer payload(byte[] bytes) throws CheckpointException {
         if (bytes.length == 0) throw new CheckpointException("empty file (0 bytes): not a checkpoint");
         int magicLength = Math.min(bytes.length, MAGIC.length);
         for (int i = 0; i < magicLength; i++) {
@@ -187,20 +218,15 @@ public final class CheckpointFile {
             throw new CheckpointException(String.format("checksum mismatch: stored CRC-32 %08x, computed %08x (the file is corrupt)",
                     storedCrc, (int) crc.getValue()));
         }
-        ByteBuffer p = ByteBuffer.wrap(bytes, HEADER_BYTES, (int) declared).slice();
-        try {
-            return parsePayload(p);
-        } catch (BufferUnderflowException e) {
-            // Cannot happen: every read is preceded by a check. Kept as a last line of defence.
-            throw new CheckpointException("corrupt payload: unexpected end at byte " + p.position());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException("corrupt payload: " + e.getMessage());
-        }
+        return ByteBuffer.wrap(bytes, HEADER_BYTES, (int) declared).slice();
     }
 
     private static Checkpoint parsePayload(ByteBuffer p) throws CheckpointException {
         String kind = readString(p, "model kind");
-        if (!kind.equals("mlp")) throw new CheckpointException("unsupported model kind '" + kind + "' (this build knows mlp)");
+        if (kind.equals(GptCheckpointFile.KIND)) {
+            throw new CheckpointException("this is a GPT checkpoint (written by jitgrad gpt train); use it with jitgrad gpt sample --load");
+        }
+        if (!kind.equals("mlp")) throw new CheckpointException("unsupported model kind '" + kind + "' (this build knows mlp and gpt)");
         String activationName = readString(p, "activation");
         Activation activation;
         try {
@@ -218,24 +244,7 @@ public final class CheckpointFile {
         InputNorm norm = new InputNorm(p.getFloat(), p.getFloat());
         ModelSpec spec = new ModelSpec(sizes, activation, norm);
 
-        int tensorCount = readCount(p, "tensor count", 2 + 4);
-        List<NamedArray> tensors = new ArrayList<>();
-        for (int t = 0; t < tensorCount; t++) {
-            String name = readString(p, "tensor name");
-            int rank = readCount(p, "rank of tensor '" + name + "'", Integer.BYTES);
-            if (rank > MAX_RANK) throw new CheckpointException("corrupt payload: tensor '" + name + "' has rank " + rank);
-            int[] dims = new int[rank];
-            long elements = 1;
-            for (int i = 0; i < rank; i++) {
-                dims[i] = p.getInt();
-                if (dims[i] < 0) throw new CheckpointException("corrupt payload: tensor '" + name + "' has negative dimension " + dims[i]);
-                elements *= dims[i];
-                if (elements > Integer.MAX_VALUE) {
-                    throw new CheckpointException("corrupt payload: tensor '" + name + "' claims more than 2^31 values");
-                }
-            }
-            tensors.add(new NamedArray(name, dims, readFloats(p, (int) elements, "tensor '" + name + "'")));
-        }
+        List<NamedArray> tensors = readTensors(p);
 
         String optimizerKind = readString(p, "optimizer kind");
         OptimizerState state = null;
@@ -267,8 +276,31 @@ public final class CheckpointFile {
         return new Checkpoint(spec, tensors, state, epochs, dataset);
     }
 
+    /** u32 count, then each tensor: name, rank, dims and values, every count checked against the bytes left. */
+    static List<NamedArray> readTensors(ByteBuffer p) throws CheckpointException {
+        int tensorCount = readCount(p, "tensor count", 2 + 4);
+        List<NamedArray> tensors = new ArrayList<>();
+        for (int t = 0; t < tensorCount; t++) {
+            String name = readString(p, "tensor name");
+            int rank = readCount(p, "rank of tensor '" + name + "'", Integer.BYTES);
+            if (rank > MAX_RANK) throw new CheckpointException("corrupt payload: tensor '" + name + "' has rank " + rank);
+            int[] dims = new int[rank];
+            long elements = 1;
+            for (int i = 0; i < rank; i++) {
+                dims[i] = p.getInt();
+                if (dims[i] < 0) throw new CheckpointException("corrupt payload: tensor '" + name + "' has negative dimension " + dims[i]);
+                elements *= dims[i];
+                if (elements > Integer.MAX_VALUE) {
+                    throw new CheckpointException("corrupt payload: tensor '" + name + "' claims more than 2^31 values");
+                }
+            }
+            tensors.add(new NamedArray(name, dims, readFloats(p, (int) elements, "tensor '" + name + "'")));
+        }
+        return tensors;
+    }
+
     /** Checks that {@code bytes} remain. */
-    private static void need(ByteBuffer p, long bytes, String what) throws CheckpointException {
+    static void need(ByteBuffer p, long bytes, String what) throws CheckpointException {
         if (bytes > p.remaining()) {
             throw new CheckpointException("corrupt payload: " + what + " needs " + bytes + " bytes but only " + p.remaining()
                     + " remain");
@@ -279,7 +311,7 @@ public final class CheckpointFile {
      * Reads a u32 count of items of at least {@code minItemBytes} each, rejecting one that the rest of
      * the file cannot hold (negative counts included) before anything is allocated for it.
      */
-    private static int readCount(ByteBuffer p, String what, int minItemBytes) throws CheckpointException {
+    static int readCount(ByteBuffer p, String what, int minItemBytes) throws CheckpointException {
         need(p, Integer.BYTES, what);
         int count = p.getInt();
         if (count < 0) throw new CheckpointException("corrupt payload: " + what + " is " + Integer.toUnsignedString(count));
@@ -290,7 +322,7 @@ public final class CheckpointFile {
         return count;
     }
 
-    private static float[] readFloats(ByteBuffer p, int count, String what) throws CheckpointException {
+    static float[] readFloats(ByteBuffer p, int count, String what) throws CheckpointException {
         long bytes = (long) count * Float.BYTES;
         if (bytes > p.remaining()) {
             throw new CheckpointException("corrupt payload: " + what + " claims " + count + " values (" + bytes
@@ -302,7 +334,7 @@ public final class CheckpointFile {
         return values;
     }
 
-    private static String readString(ByteBuffer p, String what) throws CheckpointException {
+    static String readString(ByteBuffer p, String what) throws CheckpointException {
         need(p, 2, what);
         int length = Short.toUnsignedInt(p.getShort());
         if (length > MAX_NAME_BYTES) throw new CheckpointException("corrupt payload: " + what + " of " + length + " bytes");

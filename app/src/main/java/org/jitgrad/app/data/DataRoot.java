@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds the repository's {@code data/} folder, which holds the bundled MNIST and digits files.
+ * Finds the repository's {@code data/} folder, which holds the bundled MNIST, digits and tinyshakespeare files.
  *
  * <p>In order: an explicit path (the {@code --data-root} option), the system property
  * {@value #PROPERTY} (the {@code ./jitgrad} launcher sets it to the repository root), then the
@@ -28,7 +28,9 @@ public final class DataRoot {
         if (property != null && !property.isBlank()) return dataOf(Path.of(property), "-D" + PROPERTY);
         Path cwd = Path.of("").toAbsolutePath();
         for (Path p = cwd; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("data").resolve("mnist")) || Files.isRegularFile(p.resolve("data").resolve(Datasets.DIGITS_FILE))) {
+            Path data = p.resolve("data");
+            if (Files.isDirectory(data.resolve("mnist")) || Files.isRegularFile(data.resolve(Datasets.DIGITS_FILE))
+                    || Files.isRegularFile(data.resolve(TextCorpora.TINY_SHAKESPEARE_FILE))) {
                 return p.resolve("data");
             }
         }

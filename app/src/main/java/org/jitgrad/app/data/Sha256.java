@@ -27,6 +27,15 @@ public final class Sha256 {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** The lowercase hex digest of {@code bytes}. */
+    public static String of(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+
     /**
      * Checks a file against its expected digest.
      *

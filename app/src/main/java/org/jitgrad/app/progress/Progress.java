@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Per-epoch training progress: steps done, steps per second, a running (smoothed) loss and the time
- * left in the epoch. As a bar redrawn at most ten times a second, or as plain lines at every tenth of
- * the epoch when the output is not a terminal.
+ * Training progress through a run of steps (an epoch, or a GPT's iterations): steps done, steps per
+ * second, a running (smoothed) loss and the time left. As a bar redrawn at most ten times a second, or as
+ * plain lines at every tenth of the run when the output is not a terminal.
  */
 public final class Progress {
     private static final int BAR_WIDTH = 28;
@@ -15,8 +15,8 @@ public final class Progress {
 
     private final PrintWriter out;
     private final ProgressMode mode;
-    private int epoch;
-    private int epochs;
+    private final String unit;
+    private String label;
     private int steps;
     private long start;
     private long lastDraw;
@@ -25,17 +25,28 @@ public final class Progress {
     private double weight;
     private int lastLength;
 
+    /** Progress counted in "steps". */
     public Progress(PrintWriter out, ProgressMode mode) {
+        this(out, mode, "steps");
+    }
+
+    /** Progress counted in {@code unit}s ("steps", "it"), shown as {@code 12/100 it  3.5 it/s}. */
+    public Progress(PrintWriter out, ProgressMode mode, String unit) {
         this.out = out;
         this.mode = mode.resolve();
+        this.unit = unit;
     }
 
     public ProgressMode mode() { return mode; }
 
     /** Starts epoch {@code epoch} (1-based) of {@code epochs}, which has {@code steps} steps. */
     public void startEpoch(int epoch, int epochs, int steps) {
-        this.epoch = epoch;
-        this.epochs = epochs;
+        start(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
+    }
+
+    /** Starts a run of {@code steps} steps, each line headed by {@code label}. */
+    public void start(String label, int steps) {
+        this.label = label;
         this.steps = steps;
         this.start = System.nanoTime();
         this.lastDraw = 0;
@@ -77,10 +88,24 @@ public final class Progress {
 
     /** Ends the epoch's progress display (finishes the bar's line). */
     public void endEpoch() {
+        suspend();
+    }
+
+    /**
+     * Finishes the bar's line, if one is on screen, so that other output can be printed; the next
+     * {@link #update} draws the bar again on a new line.
+     */
+    public void suspend() {
         if (mode == ProgressMode.BAR && lastLength > 0) {
             out.println();
             out.flush();
+            lastLength = 0;
         }
+    }
+
+    /** Leaves {@code nanos} spent on something else (an evaluation) out of the rate and the time left. */
+    public void discount(long nanos) {
+        start += nanos;
     }
 
     /** The smoothed loss so far in this epoch. */
@@ -91,7 +116,7 @@ public final class Progress {
         double rate = seconds > 0 ? done / seconds : 0;
         double eta = rate > 0 ? (steps - done) / rate : 0;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "epoch %d/%d ", epoch, epochs));
+        sb.append(label).append(' ');
         if (bar) {
             int filled = steps == 0 ? BAR_WIDTH : (int) ((long) done * BAR_WIDTH / steps);
             sb.append('[');
@@ -99,8 +124,8 @@ public final class Progress {
             sb.append("] ");
         }
         int width = Integer.toString(steps).length();
-        sb.append(String.format(Locale.ROOT, "%" + width + "d/%d steps  %7.1f steps/s  loss %.4f  ETA %s",
-                done, steps, rate, runningLoss(), clock(eta)));
+        sb.append(String.format(Locale.ROOT, "%" + width + "d/%d %s  %7.1f %s/s  loss %.4f  ETA %s",
+                done, steps, unit, rate, unit, runningLoss(), clock(eta)));
         return sb.toString();
     }
 

@@ -1,0 +1,68 @@
+package org.jitgrad.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jitgrad.app.checkpoint.GptCheckpoint;
+import org.jitgrad.app.checkpoint.GptCheckpointFile;
+import org.jitgrad.app.gpt.TextGenerator;
+import org.jitgrad.data.CharVocabulary;
+import org.jitgrad.nn.Gpt;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jitgrad gpt sample}. */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Generate text with a GPT checkpoint written by 'gpt train --save': prints the prompt and what follows it.",
+                "Each character is drawn from softmax(logits / temperature) over the top-k characters, from a seeded generator."})
+public final class GptSampleCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--load", paramLabel = "FILE", required = true, description = "The checkpoint (from gpt train --save).")
+    Path load;
+
+    @Option(names = "--tokens", paramLabel = "N", defaultValue = "500", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
+            description = "Below 1 is more conservative, above 1 more random (default: ${DEFAULT-VALUE}).")
+    float temperature;
+
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Draw among the K most likely characters only (default: all; K at or above the vocabulary size means all).")
+    Integer topK;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1337", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "\n",
+            description = "Text to continue; every character must be in the checkpoint's vocabulary (default: a newline).")
+    String prompt;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tokens < 0) throw new IllegalArgumentException("--tokens must be >= 0, got " + tokens);
+        if (!(temperature > 0f) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--temperature must be positive, got " + temperature);
+        }
+        if (topK != null && topK < 1) throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+        if (prompt.isEmpty()) throw new IllegalArgumentException("--prompt must not be empty: give at least one character");
+        GptCheckpoint c = GptCheckpointFile.load(load);
+        CharVocabulary vocabulary = c.vocabulary();
+        int[] ids;
+        try {
+            ids = vocabulary.encode(prompt);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--prompt: " + e.getMessage() + " of " + load + " (trained on " + c.dataset() + ")");
+        }
+        Gpt gpt = c.build();
+        int[] text = new TextGenerator(gpt).generate(ids, tokens, temperature, topK == null ? 0 : topK, seed);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(vocabulary.decode(text));
+        out.flush();
+        return 0;
+    }
+}

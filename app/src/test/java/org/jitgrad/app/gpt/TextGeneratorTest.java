@@ -1,0 +1,96 @@
+package org.jitgrad.app.gpt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.jitgrad.app.checkpoint.CheckpointException;
+import org.jitgrad.app.checkpoint.GptCheckpoint;
+import org.jitgrad.app.checkpoint.GptCheckpointFile;
+import org.jitgrad.data.CharVocabulary;
+import org.jitgrad.nn.Gpt;
+import org.jitgrad.nn.GptConfig;
+import org.jitgrad.tensor.NoGrad;
+import org.jitgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class TextGeneratorTest {
+    static final CharVocabulary VOCAB = CharVocabulary.of("abcdefghij \n");
+    static final GptConfig CONFIG = new GptConfig(VOCAB.size(), 6, 2, 2, 8, 0f, false);
+
+    /** A model whose logits are far from uniform, so that samples depend on it. */
+    static Gpt model() {
+        Gpt gpt = new Gpt(CONFIG, 21);
+        for (Tensor p : gpt.parameters()) {
+            float[] v = p.storage();
+            for (int i = 0; i < v.length; i++) v[i] *= 40;
+        }
+        return gpt;
+    }
+
+    @Test
+    void aSeedGivesOneSampleAndOneSpecializationServesEveryLength() {
+        Gpt gpt = model();
+        TextGenerator g = new TextGenerator(gpt);
+        int[] prompt = VOCAB.encode("a");
+        int[] first = g.generate(prompt, 25, 0.8f, 0, 7);
+        assertEquals(26, first.length);
+        assertEquals(prompt[0], first[0]);
+        assertArrayEquals(first, g.generate(prompt, 25, 0.8f, 0, 7));
+        assertArrayEquals(first, new TextGenerator(gpt).generate(prompt, 25, 0.8f, 0, 7));
+        assertFalse(Arrays.equals(first, g.generate(prompt, 25, 0.8f, 0, 8)), "another seed, another sample");
+        // A prompt longer than the block: the context is its last block characters.
+        g.generate(VOCAB.encode("abcdefghij abcdefghij"), 5, 1.5f, 3, 1);
+        assertEquals(1, g.compileCount(), "contexts of 1 to block characters and longer share one compiled forward");
+        assertTrue(gpt.isTraining(), "the model's mode is restored");
+    }
+
+    @Test
+    void topOneIsTheTapesArgmaxOfTheLastPositionOfTheCroppedContext() {
+        Gpt gpt = model();
+        int[] text = new TextGenerator(gpt).generate(VOCAB.encode("ab"), 12, 1f, 1, 3);
+        gpt.train(false);
+        for (int n = 2; n < text.length; n++) {
+            int from = Math.max(0, n - CONFIG.block());
+            float[] context = new float[n - from];
+            for (int t = 0; t < context.length; t++) context[t] = text[from + t];
+            float[] logits;
+            try (NoGrad ignored = NoGrad.enter()) {
+                logits = gpt.forward(Tensor.of(context, 1, context.length)).toArray();
+            }
+            int best = 0, offset = (context.length - 1) * VOCAB.size();
+            for (int v = 1; v < VOCAB.size(); v++) if (logits[offset + v] > logits[offset + best]) best = v;
+            assertEquals(best, text[n], "token " + n);
+        }
+    }
+
+    @Test
+    void aCheckpointRoundTripGivesTheSameSamples() throws CheckpointException {
+        Gpt gpt = model();
+        byte[] file = GptCheckpointFile.encode(GptCheckpoint.capture(gpt, VOCAB, 5, "letters"));
+        GptCheckpoint loaded = GptCheckpointFile.decode(file);
+        int[] prompt = loaded.vocabulary().encode("hi ");
+        assertArrayEquals(new TextGenerator(gpt).generate(prompt, 40, 0.8f, 4, 99),
+                new TextGenerator(loaded.build()).generate(prompt, 40, 0.8f, 4, 99));
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        TextGenerator g = new TextGenerator(model());
+        int[] ok = {1};
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> g.generate(new int[0], 5, 1f, 0, 1)).getMessage()
+                .contains("prompt is empty"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> g.generate(new int[] {1, 12}, 5, 1f, 0, 1)).getMessage()
+                .contains("prompt token 1 is 12, outside the vocabulary [0, 12)"));
+        for (float t : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> g.generate(ok, 5, t, 0, 1)).getMessage()
+                    .contains("temperature must be positive and finite, got " + t));
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> g.generate(ok, 5, 1f, -2, 1)).getMessage().contains("top-k"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> g.generate(ok, -1, 1f, 0, 1)).getMessage().contains("-1"));
+        assertEquals(0, g.compileCount(), "nothing was run");
+    }
+}
