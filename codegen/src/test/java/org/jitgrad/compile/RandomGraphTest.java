@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class RandomGraphTest {
     private static final int GRAPHS = 1000;
+    /**
+     * Looser than {@link Engines#REL}: the graphs chain erf, gelu, layer norm and softmax, whose vector exp and
+     * tanh round differently (by an ulp) in interpreted, C1 and C2 code, and a loaded host runs the two engines
+     * at different tiers; seed 747 once differed by 1.06e-5 that way. A wrong gradient is off by far more.
+     */
+    private static final double REL = 3e-5;
     private static final int[] SIZES = {1, 7, 17, 33};
 
     @Test
@@ -22,7 +28,7 @@ class RandomGraphTest {
         for (int seed = 0; seed < GRAPHS; seed++) {
             RandomGraph g = new RandomGraph(seed);
             try {
-                Engines.assertSameLossAndGradients(g::loss, g.params, Tensor.randn(seed, g.rows, g.cols));
+                Engines.assertSameLossAndGradients(g::loss, g.params, REL, Tensor.randn(seed, g.rows, g.cols));
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("random graph seed " + seed + " (" + g.description + ") failed: " + e.getMessage(), e);
             }
