@@ -30,6 +30,16 @@ class ConvCompiledTest {
         return Tensor.randn(seed, shape).requiresGrad();
     }
 
+    /**
+     * Values on a coarse grid (halves in [-2, 2]), so most max-pool windows hold ties: both engines must send each
+     * window's gradient to the same (first) maximum. Not finite-differenced: a tie is a kink.
+     */
+    private static Tensor tied(long seed, int... shape) {
+        float[] v = Tensor.uniform(seed, -2f, 2f, shape).toArray();
+        for (int i = 0; i < v.length; i++) v[i] = Math.round(v[i] * 2) / 2f;
+        return Tensor.of(v, shape).requiresGrad();
+    }
+
     record Case(String name, List<Tensor> params, Function<List<Tensor>, Tensor> op) {
         @Override
         public String toString() { return name; }
@@ -41,6 +51,7 @@ class ConvCompiledTest {
 
     static Stream<Arguments> cases() {
         Tensor x = param(1, 2, 3, 7, 7), w = param(2, 5, 3, 3, 3), b = param(3, 5);
+        Tensor ties = tied(9, 2, 3, 7, 7);
         Tensor wide = param(4, 1, 2, 7, 17), rect = param(5, 3, 2, 3, 5), w1 = param(6, 4, 5, 1, 1);
         return Stream.of(
                 c("conv2d stride 1 padding 0", List.of(x, w, b), t -> t.get(0).conv2d(t.get(1), t.get(2), 1, 0)),
@@ -55,6 +66,8 @@ class ConvCompiledTest {
                 c("maxPool2d 2/2", List.of(x), t -> t.get(0).maxPool2d(2, 2)),
                 c("maxPool2d 3/1 overlapping", List.of(x), t -> t.get(0).maxPool2d(3, 1)),
                 c("maxPool2d 2/3 on 7x17", List.of(wide), t -> t.get(0).maxPool2d(2, 3)),
+                c("maxPool2d 2/2 with ties", List.of(ties), t -> t.get(0).maxPool2d(2, 2)),
+                c("maxPool2d 3/1 overlapping with ties", List.of(ties), t -> t.get(0).maxPool2d(3, 1)),
                 c("avgPool2d 2/2", List.of(x), t -> t.get(0).avgPool2d(2, 2)),
                 c("avgPool2d 3/2 overlapping", List.of(wide), t -> t.get(0).avgPool2d(3, 2)),
                 c("conv2d, relu, maxPool2d, avgPool2d", List.of(x, w, b),

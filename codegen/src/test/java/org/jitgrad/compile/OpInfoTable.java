@@ -194,6 +194,9 @@ final class OpInfoTable {
         all.add(new OpInfo(ConvOp.CONV2D)
                 .sample("[2,3,7,7] * [5,3,3,3] stride 2 padding 1, bias", t -> t.get(0).conv2d(t.get(1), t.get(2), 2, 1),
                         image, kernel, channelBias)
+                .sample("[2,3,7,7] * [5,3,3,3] stride 1 padding 0, bias", t -> t.get(0).conv2d(t.get(1), t.get(2), 1, 0),
+                        image, kernel, channelBias)
+                .sample("[2,3,7,7] * [5,3,3,3] stride 2 padding 2", t -> t.get(0).conv2d(t.get(1), null, 2, 2), image, kernel)
                 .sample("[1,2,7,17] * [3,2,3,5] stride 1 padding 0", t -> t.get(0).conv2d(t.get(1), null, 1, 0),
                         randn(71, 1, 2, 7, 17), randn(72, 3, 2, 3, 5))
                 .rejects("channel mismatch", () -> image.conv2d(randn(1, 5, 4, 3, 3), null, 1, 0), ShapeException.class,
