@@ -6,7 +6,7 @@ import org.jitgrad.tensor.ShapeException;
 /**
  * NumPy / PyTorch broadcasting: shapes are aligned at their last dimension; two dimensions fit when
  * they are equal or one of them is 1, which is then repeated. Kernels walk broadcast operands with
- * {@link #strides}: every shape is padded on the left to rank {@value #RANK}, and a repeated
+ * {@link #stride}: every shape is padded on the left to rank {@value #RANK}, and a repeated
  * dimension has stride 0.
  */
 public final class Broadcast {
