@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.snapshot.ParameterSnapshot;
+import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
 
 /**
@@ -47,27 +48,30 @@ public final class Compiled {
     private final GradClip clip;
     private final int cacheSize;
     private final int concurrency;
+    private final int replicas;
     private final Object compileLock = new Object();
     private volatile Specialization[] training = new Specialization[0];
     private volatile Specialization[] inference = new Specialization[0];
+    private volatile ShardedSpecialization[] sharded = new ShardedSpecialization[0];
     private volatile int[] ranks;
     private volatile Specialization last;
     private final AtomicInteger compileCount = new AtomicInteger();
     private final LongAdder cacheHits = new LongAdder();
     private final AtomicLong clock = new AtomicLong();
 
-    private Compiled(TensorFn fn, Optimizer optimizer, GradClip clip, int cacheSize, int concurrency) {
+    private Compiled(TensorFn fn, Optimizer optimizer, GradClip clip, int cacheSize, int concurrency, int replicas) {
         this.fn = fn;
         this.optimizer = optimizer;
         this.clip = clip;
         this.cacheSize = cacheSize;
         this.concurrency = concurrency;
+        this.replicas = replicas;
     }
 
     /** Wraps {@code fn} for compilation; nothing is traced until the first call. */
     public static Compiled trace(TensorFn fn) {
         if (fn == null) throw new NullPointerException("Compiled.trace: fn is null");
-        return new Compiled(fn, null, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        return new Compiled(fn, null, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()), 1);
     }
 
     /**
@@ -78,7 +82,7 @@ public final class Compiled {
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
-        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas);
     }
 
     /**
@@ -98,7 +102,7 @@ public final class Compiled {
             throw new IllegalArgumentException("withGradClipping: maxNorm must be positive (Float.POSITIVE_INFINITY only "
                     + "measures the norm), got " + maxNorm);
         }
-        return new Compiled(fn, optimizer, new GradClip(maxNorm), cacheSize, concurrency);
+        return new Compiled(fn, optimizer, new GradClip(maxNorm), cacheSize, concurrency, replicas);
     }
 
     /**
@@ -121,7 +125,7 @@ public final class Compiled {
     /** The same function keeping at most {@code size} specializations (least recently used evicted). */
     public Compiled withCacheSize(int size) {
         if (size < 1) throw new IllegalArgumentException("withCacheSize: size must be >= 1, got " + size);
-        return new Compiled(fn, optimizer, freshClip(), size, concurrency);
+        return new Compiled(fn, optimizer, freshClip(), size, concurrency, replicas);
     }
 
     /**
@@ -131,7 +135,31 @@ public final class Compiled {
      */
     public Compiled withConcurrency(int callers) {
         if (callers < 1) throw new IllegalArgumentException("withConcurrency: callers must be >= 1, got " + callers);
-        return new Compiled(fn, optimizer, freshClip(), cacheSize, callers);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, callers, replicas);
+    }
+
+    /**
+     * The same function with each {@link #run} split data-parallel over {@code replicas} threads: the
+     * batch (axis 0, which every input must share) is cut into {@code replicas} equal shards, one
+     * instance of the compiled forward and backward runs each shard on its own thread (the calling
+     * one and the workers that large products use, so each shard's products stay on its thread), and
+     * the shards' gradients are averaged before the fused clipping and update, which the threads
+     * share by parameter. Small models gain from this where splitting each product does not.
+     *
+     * <p>The function must be a mean over axis 0 of independent per-example losses (the usual
+     * {@code mean} of a loss; no batch statistics, no sum over the batch), and must not draw random
+     * numbers. The first call checks this on its batch, compiling the whole-batch program once and
+     * comparing its loss and gradients with the shards' average (so {@link #compileCount()} counts
+     * two compiles for it), and throws {@link TraceException} naming the difference otherwise.
+     * The result equals the whole-batch step up to float rounding (sums are added in another order).
+     * A batch that does not divide into {@code replicas} equal shards runs undivided.
+     *
+     * @param replicas at least 1; 1 turns splitting off. More than {@link org.jitgrad.kernels.Gemm#parallelism()}
+     *                 shards are allowed but share the threads.
+     */
+    public Compiled withDataParallel(int replicas) {
+        if (replicas < 1) throw new IllegalArgumentException("withDataParallel: replicas must be >= 1, got " + replicas);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas);
     }
 
     /**
@@ -150,7 +178,73 @@ public final class Compiled {
      * @throws IllegalStateException    if another thread is running the same step
      */
     public float run(Tensor... inputs) {
+        if (replicas > 1 && divides(inputs)) return shardedSpecialization(inputs).run(inputs);
         return specialization(inputs, true).run(inputs);
+    }
+
+    /** Whether every input has axis 0 of the same size and it divides into {@link #replicas} equal shards. */
+    private boolean divides(Tensor[] inputs) {
+        checkSignature(inputs);
+        if (inputs.length == 0 || inputs[0].rank() == 0) return false;
+        int batch = inputs[0].shape().dim(0);
+        if (batch % replicas != 0) return false;
+        for (Tensor t : inputs) if (t.rank() == 0 || t.shape().dim(0) != batch) return false;
+        return true;
+    }
+
+    private ShardedSpecialization shardedSpecialization(Tensor[] inputs) {
+        ShardedSpecialization hit = findSharded(inputs);
+        if (hit == null) {
+            synchronized (compileLock) {
+                hit = findSharded(inputs);
+                if (hit == null) hit = compileSharded(inputs);
+            }
+        }
+        hit.lastUsed = clock.incrementAndGet();
+        return hit;
+    }
+
+    private ShardedSpecialization findSharded(Tensor[] inputs) {
+        for (ShardedSpecialization s : sharded) {
+            if (s.matches(inputs)) {
+                cacheHits.increment();
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private ShardedSpecialization compileSharded(Tensor[] inputs) {
+        Tensor[] firstShard = new Tensor[inputs.length];
+        Shape[] shapes = new Shape[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            shapes[i] = inputs[i].shape();
+            int[] dims = shapes[i].dims();
+            dims[0] /= replicas;
+            firstShard[i] = Tensor.wrap(java.util.Arrays.copyOf(inputs[i].storage(), inputs[i].size() / replicas), dims);
+        }
+        Specialization shard = Compiler.compileShard(fn, firstShard);
+        compileCount.incrementAndGet();
+        if (ranks == null) {
+            int[] r = new int[inputs.length];
+            for (int i = 0; i < inputs.length; i++) r[i] = inputs[i].rank();
+            ranks = r;
+        }
+        int[] optimizerIndex = optimizer == null ? null : Compiler.optimizerIndex(shard.parameters(), optimizer);
+        int[] clippedSlots = clip == null ? null : Compiler.clippedSlots(optimizerIndex, shard.parameters().size());
+        ShardedSpecialization created = new ShardedSpecialization(shard, firstShard, shapes, replicas, optimizer,
+                optimizerIndex, clip, clippedSlots);
+        ShardCheck.verify(fn, inputs, created, shard.parameters());
+        compileCount.incrementAndGet();
+        java.util.List<ShardedSpecialization> kept = new java.util.ArrayList<>(java.util.List.of(sharded));
+        if (kept.size() >= cacheSize) {
+            ShardedSpecialization oldest = kept.get(0);
+            for (ShardedSpecialization s : kept) if (s.lastUsed < oldest.lastUsed) oldest = s;
+            kept.remove(oldest);
+        }
+        kept.add(created);
+        sharded = kept.toArray(new ShardedSpecialization[0]);
+        return created;
     }
 
     /**
@@ -160,7 +254,11 @@ public final class Compiled {
      * @return this
      */
     public Compiled compile(Tensor... inputs) {
-        specialization(inputs, true);
+        if (replicas > 1 && divides(inputs)) {
+            shardedSpecialization(inputs);
+        } else {
+            specialization(inputs, true);
+        }
         return this;
     }
 

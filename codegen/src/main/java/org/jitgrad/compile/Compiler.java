@@ -27,8 +27,30 @@ final class Compiler {
     /** {@code optimizer} and {@code clip} are fused into a training program when not null. */
     static Specialization compile(TensorFn fn, Tensor[] inputs, boolean training, Optimizer optimizer, GradClip clip,
                                   int concurrency) {
+        return compile(fn, inputs, training, optimizer, clip, concurrency, false);
+    }
+
+    /**
+     * The training program (forward and backward, no update) of one shard of a data-parallel step.
+     *
+     * @throws TraceException if the function draws random numbers (the shards would draw the same masks)
+     */
+    static Specialization compileShard(TensorFn fn, Tensor[] shard) {
+        return compile(fn, shard, true, null, null, 1, true);
+    }
+
+    private static Specialization compile(TensorFn fn, Tensor[] inputs, boolean training, Optimizer optimizer,
+                                          GradClip clip, int concurrency, boolean shard) {
         Tracer.Trace trace = Tracer.trace(fn, inputs);
         Graph graph = trace.graph();
+        if (shard) {
+            for (IrNode n : graph.nodes()) {
+                if (n.kind() == IrNode.Kind.OP && n.op() instanceof org.jitgrad.ops.RandomOp) {
+                    throw new TraceException("withDataParallel: the function draws random numbers (" + n.op()
+                            + "); its shards would draw the same masks, so it cannot be split across replicas");
+                }
+            }
+        }
         IrNode out = graph.output();
         if (training && out.shape().size() != 1) {
             throw new TraceException("run() needs a function that returns a scalar loss, but it returned shape "
@@ -75,7 +97,7 @@ final class Compiler {
      * optimizer's order (so the sum of squares adds up in the order the tape's
      * {@code clipGradNorm(optimizer.parameters(), ...)} uses), or every traced parameter without one.
      */
-    private static int[] clippedSlots(int[] optimizerIndex, int paramCount) {
+    static int[] clippedSlots(int[] optimizerIndex, int paramCount) {
         if (optimizerIndex == null) {
             int[] all = new int[paramCount];
             for (int i = 0; i < paramCount; i++) all[i] = i;
@@ -87,7 +109,7 @@ final class Compiler {
         return managed.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static int[] optimizerIndex(List<Tensor> params, Optimizer optimizer) {
+    static int[] optimizerIndex(List<Tensor> params, Optimizer optimizer) {
         Map<Tensor, Integer> index = new IdentityHashMap<>();
         List<Tensor> managed = new ArrayList<>(optimizer.parameters());
         for (int i = 0; i < managed.size(); i++) index.put(managed.get(i), i);

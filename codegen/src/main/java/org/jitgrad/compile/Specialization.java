@@ -28,6 +28,7 @@ final class Specialization {
     private final Tensor[] gradients;
     private final Optimizer optimizer;
     private final GradClip clip;
+    private final IrNode output;
     private final Buffer outputBuffer;
     private final Shape outputShape;
     private final String explanation;
@@ -66,6 +67,7 @@ final class Specialization {
         this.gradients = gradients;
         this.optimizer = optimizer;
         this.clip = clip;
+        this.output = output;
         this.outputBuffer = plan.of(output);
         this.outputShape = output.shape();
         this.explanation = explanation;
@@ -114,15 +116,48 @@ final class Specialization {
         }
         try {
             float loss = execute(slots[0], inputs);
-            for (int i = 0; i < gradients.length; i++) {
-                Tensor p = parameters.get(i);
-                if (p.grad() != gradients[i]) p.setGrad(gradients[i]);
-            }
+            publishGradients();
             return loss;
         } finally {
             busy.set(0, 0);
         }
     }
+
+    /** Points each parameter's {@code grad()} at this program's gradient tensor. */
+    void publishGradients() {
+        for (int i = 0; i < gradients.length; i++) {
+            Tensor p = parameters.get(i);
+            if (p.grad() != gradients[i]) p.setGrad(gradients[i]);
+        }
+    }
+
+    /**
+     * Runs the training program without publishing its gradients; the caller guarantees that no
+     * other thread runs this specialization meanwhile.
+     */
+    float compute(Tensor[] inputs) {
+        return execute(slots[0], inputs);
+    }
+
+    /**
+     * Another instance of this training program (same generated class, same parameters) with its own
+     * buffers and its own zeroed gradient tensors, for one shard of a data-parallel step. The program
+     * must have been compiled without a fused optimizer or clipping.
+     */
+    Specialization replica() {
+        if (optimizer != null || clip != null) {
+            throw new IllegalStateException("replica: only a program without a fused update can be replicated");
+        }
+        Tensor[] own = new Tensor[gradients.length];
+        for (int i = 0; i < own.length; i++) own[i] = Tensor.zeros(gradients[i].shape().dims());
+        return new Specialization(inputShapes, emitted, plan, parameters, own, null, null, output, explanation, 1);
+    }
+
+    /** The traced parameters, in slot order. */
+    List<Tensor> parameters() { return parameters; }
+
+    /** The gradient tensors this program writes, in parameter-slot order (null for a forward program). */
+    Tensor[] gradients() { return gradients; }
 
     /**
      * Runs the forward program in a free slot (waiting for one if all are busy) and copies the output.

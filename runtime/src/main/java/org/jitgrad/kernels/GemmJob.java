@@ -36,6 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class GemmJob {
     private static final ThreadLocal<GemmJob> PER_THREAD = ThreadLocal.withInitial(GemmJob::new);
+    /** A second job per thread for {@link Parallel}: its parts call {@link Gemm}, which uses {@link #current()}. */
+    private static final ThreadLocal<GemmJob> PER_THREAD_TASKS = ThreadLocal.withInitial(GemmJob::new);
 
     final Thread caller = Thread.currentThread();
     final AtomicInteger nextPart = new AtomicInteger();
@@ -53,6 +55,8 @@ final class GemmJob {
     int rowParts, colParts, rowSlivers, colSlivers;
     /** A batch of whole products ({@link #setBatched}) when {@code batch0 > 0}: its sizes and operand strides. */
     int batch0, batch1, aStride0, aStride1, bStride0, bStride1;
+    Parallel.Part task;
+    int taskParts;
 
     /** Slivers of A (of B) per packing unit. */
     private static final int A_GROUP = 8, B_GROUP = 2;
@@ -87,6 +91,20 @@ final class GemmJob {
 
     static GemmJob current() {
         return PER_THREAD.get();
+    }
+
+    /** This thread's job for {@link Parallel} tasks. */
+    static GemmJob forTasks() {
+        return PER_THREAD_TASKS.get();
+    }
+
+    /** Makes this job run {@code task}'s parts {@code 0..parts-1} instead of a product. */
+    void setTask(Parallel.Part task, int parts) {
+        this.task = task;
+        this.taskParts = parts;
+        this.batch0 = 0;
+        this.failure = null;
+        this.nextPart.set(0);
     }
 
     /**
@@ -165,6 +183,7 @@ final class GemmJob {
 
     /** Drops the array references so the job does not keep user data alive between calls. */
     void clear() {
+        task = null;
         batch0 = 0;
         a = b = c = bias = null;
         act = null;
@@ -172,6 +191,12 @@ final class GemmJob {
 
     /** Packs units until none is left, waits for the others' units, then runs regions until none is left. */
     void runParts(GemmWorkspace ws) {
+        if (task != null) {
+            for (int part; (part = nextPart.getAndIncrement()) < taskParts; ) {
+                task.run(part);
+            }
+            return;
+        }
         if (batch0 > 0) {
             runProducts();
             return;
