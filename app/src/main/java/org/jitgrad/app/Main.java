@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.jitgrad.app.cli.BenchCommand;
 import org.jitgrad.app.cli.Cli;
 import org.jitgrad.app.cli.EvalCommand;
+import org.jitgrad.app.cli.ExportCommand;
 import org.jitgrad.app.cli.GptCommand;
 import org.jitgrad.app.cli.PredictCommand;
 import org.jitgrad.app.cli.ServeCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, ServeCommand.class,
-                GptCommand.class, CommandLine.HelpCommand.class},
+                GptCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         description = {"Train and use neural networks with JitGrad, reverse-mode autodiff on float32 tensors for the JVM.",
                 "",
                 "Start with: jitgrad train   (MNIST, MLP 784-256-128-10, Adam, 3 epochs, compiled engine)",
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench, serve or gpt");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench, serve, gpt or export");
     }
 
     /** Runs the command line and exits with its code. */

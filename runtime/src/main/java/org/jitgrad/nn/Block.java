@@ -62,6 +62,18 @@ public final class Block implements Module {
         return m;
     }
 
+    /** nanoGPT's {@code Block}: {@code ln_1}, {@code attn}, {@code ln_2}, {@code mlp.c_fc}, {@code mlp.c_proj}. */
+    @Override
+    public Map<String, StateEntry> stateEntries() {
+        Map<String, StateEntry> m = new LinkedHashMap<>();
+        StateEntry.putAll(m, "ln_1", ln1);
+        StateEntry.putAll(m, "attn", attn);
+        StateEntry.putAll(m, "ln_2", ln2);
+        StateEntry.putAll(m, "mlp.c_fc", cFc);
+        StateEntry.putAll(m, "mlp.c_proj", cProj);
+        return m;
+    }
+
     @Override
     public String toString() { return "Block(" + attn + ")"; }
 }

@@ -92,6 +92,15 @@ public final class CausalSelfAttention implements Module {
         return m;
     }
 
+    /** nanoGPT's {@code CausalSelfAttention}: {@code c_attn} and {@code c_proj}, PyTorch's {@code nn.Linear}s. */
+    @Override
+    public Map<String, StateEntry> stateEntries() {
+        Map<String, StateEntry> m = new LinkedHashMap<>();
+        StateEntry.putAll(m, "c_attn", cAttn);
+        StateEntry.putAll(m, "c_proj", cProj);
+        return m;
+    }
+
     @Override
     public String toString() { return "CausalSelfAttention(n_embd=" + nEmbd + ", n_head=" + nHead + ")"; }
 }

@@ -1,6 +1,8 @@
 package org.jitgrad.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -115,6 +117,36 @@ public final class Gpt implements Module {
         for (int i = 0; i < blocks.size(); i++) n.addAll("transformer.h." + i, blocks.get(i));
         n.addAll("transformer.ln_f", lnF);
         return n.toMap();
+    }
+
+    /**
+     * nanoGPT's {@code state_dict()} names: {@code transformer.wte.weight}, {@code transformer.wpe.weight},
+     * {@code transformer.h.<i>.*} (see {@link Block#stateEntries()}), {@code transformer.ln_f.*} and
+     * {@code lm_head.weight}, the tied head, which is the token embedding's tensor (its layout too: nanoGPT's head is
+     * an {@code nn.Linear(n_embd, vocab)}, weight {@code [vocab, n_embd]}). Also {@code transformer.h.<i>.attn.bias},
+     * the causal mask nanoGPT keeps as a buffer under PyTorch before 2.0 ({@code [1, 1, block, block]}, ones on and
+     * below the diagonal), as a {@link StateEntry.Kind#FIXED_BUFFER}: accepted when loading, not written.
+     */
+    @Override
+    public Map<String, StateEntry> stateEntries() {
+        Map<String, StateEntry> m = new LinkedHashMap<>();
+        StateEntry.putAll(m, "transformer.wte", wte);
+        StateEntry.putAll(m, "transformer.wpe", wpe);
+        StateEntry mask = StateEntry.fixedBuffer(causalMaskBuffer(config.block()));
+        for (int i = 0; i < blocks.size(); i++) {
+            m.put("transformer.h." + i + ".attn.bias", mask);
+            StateEntry.putAll(m, "transformer.h." + i, blocks.get(i));
+        }
+        StateEntry.putAll(m, "transformer.ln_f", lnF);
+        m.put("lm_head.weight", StateEntry.parameter(wte.weight()));
+        return m;
+    }
+
+    /** nanoGPT's {@code torch.tril(torch.ones(t, t)).view(1, 1, t, t)}. */
+    private static Tensor causalMaskBuffer(int t) {
+        float[] m = new float[t * t];
+        for (int i = 0; i < t; i++) Arrays.fill(m, i * t, i * t + i + 1, 1f);
+        return Tensor.wrap(m, 1, 1, t, t);
     }
 
     @Override

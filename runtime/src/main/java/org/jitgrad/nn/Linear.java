@@ -63,6 +63,15 @@ public final class Linear implements Module {
         return m;
     }
 
+    /** PyTorch's {@code nn.Linear}: {@code weight} transposed ({@code [out, in]}), {@code bias}. */
+    @Override
+    public Map<String, StateEntry> stateEntries() {
+        Map<String, StateEntry> m = new LinkedHashMap<>();
+        m.put("weight", StateEntry.transposedParameter(weight));
+        if (bias != null) m.put("bias", StateEntry.parameter(bias));
+        return m;
+    }
+
     @Override
     public String toString() { return "Linear(" + in + ", " + out + (bias == null ? ", bias=false)" : ")"); }
 }

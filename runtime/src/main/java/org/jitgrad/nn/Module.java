@@ -18,6 +18,39 @@ public interface Module {
      */
     Map<String, Tensor> namedParameters();
 
+    /**
+     * This module's entries in a PyTorch state dict, by PyTorch's names, each with its tensor here and its layout
+     * there (see {@link StateEntry}). A tensor may appear under several names (a tied weight), as in PyTorch.
+     *
+     * <p>The default lists {@link #namedParameters()} as they are, right for a module whose parameters PyTorch lays
+     * out as we do. A module that contains other modules must override it and gather its children's entries (with
+     * {@link StateEntry#putAll}), so that their layouts (a {@link Linear}'s transposed weight) are kept.
+     */
+    default Map<String, StateEntry> stateEntries() {
+        Map<String, StateEntry> entries = new LinkedHashMap<>();
+        namedParameters().forEach((name, p) -> entries.put(name, StateEntry.parameter(p)));
+        return entries;
+    }
+
+    /**
+     * The learned tensors as PyTorch's {@code state_dict()} lists them for the same model: PyTorch's names
+     * ({@code 0.weight}, {@code 2.bias} in a {@link Sequential}; nanoGPT's in a {@link Gpt}) and layouts (a
+     * {@link Linear} weight {@code [out, in]}), a tied tensor under each of its names. New tensors (copies).
+     */
+    default Map<String, Tensor> stateDict() {
+        return StateDict.of(this);
+    }
+
+    /**
+     * Copies a PyTorch state dict (names and layouts as {@link #stateDict()} gives them) into this module's
+     * parameters. Everything is checked first; a tied tensor needs only one of its names.
+     *
+     * @throws StateDictException naming every missing, unexpected and mis-shaped entry; nothing is changed then
+     */
+    default void loadStateDict(Map<String, Tensor> stateDict) {
+        StateDict.load(this, stateDict);
+    }
+
     /** The parameters, in the order of {@link #namedParameters()}. */
     default List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());

@@ -1,5 +1,6 @@
 package org.jitgrad.nn;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jitgrad.tensor.Tensor;
@@ -37,6 +38,17 @@ public final class Sequential implements Module {
         NamedParameters all = new NamedParameters();
         for (int i = 0; i < layers.size(); i++) all.addAll(Integer.toString(i), layers.get(i));
         return all.toMap();
+    }
+
+    /**
+     * As PyTorch's {@code nn.Sequential}: each layer's entries under its index, counting the layers without
+     * parameters (an MLP's linear layers are {@code 0}, {@code 2}, {@code 4}, ...).
+     */
+    @Override
+    public Map<String, StateEntry> stateEntries() {
+        Map<String, StateEntry> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) StateEntry.putAll(m, Integer.toString(i), layers.get(i));
+        return m;
     }
 
     /** Sets this chain's mode and every layer's. */

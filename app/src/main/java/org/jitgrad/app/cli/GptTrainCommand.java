@@ -118,6 +118,10 @@ public final class GptTrainCommand implements Callable<Integer> {
             description = "Write the trained model (configuration, vocabulary, weights) to this checkpoint, for gpt sample.")
     Path save;
 
+    @Option(names = "--init-from", paramLabel = "FILE.safetensors",
+            description = "Start from nanoGPT's state dict in this file (as 'export' writes); the options must describe its model.")
+    Path initFrom;
+
     @Option(names = "--progress", paramLabel = "auto|bar|plain|none", defaultValue = "auto",
             description = "Progress display: a bar on a terminal, plain lines otherwise (default: ${DEFAULT-VALUE}).")
     ProgressMode progressMode;
@@ -138,6 +142,7 @@ public final class GptTrainCommand implements Callable<Integer> {
 
         GptConfig config = new GptConfig(corpus.vocabulary().size(), block, nLayer, nHead, nEmbd, dropout, false);
         Gpt gpt = new Gpt(config, seed);
+        if (initFrom != null) GptInitFrom.load(initFrom, gpt, corpus.vocabulary(), out);
         AdamW optimizer = AdamW.withDecayOnMatrices(gpt.parameters(), lr, BETA1, BETA2, EPS, WEIGHT_DECAY);
         LrSchedule schedule = LrSchedule.warmupCosine(lr, minLr, warmup, maxIters);
         out.println(f("model: GPT %s (%s parameters)", GptCheckpoint.describe(config), Format.count(config.parameterCount())));

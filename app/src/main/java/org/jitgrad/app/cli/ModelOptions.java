@@ -31,7 +31,7 @@ public final class ModelOptions {
         return ModelSpec.mlp(inputs, hiddenOrDefault(), classes, activation == null ? Activation.RELU : activation, norm);
     }
 
-    private int[] hiddenOrDefault() {
+    int[] hiddenOrDefault() {
         if (hidden == null) return DEFAULT_HIDDEN.clone();
         if (hidden.length == 1 && hidden[0] == 0) return new int[0];
         for (int h : hidden) {

@@ -80,6 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Start from this checkpoint: its model, weights and, if the optimizer kind matches, optimizer state.")
     Path load;
 
+    @Option(names = "--init-from", paramLabel = "FILE.safetensors",
+            description = "Start from a PyTorch nn.Sequential state dict (as 'export' writes): its shapes give the layer sizes "
+                    + "unless --hidden is given; inputs are not standardized.")
+    Path initFrom;
+
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Write the loss and accuracy curves to this PNG.")
     Path plot;
 
@@ -96,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
 
+        MlpInitFrom init = MlpInitFrom.read(initFrom, load);
         Checkpoint start = load == null ? null : CheckpointFile.load(load);
         DatasetName name = data.name(start == null ? null : datasetOf(start));
         Datasets.TrainTest sets = data.load(name);
@@ -106,11 +112,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (start != null) {
             modelSpec = start.spec();
             model.checkAgainst(modelSpec);
+        } else if (init != null) {
+            modelSpec = init.spec(model, sets.train());
         } else {
             modelSpec = model.spec(sets.train());
         }
         checkFits(modelSpec, sets);
         Sequential net = modelSpec.build(seed);
+        if (init != null) init.loadInto(net, out);
         Optimizer opt = optimizer.create(net.parameters(), lr);
         int doneEpochs = 0;
         if (start != null) {
