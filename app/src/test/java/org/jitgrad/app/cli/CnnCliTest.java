@@ -152,6 +152,14 @@ class CnnCliTest {
     }
 
     @Test
+    void benchRunsTheCnnOnBothEngines() {
+        Run r = CliEndToEndTest.run("bench", "--model", "cnn", "--data", slice.toString(), "--warmup", "2", "--steps", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("bench: cnn 28x28 (conv 5x5 6, pool 2, conv 5x5 16, pool 2) 400-120-84-10 relu"), r.out());
+        assertTrue(r.out().matches("(?s).*  tape +\\d+\\.\\d steps/s.*  compiled +\\d+\\.\\d steps/s.*"), r.out());
+    }
+
+    @Test
     void aCnnNeedsTwentyEightByTwentyEightImages() {
         Run r = CliEndToEndTest.run("train", "--model", "cnn", "--dataset", "digits", "--epochs", "1");
         assertEquals(1, r.code());
