@@ -40,12 +40,12 @@ class CnnTrainStepTest {
         Sequential tapeNet = LENET.build(9), compiledNet = LENET.build(9);
         TrainStep tape = new TrainStep(Engine.TAPE, tapeNet, new Adam(tapeNet.parameters(), 1e-3f), LENET.norm());
         TrainStep compiled = new TrainStep(Engine.COMPILED, compiledNet, new Adam(compiledNet.parameters(), 1e-3f), LENET.norm());
-        float[] x = Tensor.uniform(10, 0f, 1f, 16, 784).toArray();
-        float[] y = new float[16];
+        float[] x = Tensor.uniform(10, 0f, 1f, 8, 784).toArray();
+        float[] y = new float[8];
         for (int i = 0; i < y.length; i++) y[i] = (i * 7) % 10;
         float first = Float.NaN, last = Float.NaN;
         for (int s = 0; s < 3; s++) {
-            float a = tape.step(x, y, 16, 784), b = compiled.step(x, y, 16, 784);
+            float a = tape.step(x, y, 8, 784), b = compiled.step(x, y, 8, 784);
             assertEquals(a, b, 1e-5f * Math.max(1f, Math.abs(a)), "loss at step " + s);
             if (s == 0) first = b;
             last = b;
