@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
 import org.jitgrad.app.model.InputNorm;
+import org.jitgrad.app.model.ModelKind;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.model.OptimizerKind;
 import org.jitgrad.nn.Activation;
@@ -31,8 +32,8 @@ import org.jitgrad.nn.Activation;
  *  12  8  payload length in bytes
  *  20  4  CRC-32 of the payload
  * payload
- *   model:     string kind ("mlp"), string activation, u32 L, u32[L] layer sizes,
- *              f32 input mean, f32 input std
+ *   model:     string kind ("mlp" | "cnn"), string activation, u32 L, u32[L] sizes
+ *              (inputs, hidden..., classes), f32 input mean, f32 input std
  *   tensors:   u32 T, then T x (string name, u32 rank, u32[rank] dims, f32[prod dims] values)
  *   optimizer: string kind ("none" | "sgd" | "adam"), and unless none:
  *              f32 learning rate, f32 momentum, i64 step count, u32 S,
@@ -41,7 +42,9 @@ import org.jitgrad.nn.Activation;
  * string = u16 byte length + UTF-8 bytes
  * </pre>
  *
- * A GPT checkpoint has the same header and tensor encoding with model kind "gpt" (see
+ * The kind says which network the sizes describe ({@link org.jitgrad.app.model.ModelKind}): "mlp" the layers of
+ * an MLP, "cnn" a LeNet-style net on 28x28 images (784 inputs, which reading checks) whose dense layers are
+ * 400-hidden...-classes. A GPT checkpoint has the same header and tensor encoding with model kind "gpt" (see
  * {@link GptCheckpointFile}); each reader names the other kind when handed one.
  *
  * Reading treats the file as untrusted: each count and length is checked against the bytes that
@@ -72,7 +75,7 @@ public final class CheckpointFile {
             ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream(1 << 16);
             DataOutputStream p = new DataOutputStream(payloadBytes);
             ModelSpec spec = c.spec();
-            writeString(p, "mlp");
+            writeString(p, spec.kind().id());
             writeString(p, spec.activation().name().toLowerCase(Locale.ROOT));
             int[] sizes = spec.sizes();
             p.writeInt(sizes.length);
@@ -226,7 +229,10 @@ public final class CheckpointFile {
         if (kind.equals(GptCheckpointFile.KIND)) {
             throw new CheckpointException("this is a GPT checkpoint (written by jitgrad gpt train); use it with jitgrad gpt sample --load");
         }
-        if (!kind.equals("mlp")) throw new CheckpointException("unsupported model kind '" + kind + "' (this build knows mlp and gpt)");
+        ModelKind modelKind = ModelKind.fromId(kind);
+        if (modelKind == null) {
+            throw new CheckpointException("unsupported model kind '" + kind + "' (this build knows mlp, cnn and gpt)");
+        }
         String activationName = readString(p, "activation");
         Activation activation;
         try {
@@ -242,7 +248,7 @@ public final class CheckpointFile {
         for (int i = 0; i < layers; i++) sizes[i] = p.getInt();
         need(p, 8, "input normalization");
         InputNorm norm = new InputNorm(p.getFloat(), p.getFloat());
-        ModelSpec spec = new ModelSpec(sizes, activation, norm);
+        ModelSpec spec = new ModelSpec(modelKind, sizes, activation, norm);
 
         List<NamedArray> tensors = readTensors(p);
 
@@ -272,6 +278,14 @@ public final class CheckpointFile {
         String dataset = readString(p, "dataset name");
         if (p.hasRemaining()) {
             throw new CheckpointException("corrupt payload: " + p.remaining() + " unexpected bytes after the last field");
+        }
+        long stored = 0;
+        for (NamedArray t : tensors) stored += t.size();
+        if (stored != spec.parameterCount()) {
+            // Checked here so that a forged description cannot make eval or predict build a huge model before
+            // restoreInto compares it with the tensors.
+            throw new CheckpointException("corrupt payload: the model " + spec.describe() + " has " + spec.parameterCount()
+                    + " parameters but the file holds " + stored + " values in " + tensors.size() + " tensors");
         }
         return new Checkpoint(spec, tensors, state, epochs, dataset);
     }

@@ -94,9 +94,9 @@ public final class GptCheckpointFile {
 
     private static GptCheckpoint parse(ByteBuffer p) throws CheckpointException {
         String kind = CheckpointFile.readString(p, "model kind");
-        if (kind.equals("mlp")) {
-            throw new CheckpointException("this is an MLP checkpoint (written by jitgrad train); gpt sample needs one written by "
-                    + "jitgrad gpt train --save");
+        if (kind.equals("mlp") || kind.equals("cnn")) {
+            throw new CheckpointException("this is " + (kind.equals("mlp") ? "an MLP" : "a CNN") + " checkpoint (written by "
+                    + "jitgrad train); gpt sample needs one written by jitgrad gpt train --save");
         }
         if (!kind.equals(KIND)) throw new CheckpointException("unsupported model kind '" + kind + "' (expected gpt)");
         CheckpointFile.need(p, 5 * Integer.BYTES + Float.BYTES + 1, "GPT configuration");

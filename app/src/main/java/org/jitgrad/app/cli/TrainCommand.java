@@ -12,6 +12,7 @@ import org.jitgrad.app.checkpoint.CheckpointFile;
 import org.jitgrad.app.data.DatasetName;
 import org.jitgrad.app.data.Datasets;
 import org.jitgrad.app.model.Engine;
+import org.jitgrad.app.model.ModelKind;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.model.OptimizerKind;
 import org.jitgrad.app.model.Predictor;
@@ -32,8 +33,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code jitgrad train}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an MLP classifier, printing progress, per-epoch train loss and test accuracy.",
-                "Defaults: MNIST, 784-256-128-10 relu, batch 64, Adam lr 0.001, 3 epochs, compiled engine."})
+        description = {"Train an MLP or a LeNet-5-style CNN classifier, printing progress, per-epoch train loss and test accuracy.",
+                "Defaults: MNIST, 784-256-128-10 relu, batch 64, Adam lr 0.001 x" + ModelKind.MLP_LR_DECAY + " per epoch, "
+                        + ModelKind.MLP_EPOCHS + " epochs, compiled engine;",
+                "with --model cnn the LeNet (400-120-84-10 after the convolutions), " + ModelKind.CNN_EPOCHS + " epochs, lr x"
+                        + ModelKind.CNN_LR_DECAY + " per epoch."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,8 +48,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training set (default: " + ModelKind.MLP_EPOCHS + " for the mlp, " + ModelKind.CNN_EPOCHS
+                    + " for the cnn).")
+    Integer epochsOption;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
             description = "Examples per step (default: ${DEFAULT-VALUE}); the last, smaller batch of an epoch is used too.")
@@ -54,9 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--lr-decay", paramLabel = "FACTOR", defaultValue = "0.5",
-            description = "Multiply the learning rate by this after each epoch; 1 keeps it constant (default: ${DEFAULT-VALUE}).")
-    float lrDecay;
+    @Option(names = "--lr-decay", paramLabel = "FACTOR",
+            description = "Multiply the learning rate by this after each epoch; 1 keeps it constant (default: " + ModelKind.MLP_LR_DECAY
+                    + " for the mlp, " + ModelKind.CNN_LR_DECAY + " for the cnn).")
+    Float lrDecayOption;
 
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "adam",
             description = "adam, or sgd with momentum 0.9 (default: ${DEFAULT-VALUE}).")
@@ -95,9 +102,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Threads.apply(threads);
-        if (epochs < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+        if (epochsOption != null && epochsOption < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochsOption);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        if (!(lrDecay > 0f && lrDecay <= 1f)) throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
+        if (lrDecayOption != null && !(lrDecayOption > 0f && lrDecayOption <= 1f)) {
+            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecayOption);
+        }
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
 
@@ -118,6 +127,8 @@ public final class TrainCommand implements Callable<Integer> {
             modelSpec = model.spec(sets.train());
         }
         checkFits(modelSpec, sets);
+        int epochs = epochsOption != null ? epochsOption : modelSpec.kind().defaultEpochs();
+        float lrDecay = lrDecayOption != null ? lrDecayOption : modelSpec.kind().defaultLrDecay();
         Sequential net = modelSpec.build(seed);
         if (init != null) init.loadInto(net, out);
         Optimizer opt = optimizer.create(net.parameters(), lr);
