@@ -65,20 +65,27 @@ public final class TrainingServer {
     static final int BACKGROUND_NICE = 10;
     /** /train requests waiting for a parsing thread before more are refused with 429. */
     private static final int TRAIN_BACKLOG = 64;
-    /** Warm-up of single-row predictions: at most this many calls, within this time. */
-    private static final int PREDICT_WARM_UP_CALLS = 5_000;
-    private static final long PREDICT_WARM_UP_NANOS = 1_500_000_000L;
-    /** Warm-up of the training step: at most this many full batches, within this time. */
-    private static final int WARM_UP_STEPS = 400;
-    private static final long WARM_UP_NANOS = 2_000_000_000L;
     private final Thread trainerThread;
+    private final WarmUpPlan warmUpPlan;
+    private final Thread warmUpThread;
+    /** Where the warm-up's uploads go: the real parsing and queueing code, then emptied at once. */
+    private final ExampleQueue warmUpQueue;
+    private final float[] warmUpX, warmUpY;
+    /** Requests are served (and the trainer runs) once this is true; until then /health answers 503. */
+    private volatile boolean ready;
+    private volatile String warmUpPhase = "starting";
+    private final CountDownLatch readyLatch = new CountDownLatch(1);
+    /** Guards the hand-over from the warm-up to serving against a concurrent stop. */
+    private final Object readyLock = new Object();
+    private boolean stopRequested;
+    private volatile boolean stopping;
     private final HttpServer http;
     private final ThreadPoolExecutor handlers;
     private final ThreadPoolExecutor trainHandlers;
     private final LatencyHistogram predictLatency = new LatencyHistogram();
     private final LongAdder trainRequests = new LongAdder(), predictRequests = new LongAdder(), predictRows = new LongAdder();
     private final LongAdder rejectedMalformed = new LongAdder(), rejectedFull = new LongAdder(), rejectedTooLarge = new LongAdder(),
-            rejectedShuttingDown = new LongAdder(), rejectedOther = new LongAdder();
+            rejectedShuttingDown = new LongAdder(), rejectedNotReady = new LongAdder(), rejectedOther = new LongAdder();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private volatile String state = "running";
@@ -90,8 +97,10 @@ public final class TrainingServer {
         public boolean clean() { return accepted == trained && problem == null; }
     }
 
-    private TrainingServer(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log) throws IOException {
+    private TrainingServer(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log, WarmUpPlan plan)
+            throws IOException {
         this.config = config;
+        this.warmUpPlan = plan;
         this.spec = spec;
         this.log = log;
         this.queue = new ExampleQueue(config.queueCapacity(), spec.inputs());
@@ -105,25 +114,11 @@ public final class TrainingServer {
         Sequential model = served;
         int powers = 32 - Integer.numberOfLeadingZeros(PREDICT_CHUNK);
         this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withCacheSize(powers + 1);
-        if (config.warmUp()) {
-            // Every padded size once (compiles the specializations), then single rows, the common request, until
-            // the JIT has compiled their kernels: a one-row product takes GEMM paths (edge kernels, the small path)
-            // that training does not exercise, and run interpreted they box every vector, for about a millisecond
-            // a call and a young collection every few hundred requests.
-            ParameterSnapshot s = publisher.current();
-            for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
-            Tensor one = Tensor.randn(1, 1, spec.inputs());
-            long end = System.nanoTime() + PREDICT_WARM_UP_NANOS;
-            for (int i = 0; i < PREDICT_WARM_UP_CALLS && System.nanoTime() < end; i++) infer.forward(s, one);
-        }
         this.trainer = new Trainer(config, spec, net, served, optimizer, queue, publisher, log, startNanos);
-        if (config.warmUp()) {
-            long t0 = System.nanoTime();
-            int steps = trainer.warmUp(WARM_UP_STEPS, WARM_UP_NANOS);
-            log.printf(Locale.ROOT, "serve: warmed up the training step on random data (%d steps in %d ms; weights and Adam state put back)%n",
-                    steps, (System.nanoTime() - t0) / 1_000_000);
-            log.flush();
-        }
+        this.warmUpQueue = new ExampleQueue(ServerWarmUp.MAX_UPLOAD_ROWS, spec.inputs());
+        this.warmUpX = new float[ServerWarmUp.MAX_UPLOAD_ROWS * spec.inputs()];
+        this.warmUpY = new float[ServerWarmUp.MAX_UPLOAD_ROWS];
+        this.warmUpThread = new Thread(this::warmUpThenServe, "serve-warm-up");
         this.trainerThread = new Thread(() -> {
             boolean lowered = OsThreadPriority.setCurrentThreadNice(BACKGROUND_NICE);
             log.println(lowered ? "serve: the trainer and the /train parsers run at nice " + BACKGROUND_NICE + ", below the request threads"
@@ -152,8 +147,12 @@ public final class TrainingServer {
         this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
         http.setExecutor(handlers);
         http.createContext("/train", ex -> {
+            if (!ready) {
+                exchange(ex, "POST", this::notReady);
+                return;
+            }
             try {
-                trainHandlers.execute(() -> exchange(ex, "POST", this::train));
+                trainHandlers.execute(() -> exchange(ex, "POST", e -> train(e, queue, true)));
             } catch (RejectedExecutionException e) {
                 exchange(ex, "POST", x -> {
                     rejectedFull.increment();
@@ -162,25 +161,113 @@ public final class TrainingServer {
                 });
             }
         });
-        http.createContext("/predict", ex -> exchange(ex, "POST", this::predict));
+        http.createContext("/predict", ex -> exchange(ex, "POST", e -> ready ? predict(e, true) : notReady(e)));
         http.createContext("/metrics", ex -> exchange(ex, "GET", e -> new Response(200, metricsJson())));
+        http.createContext("/health", ex -> exchange(ex, "GET", e -> health()));
+        if (plan.enabled()) {
+            http.createContext(ServerWarmUp.PREDICT_PATH, ex -> exchange(ex, "POST", e -> predict(e, false)));
+            http.createContext(ServerWarmUp.TRAIN_PATH, ex -> trainHandlers.execute(() -> exchange(ex, "POST", this::warmUpTrain)));
+        }
         http.createContext("/", ex -> exchange(ex, null, e -> {
             rejectedOther.increment();
             return new Response(404, Json.error("no such endpoint: " + e.getRequestURI().getPath()
-                    + " (POST /train, POST /predict, GET /metrics)"));
+                    + " (POST /train, POST /predict, GET /metrics, GET /health)"));
         }));
     }
 
     /**
      * Starts serving {@code net} (trained in place with {@code optimizer}, which must manage exactly
-     * {@code net.parameters()}). Returns once the port is bound and the trainer runs.
+     * {@code net.parameters()}) and returns once it is ready: the port is bound, the warm-up
+     * ({@link WarmUpPlan#standard()}, or none when {@code config.warmUp()} is false) has finished and
+     * the trainer runs.
      */
     public static TrainingServer start(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log)
             throws IOException {
-        TrainingServer s = new TrainingServer(config, spec, net, optimizer, log);
-        s.trainerThread.start();
-        s.http.start();
+        TrainingServer s = startWarmingUp(config, spec, net, optimizer, log, config.warmUp() ? WarmUpPlan.standard() : WarmUpPlan.none());
+        s.awaitReady();
         return s;
+    }
+
+    /**
+     * Binds the port and returns at once, while the server warms up on a thread of its own as {@code plan} says.
+     * Until it is ready {@code GET /health} answers 503 with the reason, {@code /predict} and {@code /train} answer
+     * 503 (nothing is accepted) and {@code /metrics} reports the state {@code warming_up}; then the trainer starts
+     * and {@code /health} answers 200.
+     */
+    public static TrainingServer startWarmingUp(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log,
+                                                WarmUpPlan plan) throws IOException {
+        TrainingServer s = new TrainingServer(config, spec, net, optimizer, log, plan);
+        s.state = "warming_up";
+        s.http.start();
+        s.warmUpThread.start();
+        return s;
+    }
+
+    /** Blocks until the server is ready (or stopped before it got there). */
+    public void awaitReady() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                readyLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Whether the warm-up has finished and requests are served. */
+    public boolean isReady() { return ready; }
+
+    /** The warm-up thread: warms up (unless the plan says not to), then starts the trainer and opens the endpoints. */
+    private void warmUpThenServe() {
+        try {
+            if (warmUpPlan.enabled()) warmUp();
+        } finally {
+            synchronized (readyLock) {
+                if (!stopRequested) {
+                    if (warmUpPlan.enabled()) {
+                        http.removeContext(ServerWarmUp.PREDICT_PATH);
+                        http.removeContext(ServerWarmUp.TRAIN_PATH);
+                    }
+                    trainerThread.start();
+                    if ("warming_up".equals(state)) state = "running";
+                    ready = true;
+                    log.printf(Locale.ROOT, "serve: ready after %.1f s (GET /health answers 200)%n", (System.nanoTime() - startNanos) / 1e9);
+                    log.flush();
+                }
+            }
+            readyLatch.countDown();
+        }
+    }
+
+    private void warmUp() {
+        long t0 = System.nanoTime();
+        try {
+            // Every padded prediction size once (compiles the specializations); the rest goes through HTTP.
+            warmUpPhase = "compiling the prediction specializations";
+            ParameterSnapshot s = publisher.current();
+            for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
+            ServerWarmUp.Report r = new ServerWarmUp(selfUri(), trainer, spec.inputs(), spec.classes(), warmUpPlan, () -> stopping,
+                    p -> warmUpPhase = p).run();
+            log.printf(Locale.ROOT, "serve: warm-up: %d rounds in %d ms: %d single-row predictions, %d uploads and %d training batches"
+                            + " on random data through the server's own code (weights and Adam state put back); the JIT compiled for %d ms,"
+                            + " nothing in the last %d rounds%s%n",
+                    r.rounds(), (System.nanoTime() - t0) / 1_000_000, r.predicts(), r.uploads(), r.batches(), r.compileMillis(),
+                    r.quietRounds(), r.timedOut() ? " (stopped by the time limit)" : r.aborted() ? " (stopped: the server is stopping)" : "");
+        } catch (IOException | RuntimeException e) {
+            log.println("serve: the warm-up failed (" + e + "); serving anyway, the first requests will be slower");
+        }
+        log.flush();
+    }
+
+    /** The server's address as a client on this machine reaches it: loopback when it listens on every address. */
+    private URI selfUri() {
+        InetSocketAddress a = http.getAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return URI.create("http://" + host + ":" + a.getPort());
     }
 
     /** The bound port. */
@@ -332,8 +419,50 @@ public final class TrainingServer {
 
     // ---- endpoints ---------------------------------------------------------------------------------
 
-    private Response train(HttpExchange ex) throws IOException {
-        trainRequests.increment();
+    /** {@code GET /health}: 200 once ready and while serving; 503 with the reason while warming up, stopping or failed. */
+    private Response health() {
+        Throwable failed = trainer.failure();
+        String st = failed != null ? "failed" : state;
+        Json j = Json.object().put("status", st).put("ready", ready && failed == null && !stopping);
+        if (failed != null) return new Response(503, j.put("reason", "training has failed: " + failed).end());
+        if (stopping) return new Response(503, j.put("reason", "the server is shutting down").end());
+        if (!ready) {
+            return new Response(503, j.put("reason", "warming up (" + warmUpPhase + ")")
+                    .put("uptime_s", round((System.nanoTime() - startNanos) / 1e9, 3)).end());
+        }
+        return new Response(200, j.put("model_version", publisher.current().version()).end());
+    }
+
+    /** /predict or /train before the warm-up has finished: 503, nothing accepted. */
+    private Response notReady(HttpExchange ex) {
+        rejectedNotReady.increment();
+        ex.getResponseHeaders().set("Retry-After", "1");
+        return new Response(503, Json.object().put("error", "not ready: the server is warming up (" + warmUpPhase
+                + "); nothing was accepted; poll GET /health until it answers 200").put("state", "warming_up").end());
+    }
+
+    /** The warm-up's uploads: parsed and queued as a real /train, into a queue of their own that is emptied at once. */
+    private Response warmUpTrain(HttpExchange ex) throws IOException {
+        synchronized (warmUpQueue) {
+            Response r = train(ex, warmUpQueue, false);
+            int n;
+            while (warmUpQueue.depth() > 0 && (n = takeWarmUp()) > 0) warmUpQueue.trained(n);
+            return r;
+        }
+    }
+
+    private int takeWarmUp() throws IOException {
+        try {
+            return warmUpQueue.take(warmUpX, warmUpY, ServerWarmUp.MAX_UPLOAD_ROWS, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** {@code counted} false: the warm-up's requests, which leave the counters alone. */
+    private Response train(HttpExchange ex, ExampleQueue queue, boolean counted) throws IOException {
+        if (counted) trainRequests.increment();
         CsvRows.Buffer rows;
         try {
             rows = parsedBody(ex, spec.classes(), "; nothing from this request was accepted");
@@ -361,9 +490,10 @@ public final class TrainingServer {
         };
     }
 
-    private Response predict(HttpExchange ex) throws IOException {
+    /** {@code counted} false: the warm-up's requests, which leave the counters and the latency histogram alone. */
+    private Response predict(HttpExchange ex, boolean counted) throws IOException {
         long t0 = System.nanoTime();
-        predictRequests.increment();
+        if (counted) predictRequests.increment();
         CsvRows.Buffer rows;
         try {
             rows = parsedBody(ex, 0, "");
@@ -413,8 +543,10 @@ public final class TrainingServer {
         j.raw("classes").append(cls);
         j.raw("probabilities").append(probs);
         String body = j.end();
-        predictRows.add(n);
-        predictLatency.recordNanos(System.nanoTime() - t0);
+        if (counted) {
+            predictRows.add(n);
+            predictLatency.recordNanos(System.nanoTime() - t0);
+        }
         return new Response(200, body);
     }
 
@@ -424,7 +556,7 @@ public final class TrainingServer {
         ExampleQueue.Ledger l = queue.ledger();
         LatencyHistogram.Summary lat = predictLatency.summary();
         long rejected = rejectedMalformed.sum() + rejectedFull.sum() + rejectedTooLarge.sum() + rejectedShuttingDown.sum()
-                + rejectedOther.sum();
+                + rejectedNotReady.sum() + rejectedOther.sum();
         Json j = Json.object(1024)
                 .put("state", trainer.failure() != null ? "failed" : state)
                 .put("uptime_s", round((now - startNanos) / 1e9, 3))
@@ -442,6 +574,7 @@ public final class TrainingServer {
                 .put("rejected_queue_full", rejectedFull.sum())
                 .put("rejected_too_large", rejectedTooLarge.sum())
                 .put("rejected_shutting_down", rejectedShuttingDown.sum())
+                .put("rejected_not_ready", rejectedNotReady.sum())
                 .put("rejected_other", rejectedOther.sum())
                 .put("train_steps", trainer.steps())
                 .put("train_steps_per_s", round(trainer.stepRate.perSecond(now), 1))
@@ -474,6 +607,19 @@ public final class TrainingServer {
     public StopReport stop() {
         synchronized (stopLock) {
             if (report != null) return report;
+            stopping = true;
+            synchronized (readyLock) {
+                stopRequested = true;
+            }
+            boolean interrupted = false;
+            while (warmUpThread.isAlive()) {
+                try {
+                    warmUpThread.join();  // it polls `stopping` between requests and puts the weights back
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
             state = "draining";
             queue.close();
             http.stop(1);
