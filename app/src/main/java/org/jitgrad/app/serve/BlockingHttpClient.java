@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntConsumer;
 
 /**
  * One keep-alive HTTP/1.1 connection used from one thread: write a POST or a GET, read the status and the
@@ -23,13 +24,20 @@ final class BlockingHttpClient implements AutoCloseable {
 
     private final String host;
     private final int port;
+    private final IntConsumer onConnect;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     BlockingHttpClient(URI base) {
+        this(base, localPort -> { });
+    }
+
+    /** @param onConnect told the local port of each connection it opens, before its first request */
+    BlockingHttpClient(URI base, IntConsumer onConnect) {
         this.host = base.getHost();
         this.port = base.getPort() < 0 ? 80 : base.getPort();
+        this.onConnect = onConnect;
     }
 
     /** POSTs {@code body} to {@code path}, reconnecting once if the kept-alive connection was closed. */
@@ -51,7 +59,8 @@ final class BlockingHttpClient implements AutoCloseable {
         }
     }
 
-    private Reply exchange(String method, String path, byte[] body) throws IOException {
+    /** Opens the connection unless it is open; returns its local port. */
+    int connect() throws IOException {
         if (socket == null) {
             socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -59,7 +68,13 @@ final class BlockingHttpClient implements AutoCloseable {
             socket.setSoTimeout(30_000);
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+            onConnect.accept(socket.getLocalPort());
         }
+        return socket.getLocalPort();
+    }
+
+    private Reply exchange(String method, String path, byte[] body) throws IOException {
+        connect();
         String framing = body == null ? "" : "Content-Type: text/csv\r\nContent-Length: " + body.length + "\r\n";
         byte[] head = (method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + framing + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);

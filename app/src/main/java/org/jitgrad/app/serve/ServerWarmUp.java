@@ -8,24 +8,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The server's warm-up, run on a thread of its own between binding the port and reporting ready: the first
  * request of a cold client must not pay for class loading, interpreted code or the JIT compiling on the cores
- * that answer it. It drives the same code real requests run, through the server's own HTTP stack on loopback:
- * single-row predictions and multi-row ones on {@link #PREDICT_PATH}, small uploads on {@link #TRAIN_PATH}
- * (parsed, queued into a throwaway queue and taken out again), {@code /metrics} and {@code /health}, and the
- * trainer's batch code on random data ({@link Trainer.WarmUp}, which puts the weights back). None of it reaches
- * the counters, the training queue or the published weights.
+ * that answer it. It drives the same code real requests run, through the server's own HTTP stack on loopback, on
+ * the same endpoints: single-row predictions and multi-row ones on {@code /predict}, small uploads on
+ * {@code /train}, {@code /metrics} and {@code /health}; and the trainer's batch code on random data
+ * ({@link Trainer.WarmUp}, which puts the weights back). The server recognises the warm-up's requests by their
+ * connection (its loopback port, which it is told) and serves them before it is ready, counting them apart and
+ * queueing their examples in a throwaway queue: none of it reaches {@code /metrics}, the training queue or the
+ * published weights. Real answers hold probabilities down to 1e-30 and beyond, which an untrained model never
+ * gives, so the warm-up also formats answers of widely spread logits: their digits take paths of
+ * {@code Double.toString} (exponents) that would otherwise be compiled, and first deoptimized, under load.
  *
  * <p>It runs in rounds until the {@link WarmUpPlan}'s minimums are met and the JIT has compiled nothing for the
  * plan's number of rounds in a row (measured with the JVM's total compilation time), or until its time is up.
  */
 final class ServerWarmUp {
-    /** Warm-up-only endpoints (removed once ready): the real handlers, without the counters. */
-    static final String PREDICT_PATH = "/warm-up/predict", TRAIN_PATH = "/warm-up/train";
+    static final String PREDICT_PATH = "/predict", TRAIN_PATH = "/train";
     /** Work of one round (less when the plan's minimums are smaller). */
-    static final int PREDICTS_PER_ROUND = 250, UPLOADS_PER_ROUND = 250, BATCHES_PER_ROUND = 25;
+    static final int PREDICTS_PER_ROUND = 250, UPLOADS_PER_ROUND = 250, BATCHES_PER_ROUND = 25, FORMATS_PER_ROUND = 250;
     /** Most rows of one warm-up upload: small, so that the per-request code gets many calls. */
     static final int MAX_UPLOAD_ROWS = 100;
 
@@ -39,14 +43,17 @@ final class ServerWarmUp {
     private final WarmUpPlan plan;
     private final BooleanSupplier abort;
     private final Consumer<String> phase;
+    private final IntConsumer clientPort;
     private final Random rnd = new Random(7);
 
     /**
      * @param self    where the server answers (a loopback address when it listens on all of them)
      * @param abort   polled between steps: true ends the warm-up early (the server is stopping)
      * @param phase   told what the warm-up is doing, for {@code /health}
+     * @param clientPort told the local port of each connection the warm-up opens, before its first request
      */
-    ServerWarmUp(URI self, Trainer trainer, int inputs, int classes, WarmUpPlan plan, BooleanSupplier abort, Consumer<String> phase) {
+    ServerWarmUp(URI self, Trainer trainer, int inputs, int classes, WarmUpPlan plan, BooleanSupplier abort, Consumer<String> phase,
+                 IntConsumer clientPort) {
         this.self = self;
         this.trainer = trainer;
         this.inputs = inputs;
@@ -54,6 +61,7 @@ final class ServerWarmUp {
         this.plan = plan;
         this.abort = abort;
         this.phase = phase;
+        this.clientPort = clientPort;
     }
 
     Report run() throws IOException {
@@ -70,7 +78,8 @@ final class ServerWarmUp {
         int rounds = 0, quiet = 0;
         long predicts = 0, sent = 0;
         phase.accept("compiling the training step");
-        try (Trainer.WarmUp batches = trainer.beginWarmUp(); BlockingHttpClient http = new BlockingHttpClient(self)) {
+        float[] logits = new float[FORMATS_PER_ROUND * classes];
+        try (Trainer.WarmUp batches = trainer.beginWarmUp(); BlockingHttpClient http = new BlockingHttpClient(self, clientPort)) {
             while (!abort.getAsBoolean()) {
                 long before = timed ? jit.getTotalCompilationTime() : 0;
                 phase.accept("round " + (rounds + 1) + ": predictions");
@@ -79,6 +88,8 @@ final class ServerWarmUp {
                 }
                 int rows = 2 + (rounds * 37) % 299;  // multi-row requests: every padded size over the rounds
                 expect(200, http.post(PREDICT_PATH, csv(rows, false)), PREDICT_PATH);
+                for (int i = 0; i < logits.length; i++) logits[i] = (float) (rnd.nextGaussian() * rnd.nextInt(60));
+                if (PredictionJson.of(rounds, logits, FORMATS_PER_ROUND, classes) == null) throw new IllegalStateException("not finite");
                 phase.accept("round " + (rounds + 1) + ": uploads");
                 for (int i = 0; i < perRoundUploads && !abort.getAsBoolean(); i++, sent++) {
                     expect(202, http.post(TRAIN_PATH, uploads[i % uploads.length]), TRAIN_PATH);
