@@ -232,7 +232,7 @@ public final class LoadGenerator {
         say("  of which: client thread late to send p50 %.2f ms, p99 %.2f ms, max %.2f ms; send to response read p50 %.2f ms, "
                         + "p99 %.2f ms, max %.2f ms",
                 wake.p50Ms(), wake.p99Ms(), wake.maxMs(), trip.p50Ms(), trip.p99Ms(), trip.maxMs());
-        say("predict server-side (handler, from /metrics, every prediction since the server started, warm-up included): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d requests",
+        say("predict server-side (handler, from /metrics, every prediction since the server became ready, this client's warm-up included): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d requests",
                 field(serverDuring, "p50"), field(serverDuring, "p99"), field(serverDuring, "max"), (long) field(serverDuring, "count"));
 
         // ---- phase 2: accuracy through /predict --------------------------------------------------
