@@ -341,7 +341,7 @@ def main():
     say(f"  first 5 requests: {', '.join(f'{x:.2f}' for x in lat_ms[:5])} ms; the slowest was request #{worst + 1} "
         f"at {worst * period:.2f} s; over 10 ms: {sum(1 for x in lat_ms if x > PREDICT_GOAL_MS)}")
     sl = m["predict_latency_ms"]
-    say(f"  server-side (handler, /metrics, every prediction since the server started): p50 {sl['p50']:.2f} ms, "
+    say(f"  server-side (handler, /metrics: every prediction since the server became ready): p50 {sl['p50']:.2f} ms, "
         f"p99 {sl['p99']:.2f} ms, max {sl['max']:.2f} ms over {sl['count']} requests")
     say(f"training: {sent} examples sent in {train_requests} requests by {a.upload_connections} connections "
         f"({retries429} x 429 retried) over {t_predicted - t0:.2f} s; all trained after {t_trained - t0:.2f} s: "
