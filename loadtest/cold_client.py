@@ -20,6 +20,7 @@ import argparse
 import gzip
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import random
@@ -205,7 +206,7 @@ def percentile(sorted_ms, q):
     """Nearest-rank percentile of an ascending list."""
     if not sorted_ms:
         return float("nan")
-    rank = max(1, -(-int(q * len(sorted_ms) * 1000) // 1000))
+    rank = max(1, math.ceil(round(q * len(sorted_ms), 9)))  # the round drops float noise such as 3960.0000000000005
     return sorted_ms[min(len(sorted_ms), rank) - 1]
 
 

@@ -235,10 +235,10 @@ public final class TrainingServer {
             synchronized (readyLock) {
                 if (!stopRequested) {
                     trainerThread.start();
-                    if (Boolean.parseBoolean(System.getProperty("jitgrad.serve.jitNice", "true"))) {
-                        int n = OsThreadPriority.setNiceOfThreadsNamed(BACKGROUND_NICE, "C1 CompilerThre", "C2 CompilerThre");
-                        log.println("serve: " + n + " JIT compiler threads now run at nice " + BACKGROUND_NICE);
-                    }
+                    // What is left to compile (or to recompile, when real traffic takes a branch the warm-up never
+                    // did) then waits behind the request threads instead of taking their core.
+                    int n = OsThreadPriority.setNiceOfThreadsNamed(BACKGROUND_NICE, "C1 CompilerThre", "C2 CompilerThre");
+                    log.println("serve: " + n + " JIT compiler threads now run at nice " + BACKGROUND_NICE);
                     if ("warming_up".equals(state)) state = "running";
                     ready = true;
                     log.printf(Locale.ROOT, "serve: ready after %.1f s (GET /health answers 200)%n", (System.nanoTime() - startNanos) / 1e9);
@@ -323,7 +323,8 @@ public final class TrainingServer {
         if (ready) return counters;
         int port = warmUpClientPort;
         InetSocketAddress from = ex.getRemoteAddress();
-        return port != 0 && from.getPort() == port && from.getAddress().isLoopbackAddress() ? warmUpCounters : null;
+        boolean local = from.getAddress().isLoopbackAddress() || from.getAddress().equals(http.getAddress().getAddress());
+        return port != 0 && from.getPort() == port && local ? warmUpCounters : null;
     }
 
     private void exchange(HttpExchange ex, String method, RequestCounters c, Handler handler) {
