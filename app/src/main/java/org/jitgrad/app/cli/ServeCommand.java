@@ -12,6 +12,7 @@ import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.serve.ServeConfig;
 import org.jitgrad.app.serve.TrainingServer;
+import org.jitgrad.app.serve.WarmUpPlan;
 import org.jitgrad.nn.Sequential;
 import org.jitgrad.optim.Adam;
 import picocli.CommandLine.Command;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code jitgrad serve}. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run an HTTP server that trains an MLP online and serves predictions while it learns.",
-                "POST /train (CSV: label,x1,...,xn), POST /predict (CSV: x1,...,xn), GET /metrics.",
+                "POST /train (CSV: label,x1,...,xn), POST /predict (CSV: x1,...,xn), GET /metrics, GET /health.",
+                "It warms up first (GET /health answers 503 until then, 200 after); see --no-warmup.",
                 "Features are raw values (MNIST pixels in 0..1); the server standardizes them with --input-mean/--input-std.",
                 "SIGTERM (Ctrl-C) stops accepting, trains everything queued, then writes --save."})
 public final class ServeCommand implements Callable<Integer> {
@@ -106,7 +108,9 @@ public final class ServeCommand implements Callable<Integer> {
                     + " keeps to one core and the other cores answer /predict.")
     Integer threads;
 
-    @Option(names = "--no-warmup", negatable = false, description = "Serve at once: do not compile the prediction specializations nor warm up the training step first.")
+    @Option(names = "--no-warmup", negatable = false,
+            description = "Serve at once: no compiling of the specializations and no JIT warm-up of the request and training code"
+                    + " first (GET /health answers 200 at once; the first seconds of requests are slower).")
     boolean noWarmup;
 
     @Override
@@ -137,7 +141,8 @@ public final class ServeCommand implements Callable<Integer> {
             out.println(f("loaded: %s (Adam state %s)", load, r == Checkpoint.OptimizerRestore.RESTORED ? "restored" : "not restored: "
                     + r.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         }
-        TrainingServer server = TrainingServer.start(config, modelSpec, net, optimizer, out);
+        TrainingServer server = TrainingServer.startWarmingUp(config, modelSpec, net, optimizer, out,
+                noWarmup ? WarmUpPlan.none() : WarmUpPlan.standard());
         Thread hook = new Thread(() -> {
             out.println("serve: stopping: no new training data; training what is queued...");
             out.flush();
@@ -152,7 +157,8 @@ public final class ServeCommand implements Callable<Integer> {
         out.println(f("serve: model %s (%s parameters), Adam lr %s, batch %d, serving %s", modelSpec.describe(),
                 Format.count(modelSpec.parameterCount()), lr, batch,
                 average > 0 ? f("an average of the weights (decay %s)", average) : "the raw weights"));
-        out.println(f("serve: listening on %s  (POST /train, POST /predict, GET /metrics; Ctrl-C or SIGTERM to stop)", server.uri()));
+        out.println(f("serve: listening on %s  (POST /train, POST /predict, GET /metrics, GET /health; Ctrl-C or SIGTERM to stop)%s",
+                server.uri(), noWarmup ? "" : "; warming up, GET /health answers 503 until ready"));
         out.flush();
         server.awaitStopped();
         return 0;

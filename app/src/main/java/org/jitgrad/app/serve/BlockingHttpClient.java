@@ -9,9 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntConsumer;
 
 /**
- * One keep-alive HTTP/1.1 connection used from one thread: write a POST, read the status and the
+ * One keep-alive HTTP/1.1 connection used from one thread: write a POST or a GET, read the status and the
  * body (Content-Length framed, which is what the server sends). The load generator's prediction
  * clients use it instead of {@code java.net.http.HttpClient}, whose selector and executor threads
  * add several thread hand-offs to every call: on a 2-core machine busy with training, each
@@ -23,26 +24,43 @@ final class BlockingHttpClient implements AutoCloseable {
 
     private final String host;
     private final int port;
+    private final IntConsumer onConnect;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     BlockingHttpClient(URI base) {
+        this(base, localPort -> { });
+    }
+
+    /** @param onConnect told the local port of each connection it opens, before its first request */
+    BlockingHttpClient(URI base, IntConsumer onConnect) {
         this.host = base.getHost();
         this.port = base.getPort() < 0 ? 80 : base.getPort();
+        this.onConnect = onConnect;
     }
 
     /** POSTs {@code body} to {@code path}, reconnecting once if the kept-alive connection was closed. */
     Reply post(String path, byte[] body) throws IOException {
+        return send("POST", path, body);
+    }
+
+    /** GETs {@code path}, reconnecting once if the kept-alive connection was closed. */
+    Reply get(String path) throws IOException {
+        return send("GET", path, null);
+    }
+
+    private Reply send(String method, String path, byte[] body) throws IOException {
         try {
-            return exchange(path, body);
+            return exchange(method, path, body);
         } catch (IOException first) {
             close();
-            return exchange(path, body);
+            return exchange(method, path, body);
         }
     }
 
-    private Reply exchange(String path, byte[] body) throws IOException {
+    /** Opens the connection unless it is open; returns its local port. */
+    int connect() throws IOException {
         if (socket == null) {
             socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -50,11 +68,18 @@ final class BlockingHttpClient implements AutoCloseable {
             socket.setSoTimeout(30_000);
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+            onConnect.accept(socket.getLocalPort());
         }
-        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                + "\r\nContent-Type: text/csv\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        return socket.getLocalPort();
+    }
+
+    private Reply exchange(String method, String path, byte[] body) throws IOException {
+        connect();
+        String framing = body == null ? "" : "Content-Type: text/csv\r\nContent-Length: " + body.length + "\r\n";
+        byte[] head = (method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + framing + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         out.write(head);  // buffered: a small request still leaves in one segment
-        out.write(body);  // a large body goes straight to the socket, not copied
+        if (body != null) out.write(body);  // a large body goes straight to the socket, not copied
         out.flush();
 
         String status = line();

@@ -6,13 +6,14 @@ import org.jitgrad.tensor.Tensor;
 
 /**
  * A copy of everything a training step changes (the parameters, Adam's two moments and its step
- * count), taken so that steps on throwaway data can be undone exactly.
+ * count, and optionally the served moving average), taken so that steps on throwaway data can be
+ * undone exactly.
  */
 final class SavedTrainingState {
-    private final float[][] params, first, second;
+    private final float[][] params, first, second, extra;
     private final long step;
 
-    private SavedTrainingState(List<Tensor> params, Adam adam) {
+    private SavedTrainingState(List<Tensor> params, Adam adam, List<Tensor> extra) {
         int n = params.size();
         this.params = new float[n][];
         this.first = new float[n][];
@@ -23,11 +24,17 @@ final class SavedTrainingState {
             this.second[i] = adam.secondMoment(i).clone();
         }
         this.step = adam.stepCount();
+        this.extra = extra == null ? null : extra.stream().map(t -> t.storage().clone()).toArray(float[][]::new);
     }
 
     /** Copies {@code params} (those {@code adam} manages, in its order) and {@code adam}'s state. */
     static SavedTrainingState capture(List<Tensor> params, Adam adam) {
-        return new SavedTrainingState(params, adam);
+        return new SavedTrainingState(params, adam, null);
+    }
+
+    /** As {@link #capture(List, Adam)}, and the values of {@code extra} too (null: none). */
+    static SavedTrainingState capture(List<Tensor> params, Adam adam, List<Tensor> extra) {
+        return new SavedTrainingState(params, adam, extra);
     }
 
     /** Writes the copies back into the same arrays, which compiled steps keep referring to. */
@@ -38,5 +45,12 @@ final class SavedTrainingState {
             System.arraycopy(second[i], 0, adam.secondMoment(i), 0, second[i].length);
         }
         adam.setStepCount(step);
+    }
+
+    /** As {@link #restore(List, Adam)}, and {@code extra}'s values too (the list given to capture them). */
+    void restore(List<Tensor> params, Adam adam, List<Tensor> extra) {
+        restore(params, adam);
+        if ((extra == null) != (this.extra == null)) throw new IllegalArgumentException("restore: extra tensors given at one end only");
+        if (extra != null) for (int i = 0; i < this.extra.length; i++) extra.get(i).copyFrom(this.extra[i]);
     }
 }

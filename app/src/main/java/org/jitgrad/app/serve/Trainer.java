@@ -98,20 +98,7 @@ final class Trainer implements Runnable {
             while (true) {
                 int n = queue.take(batchX, batchY, config.batch(), linger);
                 if (n == 0) break;  // closed and drained
-                if (n == config.batch()) {
-                    stepOn(batchXT, batchYT, n);
-                } else {
-                    int done = 0;
-                    while (done < n) {
-                        int size = Integer.highestOneBit(n - done);
-                        int p = Integer.numberOfTrailingZeros(size);
-                        allocatePart(p);
-                        System.arraycopy(batchX, done * featureCount, partX[p], 0, size * featureCount);
-                        System.arraycopy(batchY, done, partY[p], 0, size);
-                        stepOn(partXT[p], partYT[p], size);
-                        done += size;
-                    }
-                }
+                trainTaken(n, true);
                 if (queue.depth() == 0 && unpublishedSteps > 0) publish();
             }
             if (unpublishedSteps > 0) publish();
@@ -121,6 +108,27 @@ final class Trainer implements Runnable {
             log.println("serve: the trainer failed: " + t);
             t.printStackTrace(log);
             log.flush();
+        }
+    }
+
+    /**
+     * Trains on the first {@code n} rows of the batch buffers: one step for a full batch, otherwise power-of-two
+     * steps. {@code counted} false (warm-up) leaves every counter, the queue and the publisher alone.
+     */
+    private void trainTaken(int n, boolean counted) {
+        if (n == config.batch()) {
+            stepOn(batchXT, batchYT, n, counted);
+            return;
+        }
+        int done = 0;
+        while (done < n) {
+            int size = Integer.highestOneBit(n - done);
+            int p = Integer.numberOfTrailingZeros(size);
+            allocatePart(p);
+            System.arraycopy(batchX, done * featureCount, partX[p], 0, size * featureCount);
+            System.arraycopy(batchY, done, partY[p], 0, size);
+            stepOn(partXT[p], partYT[p], size, counted);
+            done += size;
         }
     }
 
@@ -134,33 +142,61 @@ final class Trainer implements Runnable {
     }
 
     /**
-     * Trains on random batches before any real example arrives, then puts the weights and Adam's
-     * state back exactly: compiles every batch-size specialization the trainer can use and lets the
-     * JIT compile the step's kernels, so the first seconds of serving don't run them interpreted
-     * (slow, and allocating a boxed vector per operation). Call before {@link #run()}.
-     *
-     * @return the number of full-batch steps taken
+     * Starts training on random data before any real example arrives (call before {@link #run()}, on one thread):
+     * saves the weights, Adam's state and the served average, and compiles every batch-size specialization the
+     * trainer can use. {@link WarmUp#steps} then runs the trainer's own batch code (full batches and partial ones,
+     * the served average included) so that the JIT compiles it before serving, instead of running it interpreted,
+     * with a boxed vector per operation, during the first seconds; {@link WarmUp#close()} puts everything back
+     * bit for bit. No counter, no queue and no publication is touched.
      */
-    int warmUp(int maxSteps, long budgetNanos) {
-        long end = System.nanoTime() + budgetNanos;
-        SavedTrainingState saved = SavedTrainingState.capture(live, optimizer);
-        Random rnd = new Random(1);
-        int steps = 0;
-        try {
-            for (int p = 0; 1 << p < config.batch(); p++) {
-                allocatePart(p);
-                randomize(partX[p], partY[p], rnd);
-                step.run(partXT[p], partYT[p]);
-            }
+    WarmUp beginWarmUp() {
+        return new WarmUp();
+    }
+
+    /** A warm-up in progress; see {@link #beginWarmUp()}. */
+    final class WarmUp implements AutoCloseable {
+        private final SavedTrainingState saved = SavedTrainingState.capture(live, optimizer, average);
+        private final Random rnd = new Random(1);
+        private int steps;
+
+        private WarmUp() {
             randomize(batchX, batchY, rnd);
-            while (steps < maxSteps && System.nanoTime() < end) {
-                step.run(batchXT, batchYT);
-                steps++;
-            }
-        } finally {
-            saved.restore(live, optimizer);
+            for (int p = 0; 1 << p < config.batch(); p++) trainTaken(1 << p, false);
         }
-        return steps;
+
+        /**
+         * {@code count} calls of the trainer's batch code: every other one a full batch, the rest a random partial
+         * batch (split into power-of-two steps as a lingering trainer does).
+         */
+        void steps(int count) {
+            for (int i = 0; i < count; i++, steps++) {
+                int n = (steps & 1) == 0 || config.batch() == 1 ? config.batch() : 1 + rnd.nextInt(config.batch() - 1);
+                trainTaken(n, false);
+            }
+        }
+
+        /** Calls of {@link #steps} so far. */
+        int taken() { return steps; }
+
+        /** Puts the weights, Adam's state and the average back as they were. */
+        @Override
+        public void close() {
+            saved.restore(live, optimizer, average);
+        }
+    }
+
+    /**
+     * Warms up for at most {@code maxBatches} batches (as {@link WarmUp#steps}) or {@code budgetNanos}, then puts
+     * everything back.
+     *
+     * @return the number of batches trained
+     */
+    int warmUp(int maxBatches, long budgetNanos) {
+        long end = System.nanoTime() + budgetNanos;
+        try (WarmUp w = beginWarmUp()) {
+            while (w.taken() < maxBatches && System.nanoTime() < end) w.steps(1);
+            return w.taken();
+        }
     }
 
     private void randomize(float[] x, float[] y, Random rnd) {
@@ -168,9 +204,10 @@ final class Trainer implements Runnable {
         for (int i = 0; i < y.length; i++) y[i] = rnd.nextInt(spec.classes());
     }
 
-    private void stepOn(Tensor x, Tensor y, int rows) {
+    private void stepOn(Tensor x, Tensor y, int rows, boolean counted) {
         float loss = step.run(x, y);
         if (average != null) updateAverage();
+        if (!counted) return;
         long s = ++steps;
         queue.trained(rows);
         long now = System.nanoTime();

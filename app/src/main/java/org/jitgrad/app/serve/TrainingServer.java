@@ -16,9 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.jitgrad.app.model.ModelSpec;
-import org.jitgrad.app.model.Predictor;
 import org.jitgrad.compile.Compiled;
 import org.jitgrad.nn.Sequential;
 import org.jitgrad.optim.Adam;
@@ -65,20 +63,28 @@ public final class TrainingServer {
     static final int BACKGROUND_NICE = 10;
     /** /train requests waiting for a parsing thread before more are refused with 429. */
     private static final int TRAIN_BACKLOG = 64;
-    /** Warm-up of single-row predictions: at most this many calls, within this time. */
-    private static final int PREDICT_WARM_UP_CALLS = 5_000;
-    private static final long PREDICT_WARM_UP_NANOS = 1_500_000_000L;
-    /** Warm-up of the training step: at most this many full batches, within this time. */
-    private static final int WARM_UP_STEPS = 400;
-    private static final long WARM_UP_NANOS = 2_000_000_000L;
     private final Thread trainerThread;
+    private final WarmUpPlan warmUpPlan;
+    private final Thread warmUpThread;
+    /** Where the warm-up's uploads go: the real parsing and queueing code, then emptied at once. */
+    private final ExampleQueue warmUpQueue;
+    private final float[] warmUpX, warmUpY;
+    /** Requests are served (and the trainer runs) once this is true; until then /health answers 503. */
+    private volatile boolean ready;
+    private volatile String warmUpPhase = "starting";
+    private final CountDownLatch readyLatch = new CountDownLatch(1);
+    /** Guards the hand-over from the warm-up to serving against a concurrent stop. */
+    private final Object readyLock = new Object();
+    private boolean stopRequested;
+    private volatile boolean stopping;
+    private Runnable beforeWarmUp = () -> { };
     private final HttpServer http;
     private final ThreadPoolExecutor handlers;
     private final ThreadPoolExecutor trainHandlers;
-    private final LatencyHistogram predictLatency = new LatencyHistogram();
-    private final LongAdder trainRequests = new LongAdder(), predictRequests = new LongAdder(), predictRows = new LongAdder();
-    private final LongAdder rejectedMalformed = new LongAdder(), rejectedFull = new LongAdder(), rejectedTooLarge = new LongAdder(),
-            rejectedShuttingDown = new LongAdder(), rejectedOther = new LongAdder();
+    /** What /metrics reports; the warm-up's own requests count in {@link #warmUpCounters} instead. */
+    private final RequestCounters counters = new RequestCounters(), warmUpCounters = new RequestCounters();
+    /** The local port of the warm-up's loopback connection while it runs (0: none): its requests are served before ready. */
+    private volatile int warmUpClientPort;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private volatile String state = "running";
@@ -90,8 +96,10 @@ public final class TrainingServer {
         public boolean clean() { return accepted == trained && problem == null; }
     }
 
-    private TrainingServer(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log) throws IOException {
+    private TrainingServer(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log, WarmUpPlan plan)
+            throws IOException {
         this.config = config;
+        this.warmUpPlan = plan;
         this.spec = spec;
         this.log = log;
         this.queue = new ExampleQueue(config.queueCapacity(), spec.inputs());
@@ -105,25 +113,11 @@ public final class TrainingServer {
         Sequential model = served;
         int powers = 32 - Integer.numberOfLeadingZeros(PREDICT_CHUNK);
         this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withCacheSize(powers + 1);
-        if (config.warmUp()) {
-            // Every padded size once (compiles the specializations), then single rows, the common request, until
-            // the JIT has compiled their kernels: a one-row product takes GEMM paths (edge kernels, the small path)
-            // that training does not exercise, and run interpreted they box every vector, for about a millisecond
-            // a call and a young collection every few hundred requests.
-            ParameterSnapshot s = publisher.current();
-            for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
-            Tensor one = Tensor.randn(1, 1, spec.inputs());
-            long end = System.nanoTime() + PREDICT_WARM_UP_NANOS;
-            for (int i = 0; i < PREDICT_WARM_UP_CALLS && System.nanoTime() < end; i++) infer.forward(s, one);
-        }
         this.trainer = new Trainer(config, spec, net, served, optimizer, queue, publisher, log, startNanos);
-        if (config.warmUp()) {
-            long t0 = System.nanoTime();
-            int steps = trainer.warmUp(WARM_UP_STEPS, WARM_UP_NANOS);
-            log.printf(Locale.ROOT, "serve: warmed up the training step on random data (%d steps in %d ms; weights and Adam state put back)%n",
-                    steps, (System.nanoTime() - t0) / 1_000_000);
-            log.flush();
-        }
+        this.warmUpQueue = new ExampleQueue(ServerWarmUp.MAX_UPLOAD_ROWS, spec.inputs());
+        this.warmUpX = new float[ServerWarmUp.MAX_UPLOAD_ROWS * spec.inputs()];
+        this.warmUpY = new float[ServerWarmUp.MAX_UPLOAD_ROWS];
+        this.warmUpThread = new Thread(this::warmUpThenServe, "serve-warm-up");
         this.trainerThread = new Thread(() -> {
             boolean lowered = OsThreadPriority.setCurrentThreadNice(BACKGROUND_NICE);
             log.println(lowered ? "serve: the trainer and the /train parsers run at nice " + BACKGROUND_NICE + ", below the request threads"
@@ -152,35 +146,137 @@ public final class TrainingServer {
         this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
         http.setExecutor(handlers);
         http.createContext("/train", ex -> {
+            RequestCounters c = countersFor(ex);
+            if (c == null) {
+                exchange(ex, "POST", counters, this::notReady);
+                return;
+            }
             try {
-                trainHandlers.execute(() -> exchange(ex, "POST", this::train));
+                trainHandlers.execute(() -> exchange(ex, "POST", c, e -> c == counters ? train(e, queue, c) : warmUpTrain(e, c)));
             } catch (RejectedExecutionException e) {
-                exchange(ex, "POST", x -> {
-                    rejectedFull.increment();
+                exchange(ex, "POST", c, x -> {
+                    c.rejectedFull.increment();
                     return new Response(429, Json.error("too many /train requests are waiting to be parsed (" + TRAIN_BACKLOG
                             + "); nothing from this request was accepted, retry later"));
                 });
             }
         });
-        http.createContext("/predict", ex -> exchange(ex, "POST", this::predict));
-        http.createContext("/metrics", ex -> exchange(ex, "GET", e -> new Response(200, metricsJson())));
-        http.createContext("/", ex -> exchange(ex, null, e -> {
-            rejectedOther.increment();
+        http.createContext("/predict", ex -> {
+            RequestCounters c = countersFor(ex);
+            exchange(ex, "POST", c == null ? counters : c, e -> c == null ? notReady(e) : predict(e, c));
+        });
+        http.createContext("/metrics", ex -> exchange(ex, "GET", counters, e -> new Response(200, metricsJson())));
+        http.createContext("/health", ex -> exchange(ex, "GET", counters, e -> health()));
+        http.createContext("/", ex -> exchange(ex, null, counters, e -> {
+            counters.rejectedOther.increment();
             return new Response(404, Json.error("no such endpoint: " + e.getRequestURI().getPath()
-                    + " (POST /train, POST /predict, GET /metrics)"));
+                    + " (POST /train, POST /predict, GET /metrics, GET /health)"));
         }));
     }
 
     /**
      * Starts serving {@code net} (trained in place with {@code optimizer}, which must manage exactly
-     * {@code net.parameters()}). Returns once the port is bound and the trainer runs.
+     * {@code net.parameters()}) and returns once it is ready: the port is bound, the warm-up
+     * ({@link WarmUpPlan#standard()}, or none when {@code config.warmUp()} is false) has finished and
+     * the trainer runs.
      */
     public static TrainingServer start(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log)
             throws IOException {
-        TrainingServer s = new TrainingServer(config, spec, net, optimizer, log);
-        s.trainerThread.start();
-        s.http.start();
+        TrainingServer s = startWarmingUp(config, spec, net, optimizer, log, config.warmUp() ? WarmUpPlan.standard() : WarmUpPlan.none());
+        s.awaitReady();
         return s;
+    }
+
+    /**
+     * Binds the port and returns at once, while the server warms up on a thread of its own as {@code plan} says.
+     * Until it is ready {@code GET /health} answers 503 with the reason, {@code /predict} and {@code /train} answer
+     * 503 (nothing is accepted) and {@code /metrics} reports the state {@code warming_up}; then the trainer starts
+     * and {@code /health} answers 200.
+     */
+    public static TrainingServer startWarmingUp(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log,
+                                                WarmUpPlan plan) throws IOException {
+        return startWarmingUp(config, spec, net, optimizer, log, plan, () -> { });
+    }
+
+    /** As above, with {@code beforeWarmUp} run first on the warm-up thread (tests hold the server not ready with it). */
+    static TrainingServer startWarmingUp(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log,
+                                         WarmUpPlan plan, Runnable beforeWarmUp) throws IOException {
+        TrainingServer s = new TrainingServer(config, spec, net, optimizer, log, plan);
+        s.beforeWarmUp = beforeWarmUp;
+        s.state = "warming_up";
+        s.http.start();
+        s.warmUpThread.start();
+        return s;
+    }
+
+    /** Blocks until the server is ready (or stopped before it got there). */
+    public void awaitReady() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                readyLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Whether the warm-up has finished and requests are served. */
+    public boolean isReady() { return ready; }
+
+    /** The warm-up thread: warms up (unless the plan says not to), then starts the trainer and opens the endpoints. */
+    private void warmUpThenServe() {
+        try {
+            beforeWarmUp.run();
+            if (warmUpPlan.enabled() && !stopping) warmUp();
+        } finally {
+            synchronized (readyLock) {
+                if (!stopRequested) {
+                    trainerThread.start();
+                    // What is left to compile (or to recompile, when real traffic takes a branch the warm-up never
+                    // did) then waits behind the request threads instead of taking their core.
+                    int n = OsThreadPriority.setNiceOfThreadsNamed(BACKGROUND_NICE, "C1 CompilerThre", "C2 CompilerThre");
+                    log.println("serve: " + n + " JIT compiler threads now run at nice " + BACKGROUND_NICE);
+                    if ("warming_up".equals(state)) state = "running";
+                    ready = true;
+                    log.printf(Locale.ROOT, "serve: ready after %.1f s (GET /health answers 200)%n", (System.nanoTime() - startNanos) / 1e9);
+                    log.flush();
+                }
+            }
+            readyLatch.countDown();
+        }
+    }
+
+    private void warmUp() {
+        long t0 = System.nanoTime();
+        try {
+            // Every padded prediction size once (compiles the specializations); the rest goes through HTTP.
+            warmUpPhase = "compiling the prediction specializations";
+            ParameterSnapshot s = publisher.current();
+            for (int rows = 1; rows <= PREDICT_CHUNK; rows *= 2) infer.forward(s, Tensor.zeros(rows, spec.inputs()));
+            ServerWarmUp.Report r = new ServerWarmUp(selfUri(), trainer, spec.inputs(), spec.classes(), warmUpPlan, () -> stopping,
+                    p -> warmUpPhase = p, port -> warmUpClientPort = port).run();
+            log.printf(Locale.ROOT, "serve: warm-up: %d rounds in %d ms: %d single-row predictions, %d uploads and %d training batches"
+                            + " on random data through the server's own code (weights and Adam state put back); the JIT compiled for %d ms,"
+                            + " nothing in the last %d rounds%s%n",
+                    r.rounds(), (System.nanoTime() - t0) / 1_000_000, r.predicts(), r.uploads(), r.batches(), r.compileMillis(),
+                    r.quietRounds(), r.timedOut() ? " (stopped by the time limit)" : r.aborted() ? " (stopped: the server is stopping)" : "");
+        } catch (IOException | RuntimeException e) {
+            log.println("serve: the warm-up failed (" + e + "); serving anyway, the first requests will be slower");
+        } finally {
+            warmUpClientPort = 0;
+        }
+        log.flush();
+    }
+
+    /** The server's address as a client on this machine reaches it: loopback when it listens on every address. */
+    private URI selfUri() {
+        InetSocketAddress a = http.getAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return URI.create("http://" + host + ":" + a.getPort());
     }
 
     /** The bound port. */
@@ -219,12 +315,24 @@ public final class TrainingServer {
         }
     }
 
-    private void exchange(HttpExchange ex, String method, Handler handler) {
+    /**
+     * The counters {@code ex} counts in: the real ones once ready; before, the warm-up's for a request on the
+     * warm-up's own loopback connection, and null (refuse: not ready) for any other.
+     */
+    private RequestCounters countersFor(HttpExchange ex) {
+        if (ready) return counters;
+        int port = warmUpClientPort;
+        InetSocketAddress from = ex.getRemoteAddress();
+        boolean local = from.getAddress().isLoopbackAddress() || from.getAddress().equals(http.getAddress().getAddress());
+        return port != 0 && from.getPort() == port && local ? warmUpCounters : null;
+    }
+
+    private void exchange(HttpExchange ex, String method, RequestCounters c, Handler handler) {
         try (ex) {
             Response r;
             try {
                 if (method != null && !method.equals(ex.getRequestMethod())) {
-                    rejectedOther.increment();
+                    c.rejectedOther.increment();
                     ex.getResponseHeaders().set("Allow", method);
                     r = new Response(405, Json.error(ex.getRequestMethod() + " not allowed on " + ex.getRequestURI().getPath()
                             + "; use " + method));
@@ -234,7 +342,7 @@ public final class TrainingServer {
             } catch (IOException e) {
                 return;  // the client went away
             } catch (RuntimeException | Error e) {
-                rejectedOther.increment();
+                c.rejectedOther.increment();
                 log.println("serve: internal error on " + ex.getRequestURI() + ": " + e);
                 e.printStackTrace(log);
                 log.flush();
@@ -272,7 +380,7 @@ public final class TrainingServer {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Reads the whole body, at most {@code maxBodyBytes}, into {@code s.body}; returns its length. */
-    private int body(HttpExchange ex, Scratch s) throws IOException, Refused {
+    private int body(HttpExchange ex, Scratch s, RequestCounters c) throws IOException, Refused {
         long max = config.maxBodyBytes();
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         InputStream in = ex.getRequestBody();
@@ -283,7 +391,7 @@ public final class TrainingServer {
             } catch (NumberFormatException e) {
                 length = -1;
             }
-            if (length > max) throw new Refused(tooLarge("the body has " + length + " bytes, more than the limit of " + max));
+            if (length > max) throw new Refused(tooLarge("the body has " + length + " bytes, more than the limit of " + max, c));
             if (length >= 0) {
                 s.ensure(length, 0);
                 int got = in.readNBytes(s.body, 0, (int) length);
@@ -297,7 +405,7 @@ public final class TrainingServer {
             if (room <= 0) {
                 if (size >= max) {
                     if (in.read() < 0) return size;
-                    throw new Refused(tooLarge("the body has more than the limit of " + max + " bytes"));
+                    throw new Refused(tooLarge("the body has more than the limit of " + max + " bytes", c));
                 }
                 s.ensure(Math.min(max, 2L * size), size);
                 continue;
@@ -313,65 +421,106 @@ public final class TrainingServer {
      * first) for {@code classes > 0}, /predict lines for 0. Refused with 413 when too large, or 400 naming the bad
      * line, {@code rejectNote} appended.
      */
-    private CsvRows.Buffer parsedBody(HttpExchange ex, int classes, String rejectNote) throws IOException, Refused {
+    private CsvRows.Buffer parsedBody(HttpExchange ex, int classes, String rejectNote, RequestCounters c) throws IOException, Refused {
         Scratch s = SCRATCH.get();
-        int length = body(ex, s);
+        int length = body(ex, s, c);
         try {
             CsvRows.parseInto(s.body, length, spec.inputs(), classes, spec.norm(), s.rows);
         } catch (CsvRows.BadInput e) {
-            rejectedMalformed.increment();
+            c.rejectedMalformed.increment();
             throw new Refused(new Response(400, Json.error(e.getMessage() + rejectNote)));
         }
         return s.rows;
     }
 
-    private Response tooLarge(String message) {
-        rejectedTooLarge.increment();
+    private Response tooLarge(String message, RequestCounters c) {
+        c.rejectedTooLarge.increment();
         return new Response(413, Json.error(message), true);
     }
 
     // ---- endpoints ---------------------------------------------------------------------------------
 
-    private Response train(HttpExchange ex) throws IOException {
-        trainRequests.increment();
+    /** {@code GET /health}: 200 once ready and while serving; 503 with the reason while warming up, stopping or failed. */
+    private Response health() {
+        Throwable failed = trainer.failure();
+        String st = failed != null ? "failed" : state;
+        Json j = Json.object().put("status", st).put("ready", ready && failed == null && !stopping);
+        if (failed != null) return new Response(503, j.put("reason", "training has failed: " + failed).end());
+        if (stopping) return new Response(503, j.put("reason", "the server is shutting down").end());
+        if (!ready) {
+            return new Response(503, j.put("reason", "warming up (" + warmUpPhase + ")")
+                    .put("uptime_s", round((System.nanoTime() - startNanos) / 1e9, 3)).end());
+        }
+        return new Response(200, j.put("model_version", publisher.current().version()).end());
+    }
+
+    /** /predict or /train before the warm-up has finished: 503, nothing accepted. */
+    private Response notReady(HttpExchange ex) {
+        counters.rejectedNotReady.increment();
+        ex.getResponseHeaders().set("Retry-After", "1");
+        return new Response(503, Json.object().put("error", "not ready: the server is warming up (" + warmUpPhase
+                + "); nothing was accepted; poll GET /health until it answers 200").put("state", "warming_up").end());
+    }
+
+    /** The warm-up's uploads: parsed and queued as a real /train, into a queue of their own that is emptied at once. */
+    private Response warmUpTrain(HttpExchange ex, RequestCounters c) throws IOException {
+        synchronized (warmUpQueue) {
+            Response r = train(ex, warmUpQueue, c);
+            int n;
+            while (warmUpQueue.depth() > 0 && (n = takeWarmUp()) > 0) warmUpQueue.trained(n);
+            return r;
+        }
+    }
+
+    private int takeWarmUp() throws IOException {
+        try {
+            return warmUpQueue.take(warmUpX, warmUpY, ServerWarmUp.MAX_UPLOAD_ROWS, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private Response train(HttpExchange ex, ExampleQueue queue, RequestCounters c) throws IOException {
+        c.trainRequests.increment();
         CsvRows.Buffer rows;
         try {
-            rows = parsedBody(ex, spec.classes(), "; nothing from this request was accepted");
+            rows = parsedBody(ex, spec.classes(), "; nothing from this request was accepted", c);
         } catch (Refused r) {
             return r.response;
         }
         if (rows.rows() > queue.capacity()) {
             return tooLarge("the request has " + rows.rows() + " examples, more than the training queue holds ("
-                    + queue.capacity() + "); send smaller requests");
+                    + queue.capacity() + "); send smaller requests", c);
         }
         return switch (queue.offer(rows.features(), rows.labels(), rows.rows())) {
             case ACCEPTED -> new Response(202, Json.object().put("accepted", rows.rows()).put("queue_depth", queue.depth()).end());
             case FULL -> {
-                rejectedFull.increment();
+                c.rejectedFull.increment();
                 yield new Response(429, Json.object()
                         .put("error", "the training queue is full: " + queue.depth() + " of " + queue.capacity()
                                 + " examples waiting, " + rows.rows() + " do not fit; nothing from this request was accepted, retry later")
                         .put("queue_depth", queue.depth()).end());
             }
             case CLOSED -> {
-                rejectedShuttingDown.increment();
+                c.rejectedShuttingDown.increment();
                 yield new Response(503, Json.error(trainer.failure() != null
                         ? "training has failed: " + trainer.failure() : "the server is shutting down; nothing was accepted"), true);
             }
         };
     }
 
-    private Response predict(HttpExchange ex) throws IOException {
+    private Response predict(HttpExchange ex, RequestCounters c) throws IOException {
         long t0 = System.nanoTime();
-        predictRequests.increment();
+        c.predictRequests.increment();
         CsvRows.Buffer rows;
         try {
-            rows = parsedBody(ex, 0, "");
+            rows = parsedBody(ex, 0, "", c);
         } catch (Refused r) {
             return r.response;
         }
         if (rows.rows() > config.maxPredictRows()) {
-            return tooLarge("the request has " + rows.rows() + " lines, more than the limit of " + config.maxPredictRows());
+            return tooLarge("the request has " + rows.rows() + " lines, more than the limit of " + config.maxPredictRows(), c);
         }
         ParameterSnapshot snapshot = publisher.current();
         int n = rows.rows(), f = spec.inputs(), classes = spec.classes();
@@ -384,37 +533,14 @@ public final class TrainingServer {
             float[] out = infer.forward(snapshot, Tensor.wrap(in, padded, f)).toArray();
             System.arraycopy(out, 0, logits, off * classes, k * classes);
         }
-        StringBuilder cls = new StringBuilder(n * 3), probs = new StringBuilder(n * classes * 12);
-        cls.append('[');
-        probs.append('[');
-        for (int r = 0; r < n; r++) {
-            if (r > 0) {
-                cls.append(',');
-                probs.append(',');
-            }
-            double[] p = Predictor.softmax(logits, r * classes, classes);
-            int best = Predictor.argmax(logits, r * classes, classes);
-            cls.append(best);
-            probs.append('[');
-            for (int c = 0; c < classes; c++) {
-                if (c > 0) probs.append(',');
-                if (!Double.isFinite(p[c])) {
-                    rejectedOther.increment();
-                    return new Response(500, Json.error("the model's output is not finite (version " + snapshot.version()
-                            + "); the training diverged, restart with a smaller --lr"));
-                }
-                probs.append(p[c]);
-            }
-            probs.append(']');
+        String body = PredictionJson.of(snapshot.version(), logits, n, classes);
+        if (body == null) {
+            c.rejectedOther.increment();
+            return new Response(500, Json.error("the model's output is not finite (version " + snapshot.version()
+                    + "); the training diverged, restart with a smaller --lr"));
         }
-        cls.append(']');
-        probs.append(']');
-        Json j = Json.object(64 + cls.length() + probs.length()).put("version", snapshot.version());
-        j.raw("classes").append(cls);
-        j.raw("probabilities").append(probs);
-        String body = j.end();
-        predictRows.add(n);
-        predictLatency.recordNanos(System.nanoTime() - t0);
+        c.predictRows.add(n);
+        c.predictLatency.recordNanos(System.nanoTime() - t0);
         return new Response(200, body);
     }
 
@@ -422,9 +548,9 @@ public final class TrainingServer {
     String metricsJson() {
         long now = System.nanoTime();
         ExampleQueue.Ledger l = queue.ledger();
-        LatencyHistogram.Summary lat = predictLatency.summary();
-        long rejected = rejectedMalformed.sum() + rejectedFull.sum() + rejectedTooLarge.sum() + rejectedShuttingDown.sum()
-                + rejectedOther.sum();
+        RequestCounters c = counters;
+        LatencyHistogram.Summary lat = c.predictLatency.summary();
+        long rejected = c.rejected();
         Json j = Json.object(1024)
                 .put("state", trainer.failure() != null ? "failed" : state)
                 .put("uptime_s", round((now - startNanos) / 1e9, 3))
@@ -434,15 +560,16 @@ public final class TrainingServer {
                 .put("in_flight_examples", l.inFlight())
                 .put("queue_depth", l.depth())
                 .put("queue_capacity", queue.capacity())
-                .put("train_requests", trainRequests.sum())
-                .put("predict_requests", predictRequests.sum())
-                .put("predict_rows", predictRows.sum())
+                .put("train_requests", c.trainRequests.sum())
+                .put("predict_requests", c.predictRequests.sum())
+                .put("predict_rows", c.predictRows.sum())
                 .put("rejected_requests", rejected)
-                .put("rejected_malformed", rejectedMalformed.sum())
-                .put("rejected_queue_full", rejectedFull.sum())
-                .put("rejected_too_large", rejectedTooLarge.sum())
-                .put("rejected_shutting_down", rejectedShuttingDown.sum())
-                .put("rejected_other", rejectedOther.sum())
+                .put("rejected_malformed", c.rejectedMalformed.sum())
+                .put("rejected_queue_full", c.rejectedFull.sum())
+                .put("rejected_too_large", c.rejectedTooLarge.sum())
+                .put("rejected_shutting_down", c.rejectedShuttingDown.sum())
+                .put("rejected_not_ready", c.rejectedNotReady.sum())
+                .put("rejected_other", c.rejectedOther.sum())
                 .put("train_steps", trainer.steps())
                 .put("train_steps_per_s", round(trainer.stepRate.perSecond(now), 1))
                 .put("train_examples_per_s", round(trainer.exampleRate.perSecond(now), 1))
@@ -474,6 +601,19 @@ public final class TrainingServer {
     public StopReport stop() {
         synchronized (stopLock) {
             if (report != null) return report;
+            stopping = true;
+            synchronized (readyLock) {
+                stopRequested = true;
+            }
+            boolean interrupted = false;
+            while (warmUpThread.isAlive()) {
+                try {
+                    warmUpThread.join();  // it polls `stopping` between requests and puts the weights back
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
             state = "draining";
             queue.close();
             http.stop(1);

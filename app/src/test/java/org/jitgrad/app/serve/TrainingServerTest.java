@@ -57,7 +57,10 @@ class TrainingServerTest {
 
     TrainingServer start(ServeConfig config) throws Exception {
         Sequential net = SPEC.build(3);
-        server = TrainingServer.start(config, SPEC, net, new Adam(net.parameters(), 0.01f), new PrintWriter(log, true));
+        // One short round of warm-up: the warm-up's own paths run in every test, without waiting for the JIT.
+        server = TrainingServer.startWarmingUp(config, SPEC, net, new Adam(net.parameters(), 0.01f), new PrintWriter(log, true),
+                config.warmUp() ? WarmUpPlan.quick() : WarmUpPlan.none());
+        server.awaitReady();
         return server;
     }
 
