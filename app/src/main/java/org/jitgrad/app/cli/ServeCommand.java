@@ -45,6 +45,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
+    @Mixin
+    ServeClusterOptions cluster = new ServeClusterOptions();
+
     @Option(names = "--input-mean", paramLabel = "X",
             description = "Inputs are fed as (x - mean) / std (default: 0.1307, the MNIST pixel mean; with --load the checkpoint's).")
     Float inputMean;
@@ -137,7 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.println(f("loaded: %s (Adam state %s)", load, r == Checkpoint.OptimizerRestore.RESTORED ? "restored" : "not restored: "
                     + r.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         }
-        TrainingServer server = TrainingServer.start(config, modelSpec, net, optimizer, out);
+        TrainingServer server = TrainingServer.start(config, modelSpec, net, optimizer, out, cluster.join(net, out));
         Thread hook = new Thread(() -> {
             out.println("serve: stopping: no new training data; training what is queued...");
             out.flush();

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jitgrad.app.checkpoint.Checkpoint;
 import org.jitgrad.app.checkpoint.CheckpointFile;
+import org.jitgrad.app.cluster.TrainingSync;
 import org.jitgrad.app.data.DatasetName;
 import org.jitgrad.app.data.Datasets;
 import org.jitgrad.app.model.Engine;
@@ -43,6 +44,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model = new ModelOptions();
+
+    @Mixin
+    TrainClusterOptions cluster = new TrainClusterOptions();
+
+    private TrainingSync sync = TrainingSync.ALONE;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -89,6 +95,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } finally {
+            sync.close();
+        }
+    }
+
+    private Integer train() throws Exception {
         Threads.apply(threads);
         if (epochs < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
@@ -128,9 +142,10 @@ public final class TrainCommand implements Callable<Integer> {
                 lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, epochs,
                 engine.name().toLowerCase(Locale.ROOT), seed));
 
+        sync = cluster.join(net, out);
         TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm());
         Predictor predictor = new Predictor(net, modelSpec.norm(), engine);
-        BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, false);
+        BatchIterator batches = BatchIterator.shuffled(sync.shard(sets.train(), seed), batch, seed, false);
         Progress progress = new Progress(out, progressMode);
         TrainingHistory history = new TrainingHistory();
         long trainNanos = 0, evalNanos = 0, totalExamples = 0;
@@ -151,12 +166,14 @@ public final class TrainCommand implements Callable<Integer> {
                     progress.endEpoch();
                     throw new IllegalStateException(f("the loss became %s at epoch %d step %d; try a smaller --lr", loss, e + 1, done + 1));
                 }
+                sync.afterStep(b.size());
                 lossSum += (double) loss * b.size();
                 examples += b.size();
                 history.step(loss);
                 progress.update(++done, loss);
             }
             progress.endEpoch();
+            sync.endEpoch();
             totalExamples += examples;
             long epochTrain = System.nanoTime() - epochStart;
             trainNanos += epochTrain;
@@ -190,6 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
                     engine == Engine.COMPILED ? f(", %d compiled specializations", step.compileCount()) : ""));
             out.println(f("final test accuracy: %s", Format.percent(accuracy)));
         }
+        for (String line : sync.summary()) out.println(line);
         if (save != null) {
             out.println(f("checkpoint: %s (%s)", save.toAbsolutePath(), Format.bytes(Files.size(save))));
         } else {
