@@ -22,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jitgrad train --cluster}: two members in this JVM, on loopback. */
 class ClusterTrainCliTest {
+    static {
+        QuietHazelcast.apply();
+    }
+
     @TempDir
     Path dir;
 
