@@ -18,7 +18,8 @@ public final class TrainClusterOptions {
     Integer world;
 
     @Option(names = "--rank", paramLabel = "R",
-            description = "With --cluster: this member's number, 0..N-1: it trains on shard R and listens on the R-th --cluster address.")
+            description = "With --cluster: this member's number, 0..N-1: it steps on the R-th part of every batch and listens on the"
+                    + " R-th --cluster address.")
     Integer rank;
 
     @Option(names = "--sync-every", paramLabel = "K", defaultValue = "1",
@@ -27,7 +28,7 @@ public final class TrainClusterOptions {
     int syncEvery;
 
     /** Alone, or this member of the cluster once all {@code --world} members have joined. */
-    TrainingSync join(Module net, PrintWriter out) {
+    TrainingSync join(Module net, int trainSize, int batch, PrintWriter out) {
         if (!cluster.enabled()) {
             if (world != null || rank != null) throw new IllegalArgumentException("--world and --rank need --cluster HOST:PORT,...");
             return TrainingSync.ALONE;
@@ -39,6 +40,6 @@ public final class TrainClusterOptions {
         if (rank >= addresses.size()) {
             throw new IllegalArgumentException("--rank " + rank + " needs at least " + (rank + 1) + " --cluster addresses, got " + addresses.size());
         }
-        return DataParallelTraining.join(cluster.settings(addresses.get(rank), world), world, rank, syncEvery, net, out);
+        return DataParallelTraining.join(cluster.settings(addresses.get(rank), world), world, rank, syncEvery, net, trainSize, batch, out);
     }
 }

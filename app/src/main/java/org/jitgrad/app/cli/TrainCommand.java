@@ -142,10 +142,10 @@ public final class TrainCommand implements Callable<Integer> {
                 lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, epochs,
                 engine.name().toLowerCase(Locale.ROOT), seed));
 
-        sync = cluster.join(net, out);
+        sync = cluster.join(net, sets.train().size(), batch, out);
         TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm());
         Predictor predictor = new Predictor(net, modelSpec.norm(), engine);
-        BatchIterator batches = BatchIterator.shuffled(sync.shard(sets.train(), seed), batch, seed, false);
+        BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, false);
         Progress progress = new Progress(out, progressMode);
         TrainingHistory history = new TrainingHistory();
         long trainNanos = 0, evalNanos = 0, totalExamples = 0;
@@ -161,14 +161,15 @@ public final class TrainCommand implements Callable<Integer> {
             long examples = 0;
             int done = 0;
             for (Batch b : batches.epoch(doneEpochs + e)) {
-                float loss = step.step(b.features(), b.labels(), b.size(), featureCount);
+                TrainingSync.Rows mine = sync.mine(b);
+                float loss = step.step(mine.features(), mine.labels(), mine.size(), featureCount);
                 if (!Float.isFinite(loss)) {
                     progress.endEpoch();
                     throw new IllegalStateException(f("the loss became %s at epoch %d step %d; try a smaller --lr", loss, e + 1, done + 1));
                 }
-                sync.afterStep(b.size());
-                lossSum += (double) loss * b.size();
-                examples += b.size();
+                sync.afterStep(mine.size());
+                lossSum += (double) loss * mine.size();
+                examples += mine.size();
                 history.step(loss);
                 progress.update(++done, loss);
             }

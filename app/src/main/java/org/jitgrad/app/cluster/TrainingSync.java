@@ -1,14 +1,17 @@
 package org.jitgrad.app.cluster;
 
 import java.util.List;
-import org.jitgrad.data.Dataset;
+import org.jitgrad.data.Batch;
 
 /** What {@code jitgrad train} does with other processes: nothing, or data-parallel training ({@link DataParallelTraining}). */
 public interface TrainingSync extends AutoCloseable {
-    /** The part of the training set this process trains on. */
-    Dataset shard(Dataset train, long seed);
+    /** Examples to step on: the first {@code size} rows of {@code features} ({@code size x featureCount}) and {@code labels} ({@code size}). */
+    record Rows(float[] features, float[] labels, int size) {}
 
-    /** After every optimizer step, with the batch's examples. */
+    /** This process's part of a batch (valid until the next call). */
+    Rows mine(Batch batch);
+
+    /** After every optimizer step, with the examples it stepped on. */
     void afterStep(int rows);
 
     /** At the end of every epoch, before the evaluation: the model must be the same on every member. */
@@ -20,10 +23,10 @@ public interface TrainingSync extends AutoCloseable {
     @Override
     void close();
 
-    /** Training alone. */
+    /** Training alone: every batch whole. */
     TrainingSync ALONE = new TrainingSync() {
         @Override
-        public Dataset shard(Dataset train, long seed) { return train; }
+        public Rows mine(Batch batch) { return new Rows(batch.features(), batch.labels(), batch.size()); }
 
         @Override
         public void afterStep(int rows) {}
