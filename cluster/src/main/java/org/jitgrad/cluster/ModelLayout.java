@@ -12,7 +12,8 @@ import org.jitgrad.tensor.Tensor;
  * into chunks: the parameters in the order of {@code Module.namedParameters()}, each flattened
  * row-major, one after another; chunk {@code c} holds floats {@code [c·chunkFloats,
  * min((c+1)·chunkFloats, total))}. Two members can average only when their layouts are equal: the
- * same names, shapes and order, and the same chunk size.
+ * same names, shapes and order, the same chunk size, and the same {@link #terms()}: whatever else the
+ * application needs its members to agree on (the activation, the data, the batches' seed).
  */
 public final class ModelLayout {
     /** Most parameters a layout may list. */
@@ -21,10 +22,13 @@ public final class ModelLayout {
     public static final int MAX_NAME_LENGTH = 1024;
     /** Highest rank accepted. */
     public static final int MAX_RANK = 8;
+    /** Longest {@link #terms()} accepted. */
+    public static final int MAX_TERMS_LENGTH = 4096;
 
     private final List<String> names;
     private final List<int[]> shapes;
     private final int chunkFloats;
+    private final String terms;
     private final int[] offsets;
     private final int total;
 
@@ -33,6 +37,18 @@ public final class ModelLayout {
      *                                  names, or more than {@code Integer.MAX_VALUE - 8} floats in all
      */
     public ModelLayout(List<String> names, List<int[]> shapes, int chunkFloats) {
+        this(names, shapes, chunkFloats, "");
+    }
+
+    /**
+     * A layout whose members must also agree on {@code terms} (compared as text; at most
+     * {@value #MAX_TERMS_LENGTH} characters).
+     */
+    public ModelLayout(List<String> names, List<int[]> shapes, int chunkFloats, String terms) {
+        if (terms == null || terms.length() > MAX_TERMS_LENGTH) {
+            throw new IllegalArgumentException("layout: terms missing or longer than " + MAX_TERMS_LENGTH + " characters");
+        }
+        this.terms = terms;
         if (names.size() != shapes.size()) {
             throw new IllegalArgumentException("layout: " + names.size() + " names but " + shapes.size() + " shapes");
         }
@@ -73,13 +89,18 @@ public final class ModelLayout {
 
     /** The layout of a module's {@code namedParameters()}, in their order. */
     public static ModelLayout of(Map<String, Tensor> namedParameters, int chunkFloats) {
+        return of(namedParameters, chunkFloats, "");
+    }
+
+    /** The layout of a module's {@code namedParameters()}, in their order, with {@code terms} to agree on. */
+    public static ModelLayout of(Map<String, Tensor> namedParameters, int chunkFloats, String terms) {
         List<String> names = new ArrayList<>(namedParameters.size());
         List<int[]> shapes = new ArrayList<>(namedParameters.size());
         for (Map.Entry<String, Tensor> e : namedParameters.entrySet()) {
             names.add(e.getKey());
             shapes.add(e.getValue().shape().dims());
         }
-        return new ModelLayout(names, shapes, chunkFloats);
+        return new ModelLayout(names, shapes, chunkFloats, terms);
     }
 
     public List<String> names() { return names; }
@@ -90,6 +111,9 @@ public final class ModelLayout {
     public int parameterCount() { return names.size(); }
 
     public int chunkFloats() { return chunkFloats; }
+
+    /** What else the members agree on, as text ("" for nothing). */
+    public String terms() { return terms; }
 
     /** Floats in all. */
     public int totalFloats() { return total; }
@@ -146,6 +170,7 @@ public final class ModelLayout {
             out.add(names.size() + " parameters here (" + total + " floats) but " + theirs.names.size() + " in the cluster (" + theirs.total + " floats)");
         }
         if (chunkFloats != theirs.chunkFloats) out.add("chunks of " + chunkFloats + " floats here but " + theirs.chunkFloats + " in the cluster");
+        if (!terms.equals(theirs.terms)) out.add("'" + terms + "' here but '" + theirs.terms + "' in the cluster");
         return out.length() == 0 ? "" : out.toString();
     }
 
@@ -156,14 +181,14 @@ public final class ModelLayout {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof ModelLayout m) || chunkFloats != m.chunkFloats || !names.equals(m.names)) return false;
+        if (!(o instanceof ModelLayout m) || chunkFloats != m.chunkFloats || !names.equals(m.names) || !terms.equals(m.terms)) return false;
         for (int i = 0; i < shapes.size(); i++) if (!Arrays.equals(shapes.get(i), m.shapes.get(i))) return false;
         return true;
     }
 
     @Override
     public int hashCode() {
-        int h = 31 * names.hashCode() + chunkFloats;
+        int h = 31 * (31 * names.hashCode() + chunkFloats) + terms.hashCode();
         for (int[] s : shapes) h = 31 * h + Arrays.hashCode(s);
         return h;
     }

@@ -104,7 +104,15 @@ public final class ParameterAverager implements AutoCloseable {
      *                                     enrol, within the join timeout
      */
     public static ParameterAverager join(ClusterSettings settings, Map<String, Tensor> namedParameters, Consumer<String> log) {
-        ModelLayout layout = ModelLayout.of(namedParameters, settings.chunkFloats());
+        return join(settings, namedParameters, "", log);
+    }
+
+    /**
+     * {@link #join(ClusterSettings, Map, Consumer)}, refusing also a cluster whose members agreed on
+     * other {@code terms} (see {@link ModelLayout#terms()}).
+     */
+    public static ParameterAverager join(ClusterSettings settings, Map<String, Tensor> namedParameters, String terms, Consumer<String> log) {
+        ModelLayout layout = ModelLayout.of(namedParameters, settings.chunkFloats(), terms);
         List<Tensor> params = new ArrayList<>(namedParameters.values());
         long deadline = System.nanoTime() + settings.joinTimeout().toNanos();
         HazelcastInstance hz = EmbeddedCluster.start(settings);

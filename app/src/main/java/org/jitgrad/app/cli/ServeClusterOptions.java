@@ -29,8 +29,11 @@ public final class ServeClusterOptions {
             description = "With --cluster: listen on the R-th address (default: the first listed address of this machine whose port is free).")
     Integer rank;
 
-    /** Null (alone), or this replica's merge, joined with the others' current model in {@code net}. */
-    FleetMerge join(Module net, PrintWriter log) {
+    /**
+     * Null (alone), or this replica's merge, joined with the others' current model in {@code net};
+     * {@code terms} (the model's description) must be the other replicas'.
+     */
+    FleetMerge join(Module net, String terms, PrintWriter log) {
         if (!cluster.enabled()) {
             if (rank != null) throw new IllegalArgumentException("--cluster-rank needs --cluster HOST:PORT,...");
             return null;
@@ -48,7 +51,7 @@ public final class ServeClusterOptions {
         } else {
             bind = firstFreeLocal(addresses);
         }
-        return FleetMerge.join(cluster.settings(bind, 1), net, Duration.ofMillis(Math.round(mergeEverySeconds * 1000)), log);
+        return FleetMerge.join(cluster.settings(bind, 1), net, terms, Duration.ofMillis(Math.round(mergeEverySeconds * 1000)), log);
     }
 
     /** The first address that is one of this machine's and whose port nobody listens on. */

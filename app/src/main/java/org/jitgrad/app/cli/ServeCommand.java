@@ -140,7 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.println(f("loaded: %s (Adam state %s)", load, r == Checkpoint.OptimizerRestore.RESTORED ? "restored" : "not restored: "
                     + r.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         }
-        TrainingServer server = TrainingServer.start(config, modelSpec, net, optimizer, out, cluster.join(net, out));
+        TrainingServer server = TrainingServer.start(config, modelSpec, net, optimizer, out, cluster.join(net, modelSpec.describe(), out));
         Thread hook = new Thread(() -> {
             out.println("serve: stopping: no new training data; training what is queued...");
             out.flush();

@@ -27,8 +27,11 @@ public final class TrainClusterOptions {
                     + " data-parallel SGD (default: ${DEFAULT-VALUE}).")
     int syncEvery;
 
-    /** Alone, or this member of the cluster once all {@code --world} members have joined. */
-    TrainingSync join(Module net, int trainSize, int batch, PrintWriter out) {
+    /**
+     * Alone, or this member of the cluster once all {@code --world} members have joined; {@code terms}
+     * describes the run, which every member must share.
+     */
+    TrainingSync join(Module net, String terms, int trainSize, int batch, PrintWriter out) {
         if (!cluster.enabled()) {
             if (world != null || rank != null) throw new IllegalArgumentException("--world and --rank need --cluster HOST:PORT,...");
             return TrainingSync.ALONE;
@@ -40,6 +43,6 @@ public final class TrainClusterOptions {
         if (rank >= addresses.size()) {
             throw new IllegalArgumentException("--rank " + rank + " needs at least " + (rank + 1) + " --cluster addresses, got " + addresses.size());
         }
-        return DataParallelTraining.join(cluster.settings(addresses.get(rank), world), world, rank, syncEvery, net, trainSize, batch, out);
+        return DataParallelTraining.join(cluster.settings(addresses.get(rank), world), world, rank, syncEvery, net, terms, trainSize, batch, out);
     }
 }

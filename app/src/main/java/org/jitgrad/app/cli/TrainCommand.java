@@ -142,7 +142,8 @@ public final class TrainCommand implements Callable<Integer> {
                 lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, epochs,
                 engine.name().toLowerCase(Locale.ROOT), seed));
 
-        sync = cluster.join(net, sets.train().size(), batch, out);
+        sync = cluster.join(net, f("%s; %s, %d training examples, batch %d, seed %d, %s lr %s x%s per epoch, %d epochs", modelSpec.describe(),
+                sets.name(), sets.train().size(), batch, seed, optimizer, lr, lrDecay, epochs), sets.train().size(), batch, out);
         TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm());
         Predictor predictor = new Predictor(net, modelSpec.norm(), engine);
         BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, false);

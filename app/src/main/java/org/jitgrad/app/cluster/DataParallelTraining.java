@@ -39,10 +39,11 @@ public final class DataParallelTraining implements TrainingSync {
 
     /**
      * Joins the cluster (waiting for all {@code world} members) and takes the group's initial model into
-     * {@code net}: the first member's weights.
+     * {@code net}: the first member's weights. {@code terms} describes the run (model, data, batches,
+     * optimizer): a member whose terms differ is refused.
      */
-    public static DataParallelTraining join(ClusterSettings settings, int world, int rank, int syncEvery, Module net, int trainSize,
-                                            int batch, PrintWriter out) {
+    public static DataParallelTraining join(ClusterSettings settings, int world, int rank, int syncEvery, Module net, String terms,
+                                            int trainSize, int batch, PrintWriter out) {
         if (syncEvery < 1) throw new IllegalArgumentException("--sync-every must be >= 1, got " + syncEvery);
         if (batch < world) throw new IllegalArgumentException("--batch " + batch + " is dealt out to " + world + " members: it needs at least " + world);
         int last = trainSize % batch;
@@ -54,7 +55,8 @@ public final class DataParallelTraining implements TrainingSync {
         out.println(String.format(Locale.ROOT, "cluster: rank %d of %d on %s, cluster '%s', waiting for the other members (up to %d s)...",
                 rank, world, settings.bind(), settings.clusterName(), settings.joinTimeout().toSeconds()));
         out.flush();
-        ParameterAverager a = ParameterAverager.join(settings, net.namedParameters(), line -> {
+        String allTerms = terms + String.format(Locale.ROOT, "; %d members, averaging every %d steps", world, syncEvery);
+        ParameterAverager a = ParameterAverager.join(settings, net.namedParameters(), allTerms, line -> {
             out.println(line);
             out.flush();
         });

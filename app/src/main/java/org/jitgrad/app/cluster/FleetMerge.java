@@ -29,11 +29,14 @@ public final class FleetMerge implements ModelMerge {
         this.log = log;
     }
 
-    /** Joins the replicas and takes their current model into {@code net} (this replica's own if it is the first). */
-    public static FleetMerge join(ClusterSettings settings, Module net, Duration period, PrintWriter log) {
+    /**
+     * Joins the replicas and takes their current model into {@code net} (this replica's own if it is the
+     * first); a replica whose {@code terms} (the model's description) differ is refused.
+     */
+    public static FleetMerge join(ClusterSettings settings, Module net, String terms, Duration period, PrintWriter log) {
         if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("--merge-every must be positive, got " + period);
         long t0 = System.nanoTime();
-        ParameterAverager a = ParameterAverager.join(settings, net.namedParameters(), line -> {
+        ParameterAverager a = ParameterAverager.join(settings, net.namedParameters(), terms, line -> {
             log.println("serve: " + line);
             log.flush();
         });

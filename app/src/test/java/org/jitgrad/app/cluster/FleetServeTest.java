@@ -95,7 +95,7 @@ class FleetServeTest {
         Sequential net = SPEC.build(seed);
         PrintWriter out = new PrintWriter(log, true);
         ClusterSettings settings = ClusterSettings.of(addresses, name, addresses.get(index)).withJoinTimeout(Duration.ofSeconds(60));
-        FleetMerge merge = FleetMerge.join(settings, net, Duration.ofMillis(300), out);
+        FleetMerge merge = FleetMerge.join(settings, net, SPEC.describe(), Duration.ofMillis(300), out);
         return TrainingServer.start(config, SPEC, net, new Adam(net.parameters(), 0.01f), out, merge);
     }
 

@@ -62,6 +62,7 @@ public final class GridSerialization implements DataSerializableFactory {
 
     static void writeLayout(ObjectDataOutput out, ModelLayout layout) throws IOException {
         out.writeInt(layout.chunkFloats());
+        out.writeString(layout.terms());
         out.writeInt(layout.parameterCount());
         for (int i = 0; i < layout.parameterCount(); i++) {
             out.writeString(layout.names().get(i));
@@ -71,6 +72,8 @@ public final class GridSerialization implements DataSerializableFactory {
 
     static ModelLayout readLayout(ObjectDataInput in) throws IOException {
         int chunk = in.readInt();
+        String terms = in.readString();
+        if (terms == null || terms.length() > ModelLayout.MAX_TERMS_LENGTH) throw new IOException("layout: bad terms");
         int n = count(in, ModelLayout.MAX_PARAMETERS, "layout parameters");
         List<String> names = new ArrayList<>(n);
         List<int[]> shapes = new ArrayList<>(n);
@@ -81,7 +84,7 @@ public final class GridSerialization implements DataSerializableFactory {
             shapes.add(bounded(in.readIntArray(), ModelLayout.MAX_RANK, "layout shape"));
         }
         try {
-            return new ModelLayout(names, shapes, chunk);
+            return new ModelLayout(names, shapes, chunk, terms);
         } catch (IllegalArgumentException e) {
             throw new IOException("layout: " + e.getMessage(), e);
         }
