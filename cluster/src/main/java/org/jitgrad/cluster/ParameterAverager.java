@@ -156,7 +156,9 @@ public final class ParameterAverager implements AutoCloseable {
             s = await(x -> x.published() || x.initialiser() == null || me.equals(x.initialiser()), deadline,
                     x -> "the first member did not publish the initial model within the join timeout");
         }
-        long start = s.startRound(me);
+        Long startRound = s.startRound(me);
+        if (startRound == null) throw new IllegalStateException("this member was dropped from the group while it joined");
+        long start = startRound;
         if (!initialised) {
             // The model to start from is the result of round start - 1 (or the initial model): wait until it is complete.
             await(x -> x.round() >= start, deadline + settings.roundTimeout().toNanos(),
