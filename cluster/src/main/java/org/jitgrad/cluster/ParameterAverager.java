@@ -27,6 +27,7 @@ import org.jitgrad.cluster.grid.ChunkSum;
 import org.jitgrad.cluster.grid.GroupReply;
 import org.jitgrad.cluster.grid.GroupState;
 import org.jitgrad.cluster.grid.GroupUpdate;
+import org.jitgrad.cluster.grid.RoundBoundary;
 import org.jitgrad.tensor.Tensor;
 
 /**
@@ -81,7 +82,7 @@ public final class ParameterAverager implements AutoCloseable {
         this.group = hz.getMap(EmbeddedCluster.GROUP_MAP);
         this.chunks = hz.getMap(EmbeddedCluster.CHUNK_MAP);
         this.me = hz.getCluster().getLocalMember().getUuid();
-        group.addEntryListener(new GroupListener(), GROUP_KEY, true);
+        group.addEntryListener(new GroupListener(), new RoundBoundary(), GROUP_KEY, true);
         hz.getCluster().addMembershipListener(new Membership());
         hz.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {

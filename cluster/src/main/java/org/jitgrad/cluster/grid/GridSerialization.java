@@ -19,7 +19,7 @@ import org.jitgrad.cluster.ModelLayout;
 public final class GridSerialization implements DataSerializableFactory {
     /** This module's factory id ("JG"). */
     public static final int FACTORY_ID = 0x4A47;
-    static final int GROUP_STATE = 1, GROUP_UPDATE = 2, GROUP_REPLY = 3, CHUNK_SUM = 4, CHUNK_ADD = 5, CHUNK_READ = 6;
+    static final int GROUP_STATE = 1, GROUP_UPDATE = 2, GROUP_REPLY = 3, CHUNK_SUM = 4, CHUNK_ADD = 5, CHUNK_READ = 6, ROUND_BOUNDARY = 7;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -30,6 +30,7 @@ public final class GridSerialization implements DataSerializableFactory {
             case CHUNK_SUM -> new ChunkSum();
             case CHUNK_ADD -> new ChunkAdd();
             case CHUNK_READ -> new ChunkRead();
+            case ROUND_BOUNDARY -> new RoundBoundary();
             default -> throw new IllegalArgumentException("jitgrad cluster serialization: unknown class id " + classId);
         };
     }
