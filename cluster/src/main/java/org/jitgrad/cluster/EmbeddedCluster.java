@@ -129,7 +129,7 @@ final class EmbeddedCluster {
             hz.getLifecycleService().terminate();
             throw new IllegalStateException("interrupted while waiting for the cluster's members", e);
         } catch (RuntimeException e) {
-            hz.getLifecycleService().terminate();
+            hz.shutdown();   // alone, or with members that are not enough: nothing to hand over, and quieter than terminate()
             throw e;
         }
     }
