@@ -11,6 +11,7 @@ import org.jitgrad.app.checkpoint.CheckpointFile;
 import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.serve.ServeConfig;
+import org.jitgrad.app.serve.ModelMerge;
 import org.jitgrad.app.serve.TrainingServer;
 import org.jitgrad.app.serve.WarmUpPlan;
 import org.jitgrad.nn.Sequential;
@@ -46,6 +47,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model = new ModelOptions();
+
+    @Mixin
+    ServeClusterOptions cluster = new ServeClusterOptions();
 
     @Option(names = "--input-mean", paramLabel = "X",
             description = "Inputs are fed as (x - mean) / std (default: 0.1307, the MNIST pixel mean; with --load the checkpoint's).")
@@ -141,8 +145,10 @@ public final class ServeCommand implements Callable<Integer> {
             out.println(f("loaded: %s (Adam state %s)", load, r == Checkpoint.OptimizerRestore.RESTORED ? "restored" : "not restored: "
                     + r.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         }
+        ModelMerge merge = cluster.join(net, modelSpec.describe(), out);
         TrainingServer server = TrainingServer.startWarmingUp(config, modelSpec, net, optimizer, out,
                 noWarmup ? WarmUpPlan.none() : WarmUpPlan.standard());
+        server.mergeWith(merge);
         Thread hook = new Thread(() -> {
             out.println("serve: stopping: no new training data; training what is queued...");
             out.flush();

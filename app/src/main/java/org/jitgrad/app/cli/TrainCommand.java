@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jitgrad.app.checkpoint.Checkpoint;
 import org.jitgrad.app.checkpoint.CheckpointFile;
+import org.jitgrad.app.cluster.TrainingSync;
 import org.jitgrad.app.data.DatasetName;
 import org.jitgrad.app.data.Datasets;
 import org.jitgrad.app.model.Engine;
@@ -47,6 +48,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model = new ModelOptions();
+
+    @Mixin
+    TrainClusterOptions cluster = new TrainClusterOptions();
+
+    private TrainingSync sync = TrainingSync.ALONE;
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "Passes over the training set (default: " + ModelKind.MLP_EPOCHS + " for the mlp, " + ModelKind.CNN_EPOCHS
@@ -101,6 +107,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } finally {
+            sync.close();
+        }
+    }
+
+    private Integer train() throws Exception {
         Threads.apply(threads);
         if (epochsOption != null && epochsOption < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochsOption);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
@@ -148,6 +162,8 @@ public final class TrainCommand implements Callable<Integer> {
                 lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, epochs,
                 engine.name().toLowerCase(Locale.ROOT), seed));
 
+        sync = cluster.join(net, f("%s; %s, %d training examples, batch %d, seed %d, %s lr %s x%s per epoch, %d epochs", modelSpec.describe(),
+                sets.name(), sets.train().size(), batch, seed, optimizer, lr, lrDecay, epochs), sets.train().size(), batch, out);
         TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm());
         Predictor predictor = new Predictor(net, modelSpec.norm(), engine);
         BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, false);
@@ -166,17 +182,20 @@ public final class TrainCommand implements Callable<Integer> {
             long examples = 0;
             int done = 0;
             for (Batch b : batches.epoch(doneEpochs + e)) {
-                float loss = step.step(b.features(), b.labels(), b.size(), featureCount);
+                TrainingSync.Rows mine = sync.mine(b);
+                float loss = step.step(mine.features(), mine.labels(), mine.size(), featureCount);
                 if (!Float.isFinite(loss)) {
                     progress.endEpoch();
                     throw new IllegalStateException(f("the loss became %s at epoch %d step %d; try a smaller --lr", loss, e + 1, done + 1));
                 }
-                lossSum += (double) loss * b.size();
-                examples += b.size();
+                sync.afterStep(mine.size());
+                lossSum += (double) loss * mine.size();
+                examples += mine.size();
                 history.step(loss);
                 progress.update(++done, loss);
             }
             progress.endEpoch();
+            sync.endEpoch();
             totalExamples += examples;
             long epochTrain = System.nanoTime() - epochStart;
             trainNanos += epochTrain;
@@ -210,6 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
                     engine == Engine.COMPILED ? f(", %d compiled specializations", step.compileCount()) : ""));
             out.println(f("final test accuracy: %s", Format.percent(accuracy)));
         }
+        for (String line : sync.summary()) out.println(line);
         if (save != null) {
             out.println(f("checkpoint: %s (%s)", save.toAbsolutePath(), Format.bytes(Files.size(save))));
         } else {

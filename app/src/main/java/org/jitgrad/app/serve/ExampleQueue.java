@@ -89,12 +89,31 @@ final class ExampleQueue {
      * @return the number of examples copied; 0 only when the queue is closed and empty
      */
     int take(float[] x, float[] y, int max, long lingerNanos) throws InterruptedException {
+        return take(x, y, max, lingerNanos, -1);
+    }
+
+    /**
+     * {@link #take(float[], float[], int, long)}, but waiting at most {@code maxWaitNanos} (when not
+     * negative) for the first example.
+     *
+     * @return the number of examples copied; 0 only when the queue is closed and empty; -1 when
+     *         {@code maxWaitNanos} passed with nothing to hand out
+     */
+    int take(float[] x, float[] y, int max, long lingerNanos, long maxWaitNanos) throws InterruptedException {
         lock.lock();
         try {
-            while ((depth == 0 || paused) && !closed) changed.await();
+            long left = maxWaitNanos;
+            while ((depth == 0 || paused) && !closed) {
+                if (maxWaitNanos < 0) {
+                    changed.await();
+                } else {
+                    if (left <= 0) return -1;
+                    left = changed.awaitNanos(left);
+                }
+            }
             if (depth < max && !closed && lingerNanos > 0) {
-                long left = lingerNanos;
-                while (depth < max && !closed && left > 0) left = changed.awaitNanos(left);
+                long lingerLeft = lingerNanos;
+                while (depth < max && !closed && lingerLeft > 0) lingerLeft = changed.awaitNanos(lingerLeft);
             }
             int n = Math.min(depth, max);
             int first = Math.min(n, capacity - head);

@@ -57,6 +57,8 @@ final class Trainer implements Runnable {
     final AtomicLong nonFiniteLosses = new AtomicLong();
     private volatile Throwable failure;
     private long unpublishedSteps;
+    private volatile ModelMerge merge;
+    private long examplesSinceMerge;
 
     /**
      * @param served the model whose parameters {@code publisher} publishes: {@code net} itself, or a
@@ -91,14 +93,24 @@ final class Trainer implements Runnable {
         this.exampleRate = new RateMeter(originNanos);
     }
 
+    /** Averages with other replicas through {@code m} from now on (call before {@link #run()}). */
+    void mergeWith(ModelMerge m) {
+        this.merge = m;
+    }
+
     @Override
     public void run() {
         try {
             long linger = config.lingerMillis() * 1_000_000L;
             while (true) {
-                int n = queue.take(batchX, batchY, config.batch(), linger);
+                int n = queue.take(batchX, batchY, config.batch(), linger, merge == null ? -1 : ModelMerge.CHECK_NANOS);
+                if (n < 0) {  // nothing queued for a while: the other replicas may be waiting for this one
+                    maybeMerge();
+                    continue;
+                }
                 if (n == 0) break;  // closed and drained
                 trainTaken(n, true);
+                maybeMerge();
                 if (queue.depth() == 0 && unpublishedSteps > 0) publish();
             }
             if (unpublishedSteps > 0) publish();
@@ -204,8 +216,35 @@ final class Trainer implements Runnable {
         for (int i = 0; i < y.length; i++) y[i] = rnd.nextInt(spec.classes());
     }
 
+    /**
+     * Merges when due: the averaged weights replace the live ones and the served average (every
+     * replica serves the same model right after a merge) and are published at once. A failed merge
+     * leaves this replica training alone.
+     */
+    private void maybeMerge() {
+        ModelMerge m = merge;
+        if (m == null || !m.due(examplesSinceMerge, System.nanoTime())) return;
+        boolean changed;
+        try {
+            changed = m.merge(examplesSinceMerge);
+        } catch (RuntimeException e) {
+            merge = null;
+            log.println("serve: merging with the other replicas failed; this replica goes on alone: " + e.getMessage());
+            log.flush();
+            m.close();
+            return;
+        }
+        examplesSinceMerge = 0;
+        if (!changed) return;
+        if (average != null) {
+            for (int i = 0; i < live.size(); i++) average.get(i).copyFrom(live.get(i).storage());
+        }
+        publish();
+    }
+
     private void stepOn(Tensor x, Tensor y, int rows, boolean counted) {
         float loss = step.run(x, y);
+        examplesSinceMerge += rows;
         if (average != null) updateAverage();
         if (!counted) return;
         long s = ++steps;
@@ -273,4 +312,17 @@ final class Trainer implements Runnable {
     Throwable failure() { return failure; }
 
     int compileCount() { return step.compileCount(); }
+
+    /** Merge rounds completed, or -1 when this replica does not merge. */
+    long mergeRounds() {
+        ModelMerge m = merge;
+        return m == null ? -1 : m.rounds();
+    }
+
+    /** Stops merging and leaves the other replicas; call once the trainer has finished. */
+    void leaveMerge() {
+        ModelMerge m = merge;
+        merge = null;
+        if (m != null) m.close();
+    }
 }

@@ -182,7 +182,18 @@ public final class TrainingServer {
      */
     public static TrainingServer start(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log)
             throws IOException {
+        return start(config, spec, net, optimizer, log, null);
+    }
+
+    /**
+     * Like {@link #start(ServeConfig, ModelSpec, Sequential, Adam, PrintWriter)}, the trainer also
+     * averaging its model with other replicas through {@code merge} (null: alone); {@link #stop()}
+     * leaves them once the trainer has finished.
+     */
+    public static TrainingServer start(ServeConfig config, ModelSpec spec, Sequential net, Adam optimizer, PrintWriter log,
+                                       ModelMerge merge) throws IOException {
         TrainingServer s = startWarmingUp(config, spec, net, optimizer, log, config.warmUp() ? WarmUpPlan.standard() : WarmUpPlan.none());
+        s.mergeWith(merge);
         s.awaitReady();
         return s;
     }
@@ -207,6 +218,14 @@ public final class TrainingServer {
         s.http.start();
         s.warmUpThread.start();
         return s;
+    }
+
+    /**
+     * Makes the trainer average its model with other replicas through {@code merge} from now on (null:
+     * nothing changes); {@link #stop()} leaves them once the trainer has finished.
+     */
+    public void mergeWith(ModelMerge merge) {
+        if (merge != null) trainer.mergeWith(merge);
     }
 
     /** Blocks until the server is ready (or stopped before it got there). */
@@ -578,6 +597,7 @@ public final class TrainingServer {
                 .put("checkpoints_written", trainer.checkpointsWritten.get())
                 .put("checkpoint_failures", trainer.checkpointFailures.get())
                 .put("nonfinite_losses", trainer.nonFiniteLosses.get());
+        if (trainer.mergeRounds() >= 0) j.put("merge_rounds", trainer.mergeRounds());
         j.raw("predict_latency_ms").append(Json.object()
                 .put("count", lat.count()).put("p50", lat.p50Ms()).put("p90", lat.p90Ms()).put("p99", lat.p99Ms())
                 .put("p999", lat.p999Ms()).put("max", lat.maxMs()).end());
@@ -625,6 +645,7 @@ public final class TrainingServer {
                     problem = "request handlers still running after 30 s";
                 }
                 trainerThread.join();
+                trainer.leaveMerge();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 problem = "interrupted while draining";
