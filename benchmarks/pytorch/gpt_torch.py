@@ -16,6 +16,7 @@ Run with OpenBLAS at full speed on this machine:
 """
 import argparse
 import gzip
+import json
 import math
 import os
 import statistics
@@ -146,6 +147,7 @@ def main():
     p.add_argument("--steps-per-round", type=int, default=20)
     p.add_argument("--max-iters", type=int, default=2000)
     p.add_argument("--seed", type=int, default=1337)
+    p.add_argument("--json", help="step mode: also write the rounds' ms/step to this file")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -167,6 +169,9 @@ def main():
             rounds.append((time.perf_counter() - start) / a.steps_per_round * 1e3)
         med, low, high = median_interval(rounds)
         print("gpt step eager: %s ms/step" % fmt_interval(med, low, high, lambda v: "{:.2f}".format(v)))
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump({"threads": a.threads, "ms_per_step": rounds}, f)
         return
     start = time.perf_counter()
     times = []
