@@ -8,7 +8,6 @@ import org.jitgrad.compile.emit.Program;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.DeadCodeElimination;
-import org.jitgrad.compile.passes.Fusion;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
@@ -27,8 +26,9 @@ import org.jitgrad.tensor.Tensor;
 
 /**
  * Compiles one program for every value of a dynamic size {@code s}. The function is traced and lowered
- * (differentiated without folding constants, dead code removed, fused) at three sizes; the
- * {@link ShapeModel} fitted from them gives every shape and op parameter as a function of {@code s};
+ * (differentiated without folding constants, dead code removed) at three sizes; the
+ * {@link ShapeModel} fitted from them gives every shape and op parameter as a function of {@code s},
+ * and the fused steps;
  * the largest lowering is planned and emitted with the sizes that depend on {@code s} read from a
  * size table at run time ({@link SymbolicExtents}). The program is then checked at the call's own size.
  */
@@ -48,7 +48,7 @@ final class SymbolicCompiler {
         ShapeModel model = ShapeModel.fit(probes);
         Probe primary = model.primary();
         Graph graph = primary.graph();
-        List<Step> steps = primary.steps();
+        List<Step> steps = model.steps();
         IrNode out = graph.output();
         BufferPlan plan = BufferPlan.plan(graph, steps, model::sameSize);
         if (plan.of(out).kind() == Buffer.Kind.INPUT) throw new NotSymbolicException("the function returns an input unchanged");
@@ -107,6 +107,6 @@ final class SymbolicCompiler {
         }
         if (training) Autodiff.differentiate(graph, false);
         DeadCodeElimination.run(graph);
-        return new Probe(size, graph, Fusion.run(graph), trace.parameters());
+        return new Probe(size, graph, trace.parameters());
     }
 }

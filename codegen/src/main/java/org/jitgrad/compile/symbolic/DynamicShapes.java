@@ -46,7 +46,7 @@ public final class DynamicShapes {
         for (int i = 0; i < reference.length; i++) dynamic[i] = new boolean[reference[i].rank()];
         for (DimRef d : dims) dynamic[d.input()][d.axis()] = true;
         this.model = model;
-        this.steps = model.primary().steps();
+        this.steps = model.steps();
         this.terms = List.copyOf(terms);
         this.output = model.primary().graph().output();
         for (Step s : steps) if (s instanceof KernelStep k) calls.add(k.node());

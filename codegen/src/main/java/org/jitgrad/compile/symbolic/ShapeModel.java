@@ -10,6 +10,7 @@ import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
+import org.jitgrad.compile.passes.Fusion;
 import org.jitgrad.compile.passes.KernelStep;
 import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.Step;
@@ -17,16 +18,18 @@ import org.jitgrad.ops.OpParams;
 
 /**
  * Every shape and op parameter of a lowered graph as a function of the dynamic size {@code s}, fitted
- * from the same function lowered at three sizes ({@link Probe}s). The three lowerings must agree in
- * everything but their sizes: the same nodes with the same ops and wiring, the same parameters and
- * constants, the same fused steps. The last probe is the primary: its graph and steps are the ones
- * compiled, and this model answers for its nodes.
+ * from the same function lowered at three sizes ({@link Probe}s), and the graph's fused steps. The
+ * three lowerings must agree in everything but their sizes: the same nodes with the same ops and
+ * wiring, the same parameters and constants, the same fused steps. An elementwise op whose parameters
+ * depend on {@code s} is not fused (a loop bakes parameters in) but runs its own kernel. The last
+ * probe is the primary: its graph and steps are the ones compiled, and this model answers for its nodes.
  */
 public final class ShapeModel {
     private final Probe primary;
     private final int[] sizes;
     private final Map<IrNode, SymbolicShape> shapes = new IdentityHashMap<>();
     private final Map<IrNode, SymbolicParams> params = new IdentityHashMap<>();
+    private List<Step> steps;
 
     private ShapeModel(Probe primary, int[] sizes) {
         this.primary = primary;
@@ -68,7 +71,19 @@ public final class ShapeModel {
             model.fitNode(n, same, probes);
         }
         checkSameRoots(probes, index);
-        checkSameSteps(probes, index);
+        boolean[] fusible = new boolean[nodes.get(0).size()];
+        List<IrNode> primaryNodes = primary.graph().nodes();
+        for (int i = 0; i < fusible.length; i++) {
+            IrNode n = primaryNodes.get(i);
+            fusible[i] = n.kind() != IrNode.Kind.OP || model.params(n).isFixed();
+        }
+        List<List<Step>> steps = new ArrayList<>();
+        for (int k = 0; k < probes.size(); k++) {
+            Map<IrNode, Integer> ix = index.get(k);
+            steps.add(Fusion.run(probes.get(k).graph(), n -> fusible[ix.get(n)]));
+        }
+        checkSameSteps(probes, steps, index);
+        model.steps = List.copyOf(steps.get(steps.size() - 1));
         return model;
     }
 
@@ -137,19 +152,22 @@ public final class ShapeModel {
         return sb.toString();
     }
 
-    private static void checkSameSteps(List<Probe> probes, List<Map<IrNode, Integer>> index) throws NotSymbolicException {
+    private static void checkSameSteps(List<Probe> probes, List<List<Step>> steps, List<Map<IrNode, Integer>> index)
+            throws NotSymbolicException {
         Probe p0 = probes.get(0);
+        List<Step> s0 = steps.get(0);
         for (int k = 1; k < probes.size(); k++) {
             Probe pk = probes.get(k);
-            if (pk.steps().size() != p0.steps().size()) {
-                throw new NotSymbolicException("fusion gives " + p0.steps().size() + " steps at s=" + p0.size() + " but "
-                        + pk.steps().size() + " at s=" + pk.size());
+            List<Step> sk = steps.get(k);
+            if (sk.size() != s0.size()) {
+                throw new NotSymbolicException("fusion gives " + s0.size() + " steps at s=" + p0.size() + " but "
+                        + sk.size() + " at s=" + pk.size());
             }
-            for (int i = 0; i < p0.steps().size(); i++) {
-                String a = signature(p0.steps().get(i), index.get(0)), b = signature(pk.steps().get(i), index.get(k));
+            for (int i = 0; i < s0.size(); i++) {
+                String a = signature(s0.get(i), index.get(0)), b = signature(sk.get(i), index.get(k));
                 if (!a.equals(b)) {
-                    throw new NotSymbolicException("fusion differs with the size: step " + i + " is " + p0.steps().get(i).describe()
-                            + " at s=" + p0.size() + " but " + pk.steps().get(i).describe() + " at s=" + pk.size());
+                    throw new NotSymbolicException("fusion differs with the size: step " + i + " is " + s0.get(i).describe()
+                            + " at s=" + p0.size() + " but " + sk.get(i).describe() + " at s=" + pk.size());
                 }
             }
         }
@@ -172,8 +190,11 @@ public final class ShapeModel {
         };
     }
 
-    /** The primary probe: the graph and steps that are compiled. */
+    /** The primary probe: the graph that is compiled. */
     public Probe primary() { return primary; }
+
+    /** The primary graph's steps after fusion, in execution order. */
+    public List<Step> steps() { return steps; }
 
     /** The sizes the probes were traced at, the primary's last. */
     public int[] sizes() { return sizes.clone(); }

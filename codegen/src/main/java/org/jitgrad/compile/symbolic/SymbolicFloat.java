@@ -33,6 +33,8 @@ public sealed interface SymbolicFloat {
         public boolean isConstant() { return n.isConstant(); }
 
         @Override
-        public String toString() { return "1/(" + n + ")"; }
+        public String toString() {
+            return n.constant() == 0 && n.coefficient() == 1 ? "1/s" : "1/(" + n + ")";
+        }
     }
 }

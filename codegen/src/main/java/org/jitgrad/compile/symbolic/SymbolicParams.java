@@ -1,6 +1,7 @@
 package org.jitgrad.compile.symbolic;
 
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.jitgrad.ops.OpParams;
 
@@ -76,9 +77,37 @@ public final class SymbolicParams {
         return ParamNumbers.rebuild(prototype, i, f);
     }
 
+    /** As the record's own listing, with the numbers that depend on the size written in {@code s}. */
     @Override
     public String toString() {
         if (fixed) return prototype.toString();
-        return prototype.getClass().getSimpleName() + Arrays.toString(ints) + (floats.length == 0 ? "" : Arrays.toString(floats));
+        return describe(prototype, Arrays.asList(ints).iterator(), Arrays.asList(floats).iterator());
+    }
+
+    private static String describe(OpParams p, Iterator<Affine> i, Iterator<SymbolicFloat> f) {
+        return switch (p) {
+            case OpParams.None n -> "";
+            case OpParams.Axis a -> "axis=" + i.next() + (a.keepDim() ? " keepDim" : "");
+            case OpParams.Scalar c -> "c=" + f.next();
+            case OpParams.Transposes t -> t.toString();
+            case OpParams.Target t -> "shape=" + shape(i);
+            case OpParams.Permutation perm -> {
+                StringBuilder sb = new StringBuilder("dims=[");
+                for (int k = 0; k < perm.rank(); k++) sb.append(k == 0 ? "" : ", ").append(i.next());
+                yield sb.append(']').toString();
+            }
+            case OpParams.Range r -> "axis=" + i.next() + " [" + i.next() + ":" + i.next() + ")";
+            case OpParams.Placement pl -> "axis=" + i.next() + " at " + i.next() + " of " + i.next();
+            case OpParams.Window w -> "kernel=" + i.next() + " stride=" + i.next() + " padding=" + i.next();
+            case OpParams.Conv c -> "stride=" + i.next() + " padding=" + i.next();
+            case OpParams.GradTarget g -> describe(g.forward(), i, f) + " shape=" + shape(i);
+            case OpParams.BernoulliMask m -> "shape=" + shape(i) + " p=" + f.next() + " seed=" + m.stream().seed();
+        };
+    }
+
+    private static String shape(Iterator<Affine> i) {
+        Affine[] dims = new Affine[i.next().constant()];
+        for (int k = 0; k < dims.length; k++) dims[k] = i.next();
+        return new SymbolicShape(dims).toString();
     }
 }
