@@ -435,7 +435,9 @@ public final class Compiled {
 
     /**
      * A listing of the most recently used specialization: the IR before and after fusion and the
-     * buffer plan; empty before the first call.
+     * buffer plan; empty before the first call. For the program of a dynamic batch, the IR's shapes
+     * are written in {@code s}; a program compiled for one shape says first why the dynamic one did not
+     * serve it (the reason the function cannot be compiled for every batch size, or the guard it failed).
      */
     public String explain() {
         Specialization s = last;

@@ -23,9 +23,9 @@ import org.jitgrad.tensor.Tensor;
  * this thread; request threads only read published snapshots.
  *
  * <p>Partial batches: when fewer than a batch are queued the trainer waits up to the linger time for
- * more, then trains what it has, split into power-of-two steps (37 = 32 + 4 + 1). So the compiled
- * step has at most one specialization per power of two below the batch size besides the batch size
- * itself (7 for batch 64), all of which fit the step's cache: none is ever recompiled.
+ * more, then trains what it has in one step. The compiled step's batch is dynamic, so one program
+ * serves every batch size (the partial batch is copied into arrays of its size: an allocation only
+ * when the queue runs dry).
  */
 final class Trainer implements Runnable {
     /** Steps whose losses make {@code recent_loss}. */
@@ -76,7 +76,7 @@ final class Trainer implements Runnable {
         int powers = 32 - Integer.numberOfLeadingZeros(config.batch());
         this.step = Compiled.trace(in -> Losses.crossEntropy(net.forward(in[0]), in[1]))
                 .withOptimizer(optimizer)
-                .withCacheSize(powers + 1);
+                .withDynamicBatch();
         this.batchX = new float[config.batch() * featureCount];
         this.batchY = new float[config.batch()];
         this.batchXT = Tensor.wrap(batchX, config.batch(), featureCount);
@@ -101,16 +101,8 @@ final class Trainer implements Runnable {
                 if (n == config.batch()) {
                     stepOn(batchXT, batchYT, n);
                 } else {
-                    int done = 0;
-                    while (done < n) {
-                        int size = Integer.highestOneBit(n - done);
-                        int p = Integer.numberOfTrailingZeros(size);
-                        allocatePart(p);
-                        System.arraycopy(batchX, done * featureCount, partX[p], 0, size * featureCount);
-                        System.arraycopy(batchY, done, partY[p], 0, size);
-                        stepOn(partXT[p], partYT[p], size);
-                        done += size;
-                    }
+                    stepOn(Tensor.wrap(java.util.Arrays.copyOf(batchX, n * featureCount), n, featureCount),
+                            Tensor.wrap(java.util.Arrays.copyOf(batchY, n), n), n);
                 }
                 if (queue.depth() == 0 && unpublishedSteps > 0) publish();
             }
@@ -135,9 +127,10 @@ final class Trainer implements Runnable {
 
     /**
      * Trains on random batches before any real example arrives, then puts the weights and Adam's
-     * state back exactly: compiles every batch-size specialization the trainer can use and lets the
-     * JIT compile the step's kernels, so the first seconds of serving don't run them interpreted
-     * (slow, and allocating a boxed vector per operation). Call before {@link #run()}.
+     * state back exactly: compiles the step (one program for every batch size), runs it on partial
+     * batches of every power of two and lets the JIT compile the step's kernels, so the first seconds
+     * of serving don't run them interpreted (slow, and allocating a boxed vector per operation). Call
+     * before {@link #run()}.
      *
      * @return the number of full-batch steps taken
      */

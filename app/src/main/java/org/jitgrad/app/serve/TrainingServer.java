@@ -103,10 +103,10 @@ public final class TrainingServer {
         }
         this.publisher = new SnapshotPublisher(served.parameters());
         Sequential model = served;
-        int powers = 32 - Integer.numberOfLeadingZeros(PREDICT_CHUNK);
-        this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withCacheSize(powers + 1);
+        this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withDynamicBatch();
         if (config.warmUp()) {
-            // Every padded size once (compiles the specializations), then single rows, the common request, until
+            // Powers of two up to the chunk (the first call compiles the one program for every batch size; the others warm
+            // the GEMM's paths for those sizes), then single rows, the common request, until
             // the JIT has compiled their kernels: a one-row product takes GEMM paths (edge kernels, the small path)
             // that training does not exercise, and run interpreted they box every vector, for about a millisecond
             // a call and a young collection every few hundred requests.
@@ -377,11 +377,10 @@ public final class TrainingServer {
         int n = rows.rows(), f = spec.inputs(), classes = spec.classes();
         float[] logits = new float[n * classes];
         for (int off = 0; off < n; off += PREDICT_CHUNK) {
-            int k = Math.min(PREDICT_CHUNK, n - off);
-            int padded = k == 1 ? 1 : Integer.highestOneBit(k - 1) << 1;  // a power of two: few specializations
-            float[] in = new float[padded * f];
+            int k = Math.min(PREDICT_CHUNK, n - off);  // any k: the compiled forward's batch is dynamic
+            float[] in = new float[k * f];
             System.arraycopy(rows.features(), off * f, in, 0, k * f);
-            float[] out = infer.forward(snapshot, Tensor.wrap(in, padded, f)).toArray();
+            float[] out = infer.forward(snapshot, Tensor.wrap(in, k, f)).toArray();
             System.arraycopy(out, 0, logits, off * classes, k * classes);
         }
         StringBuilder cls = new StringBuilder(n * 3), probs = new StringBuilder(n * classes * 12);
