@@ -99,7 +99,8 @@ final class DynamicDims {
             int v = inputs[d.input()].shape().dim(d.axis());
             if (v != s) {
                 throw new IllegalArgumentException("the dynamic dimensions are one size, but " + first + " is " + s + " and " + d
-                        + " is " + v + " (inputs " + shapes(inputs) + ")");
+                        + " is " + v + " (inputs " + shapes(inputs) + ")" + (batch ? "; withDynamicBatch marks axis 0 of every"
+                        + " input: if some input has no batch axis, mark the others with withDynamicDim(input, axis)" : ""));
             }
         }
         return dims;
