@@ -3,6 +3,7 @@ package org.jitgrad.bench;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.jitgrad.compile.Compiled;
+import org.jitgrad.kernels.Gemm;
 import org.jitgrad.nn.Gpt;
 import org.jitgrad.nn.GptConfig;
 import org.jitgrad.optim.AdamW;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * One training step of nanoGPT's CPU configuration (4 layers, 4 heads, width 128, context 64, batch 12, vocabulary
  * 65): forward, cross-entropy, backward, gradient clipping at 1.0 and AdamW (betas 0.9/0.99, decay 0.1 on matrices
  * only), on one fixed batch of random token ids; the compiled mode fuses clipping and the update into the step.
- * {@code benchmarks/pytorch/gpt_torch.py step} runs the same step in PyTorch eager. The thread count of the GEMM
- * kernels is the fork's {@code -Djitgrad.threads} (1 in the annotation; pass {@code -jvmArgsAppend} for 2).
+ * {@code benchmarks/pytorch/gpt_torch.py step} runs the same step in PyTorch eager. {@code threads} sets the
+ * kernels' thread count: the compiled step then splits the batch into that many shards
+ * ({@code Compiled.withDataParallel}), the tape splits its products.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +41,9 @@ public class GptStepBenchmark {
     @Param({"compiled", "tape"})
     public String mode;
 
+    @Param({"1", "2"})
+    public int threads;
+
     private Gpt gpt;
     private AdamW opt;
     private Compiled step;
@@ -46,6 +51,7 @@ public class GptStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Gemm.setParallelism(threads);
         gpt = new Gpt(GptConfig.shakespeareCpu(65), 1337);
         opt = AdamW.withDecayOnMatrices(gpt.parameters(), 1e-3f, 0.9f, 0.99f, 1e-8f, 0.1f);
         Random r = new Random(7);
@@ -56,7 +62,8 @@ public class GptStepBenchmark {
         }
         batch = new Tensor[] {Tensor.of(x, 12, 64), Tensor.of(y, 12, 64)};
         if (mode.equals("compiled")) {
-            step = Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(opt).withGradClipping(1f);
+            step = Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(opt).withGradClipping(1f)
+                    .withDataParallel(threads);
         } else if (!mode.equals("tape")) {
             throw new IllegalArgumentException("unknown mode '" + mode + "'; expected compiled or tape");
         }

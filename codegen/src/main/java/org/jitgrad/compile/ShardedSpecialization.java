@@ -165,9 +165,11 @@ final class ShardedSpecialization {
         for (int slot : slotsOfPart[part]) {
             float[] g = gradientsOf[0][slot].storage();
             int n = g.length;
-            for (int r = 1; r < replicas; r++) BinaryKernels.addVV(g, 0, gradientsOf[r][slot].storage(), 0, g, 0, n);
-            if (replicas > 1) BinaryKernels.mulVS(g, 0, scale, g, 0, n);
-            if (clipped[slot]) squares += GradNormKernels.sumOfSquares(g, n);
+            for (int r = 1; r < replicas - 1; r++) BinaryKernels.addVV(g, 0, gradientsOf[r][slot].storage(), 0, g, 0, n);
+            double own = replicas > 1
+                    ? GradNormKernels.addScaleSumOfSquares(g, gradientsOf[replicas - 1][slot].storage(), scale, n)
+                    : clipped[slot] ? GradNormKernels.sumOfSquares(g, n) : 0;
+            if (clipped[slot]) squares += own;
         }
         squaresOfPart[part] = squares;
     }

@@ -47,6 +47,14 @@ public final class Gemm {
     }
 
     /**
+     * The threads a product called from this thread may use: {@link #parallelism()}, or 1 inside a part of
+     * {@link Parallel#run}, whose other parts already keep the other threads busy.
+     */
+    static int callerThreads() {
+        return GemmWorkspace.current().insideParallelPart ? 1 : parallelism;
+    }
+
+    /**
      * Sets the number of threads (the calling one included) a large product is split across; 1 makes every call
      * single-threaded. Results do not depend on this setting.
      *
@@ -85,7 +93,7 @@ public final class Gemm {
                               float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
         run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, null, 0, null,
-                parallelism, PARALLEL_THRESHOLD);
+                callerThreads(), PARALLEL_THRESHOLD);
     }
 
     /**
@@ -116,7 +124,7 @@ public final class Gemm {
         GemmArguments.check(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
         GemmArguments.checkEpilogue(accumulate, bias, biasOff, n, act);
         run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, false, bias, biasOff, act,
-                parallelism, PARALLEL_THRESHOLD);
+                callerThreads(), PARALLEL_THRESHOLD);
     }
 
     /**
@@ -157,7 +165,7 @@ public final class Gemm {
         }
         GemmArguments.check(a, (int) aLast, transA, b, (int) bLast, transB, c, (int) cLast, m, k, n);
         runBatched(a, aOff, aStride0, aStride1, transA, b, bOff, bStride0, bStride1, transB, c, cOff,
-                batch0, batch1, m, k, n, parallelism, PARALLEL_THRESHOLD);
+                batch0, batch1, m, k, n, callerThreads(), PARALLEL_THRESHOLD);
     }
 
     /**

@@ -192,8 +192,15 @@ final class GemmJob {
     /** Packs units until none is left, waits for the others' units, then runs regions until none is left. */
     void runParts(GemmWorkspace ws) {
         if (task != null) {
-            for (int part; (part = nextPart.getAndIncrement()) < taskParts; ) {
-                task.run(part);
+            GemmWorkspace own = GemmWorkspace.current();
+            boolean outer = own.insideParallelPart;
+            own.insideParallelPart = true;
+            try {
+                for (int part; (part = nextPart.getAndIncrement()) < taskParts; ) {
+                    task.run(part);
+                }
+            } finally {
+                own.insideParallelPart = outer;
             }
             return;
         }

@@ -16,6 +16,9 @@ final class GemmWorkspace {
     /** Edge block of a column-split region (see {@link GemmBlocking#computeRegion}); grown by {@link #edge(int)}. */
     private float[] edge = new float[0];
     /** Edge tile: {@code MR x NR}, row stride {@code NR}. */
+    /** Whether this thread is running a part of {@link Parallel#run} (its products then stay on it). */
+    boolean insideParallelPart;
+
     final float[] scratch = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];
 
     /** The calling thread's workspace. */

@@ -44,6 +44,31 @@ public final class GradNormKernels {
         return sum;
     }
 
+    /**
+     * {@code acc[i] = (acc[i] + other[i]) * scale} over {@code [0, n)}, returning {@link #sumOfSquares}
+     * of the result, in one pass: the last step of averaging data-parallel shards' gradients.
+     */
+    public static double addScaleSumOfSquares(float[] acc, float[] other, float scale, int n) {
+        DoubleVector sq = DoubleVector.zero(D);
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, acc, i).add(FloatVector.fromArray(F, other, i)).mul(scale);
+            v.intoArray(acc, i);
+            for (int part = 0; part < PARTS; part++) {
+                DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
+                sq = d.fma(d, sq);
+            }
+        }
+        double sum = 0;
+        for (int l = 0; l < D.length(); l++) sum += sq.lane(l);
+        for (; i < n; i++) {
+            acc[i] = (acc[i] + other[i]) * scale;
+            double x = acc[i];
+            sum = Math.fma(x, x, sum);
+        }
+        return sum;
+    }
+
     /** {@code g[i] *= factor} over {@code [0, n)}; returns at once when {@code factor} is exactly 1. */
     public static void scale(float[] g, int n, float factor) {
         if (factor == 1f) return;

@@ -2,8 +2,8 @@ package org.jitgrad.kernels;
 
 /**
  * Runs the independent parts of one computation on the calling thread and the worker threads that
- * {@link Gemm} splits large products across. A part that itself calls {@link Gemm} finds the
- * workers busy with the other parts and computes its products on its own thread, so the machine is
+ * {@link Gemm} splits large products across. A part that itself calls {@link Gemm} computes its
+ * products on its own thread (the other parts keep the other threads busy), so the machine is
  * never oversubscribed: two parts on two processors run as two single-threaded computations. With
  * {@link Gemm#parallelism()} 1, or while the workers serve another caller, the caller runs every
  * part itself. Nothing is allocated per call.
@@ -29,7 +29,7 @@ public final class Parallel {
     public static void run(int parts, Part body) {
         if (parts < 0) throw new IllegalArgumentException("Parallel.run: parts must be >= 0, got " + parts);
         if (body == null) throw new NullPointerException("Parallel.run: body is null");
-        int helpers = Math.min(parts, Gemm.parallelism()) - 1;
+        int helpers = Math.min(parts, Gemm.callerThreads()) - 1;
         if (helpers <= 0) {
             for (int p = 0; p < parts; p++) body.run(p);
             return;

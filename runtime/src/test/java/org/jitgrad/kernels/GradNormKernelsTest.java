@@ -67,6 +67,20 @@ class GradNormKernelsTest {
 
     @ParameterizedTest
     @MethodSource("lengths")
+    void addScaleSumOfSquaresMatchesScalarLoopsAndLeavesTheRestAlone(int n) {
+        float[] acc = Rand.uniform(n * 3L, n, -2f, 2f), other = Rand.uniform(n * 3L + 1, n + 2, -2f, 2f);
+        float[] actual = Arrays.copyOf(acc, n + 3);
+        Arrays.fill(actual, n, n + 3, 42.5f);
+        float[] expected = actual.clone();
+        for (int i = 0; i < n; i++) expected[i] = (acc[i] + other[i]) * 0.5f;
+        double squares = GradNormKernels.addScaleSumOfSquares(actual, other, 0.5f, n);
+        assertExact(expected, actual, "averaged n=" + n);
+        double reference = referenceSumOfSquares(expected, n);
+        assertEquals(reference, squares, 1e-13 * reference, "sum of squares n=" + n);
+    }
+
+    @ParameterizedTest
+    @MethodSource("lengths")
     void scaleMatchesAScalarLoopAndLeavesTheRestAlone(int n) {
         float[] g = Rand.uniform(n * 7L, n, -2f, 2f);
         float[] actual = Arrays.copyOf(g, n + 3);

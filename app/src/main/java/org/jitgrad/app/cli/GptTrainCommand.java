@@ -95,7 +95,7 @@ public final class GptTrainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for the GEMM kernels (sets the system property jitgrad.threads before the kernels load).")
+            description = "Threads for the kernels (sets the system property jitgrad.threads before the kernels load); the compiled step splits each batch into that many shards, one a thread.")
     Integer threads;
 
     @Option(names = "--engine", paramLabel = "compiled|tape", defaultValue = "compiled",

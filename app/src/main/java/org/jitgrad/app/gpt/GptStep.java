@@ -2,6 +2,7 @@ package org.jitgrad.app.gpt;
 
 import org.jitgrad.app.model.Engine;
 import org.jitgrad.compile.Compiled;
+import org.jitgrad.kernels.Gemm;
 import org.jitgrad.nn.Gpt;
 import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
@@ -10,8 +11,10 @@ import org.jitgrad.tensor.Tensor;
 /**
  * One training iteration of a GPT as nanoGPT's train.py does it: the loss of a batch, its gradients,
  * gradients clipped to a total L2 norm, then the optimizer's update. The compiled engine runs all of it
- * in one generated step (clipping and update fused); the tape runs {@code zeroGrad}, {@code backward},
- * {@code clipGradNorm} and {@code step} op by op. Both see the optimizer's current learning rate.
+ * in one generated step (clipping and update fused), the batch split data-parallel over the kernels'
+ * threads ({@link Compiled#withDataParallel}, {@link Gemm#parallelism()} shards); the tape runs
+ * {@code zeroGrad}, {@code backward}, {@code clipGradNorm} and {@code step} op by op, its products split
+ * across the threads. Both see the optimizer's current learning rate.
  */
 public final class GptStep {
     private final Gpt gpt;
@@ -30,6 +33,7 @@ public final class GptStep {
         this.maxGradNorm = maxGradNorm;
         this.compiled = engine == Engine.COMPILED
                 ? Compiled.trace(in -> gpt.loss(in[0], in[1])).withOptimizer(optimizer).withGradClipping(maxGradNorm)
+                        .withDataParallel(Gemm.parallelism())
                 : null;
     }
 
