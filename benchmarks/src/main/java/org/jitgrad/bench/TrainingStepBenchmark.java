@@ -27,7 +27,11 @@ import org.openjdk.jmh.infra.Blackhole;
  *       same SGD's {@code opt.step()} outside
  *   <li>{@code compiledFused}: {@code Compiled.trace(fn).withOptimizer(opt).run(x, y)}: the update too
  *       runs inside the generated class
+ *   <li>{@code compiledFusedDynamic}: the same with {@code withDynamicBatch()}: the one program for every
+ *       batch size (sizes read from its size table) on the same fixed batch, to measure what that costs
  * </ul>
+ *
+ * The default {@code mode} list leaves {@code compiledFusedDynamic} out; ask for it with {@code -p mode=...}.
  *
  * Each op is one complete step, the loss goes to a {@link Blackhole}. The model trains from the
  * fixed-seed start for the whole trial (SGD, lr 0.01, momentum 0.9), as in the PyTorch script. The
@@ -52,7 +56,7 @@ public class TrainingStepBenchmark {
     private Compiled compiled;
     private StepMode stepMode;
 
-    enum StepMode { TAPE, COMPILED, COMPILED_FUSED }
+    enum StepMode { TAPE, COMPILED, COMPILED_FUSED, COMPILED_FUSED_DYNAMIC }
 
     private Tensor[] inputs;
 
@@ -64,11 +68,14 @@ public class TrainingStepBenchmark {
             case "tape" -> StepMode.TAPE;
             case "compiled" -> StepMode.COMPILED;
             case "compiledFused" -> StepMode.COMPILED_FUSED;
-            default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; expected tape, compiled or compiledFused");
+            case "compiledFusedDynamic" -> StepMode.COMPILED_FUSED_DYNAMIC;
+            default -> throw new IllegalArgumentException("unknown mode '" + mode
+                    + "'; expected tape, compiled, compiledFused or compiledFusedDynamic");
         };
         inputs = new Tensor[] {w.x(), w.y()};  // reused: a varargs call would allocate the array each step
         if (stepMode == StepMode.COMPILED) compiled = w.compiled();
         if (stepMode == StepMode.COMPILED_FUSED) compiled = w.compiled().withOptimizer(opt);
+        if (stepMode == StepMode.COMPILED_FUSED_DYNAMIC) compiled = w.compiled().withOptimizer(opt).withDynamicBatch();
         // The first step traces and compiles (compiled modes): keep it out of the measured iterations.
         float first = stepOnce();
         if (!Float.isFinite(first)) throw new IllegalStateException(workload + "/" + mode + ": first loss is " + first);
@@ -82,7 +89,7 @@ public class TrainingStepBenchmark {
                 opt.step();
                 yield loss;
             }
-            case COMPILED_FUSED -> compiled.run(inputs);
+            case COMPILED_FUSED, COMPILED_FUSED_DYNAMIC -> compiled.run(inputs);
         };
     }
 

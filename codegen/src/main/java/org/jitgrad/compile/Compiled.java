@@ -10,7 +10,8 @@ import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
 
 /**
- * A traced function compiled to a generated JVM class per input-shape signature.
+ * A traced function compiled to a generated JVM class per input-shape signature, or one class for
+ * every size of a dynamic dimension (the batch).
  *
  * <pre>{@code
  * Compiled step = Compiled.trace(in -> Losses.mse(model.forward(in[0]), in[1]));
@@ -29,9 +30,31 @@ import org.jitgrad.tensor.Tensor;
  * the least recently used one is evicted (and its class unloaded once unreferenced). All calls must
  * pass the same number of inputs with the same ranks as the first call.
  *
+ * <p>Dynamic dimensions. A dimension that changes between calls becomes symbolic: when a call's
+ * inputs differ from the first call's shapes only in axis 0 (the batch, the same new size in every
+ * input that changed), the function is compiled once more into one class that serves every batch size
+ * {@code s >= 1}, so {@link #compileCount()} stops at 2 however many batch sizes follow. Mark the
+ * dimensions up front with {@link #withDynamicBatch()} or {@link #withDynamicDim(int, int)} to compile
+ * that class at the first call; turn it off with {@link #withStaticShapes()}. In that class every size
+ * that depends on {@code s} is computed at run time: loop bounds, the GEMM's {@code m, k, n}, reshape
+ * targets, broadcast and sum-to shapes, a mean's {@code 1/n}, cross-entropy's {@code 1/batch}. The
+ * other dimensions are guarded: a call whose other dimensions differ gets a program for its own shape.
+ * Buffers are sized for the largest {@code s} seen (grown by doubling when a larger one arrives, never
+ * per call), and a size seen before runs without allocating. Results equal those of the program for
+ * that one shape (the same kernels in the same order).
+ *
+ * <p>How the class for every size is found: the function is traced at three batch sizes (the call's
+ * inputs repeated or cut along the dynamic axes) and every shape, op parameter and constant is
+ * compared; each size must be {@code a·s + b}, each float parameter constant or {@code 1/(a·s + b)}.
+ * At each new size the ops' own shape rules check the result. A function that does not fit (a
+ * constant created inside it with a batch-sized shape, a structure that changes with the size, a
+ * parameter of another form) is compiled per shape instead, and {@link #explain()} says why. The
+ * function must build the same graph for every batch size: Java branches on the batch size cannot be
+ * seen (use {@link #withStaticShapes()} for such a function).
+ *
  * <p>What tracing cannot see: Java control flow that depends on tensor values. Reading values
  * ({@code item()}, {@code toArray()}) inside the function throws {@link TraceException}. Control flow
- * on shapes is fine: each signature is traced separately.
+ * on shapes is fine when each shape gets its own program: each signature is traced separately.
  *
  * <p>Threads: {@link #forward} may be called from many threads at once; each concurrent caller
  * gets its own buffer set over the shared generated class (a bounded pool, see
@@ -49,6 +72,8 @@ public final class Compiled {
     private final int cacheSize;
     private final int concurrency;
     private final int replicas;
+    private final DynamicDims dynamicDims;
+    private final DynamicDims.Policy dynamicPolicy;
     private final Object compileLock = new Object();
     private volatile Specialization[] training = new Specialization[0];
     private volatile Specialization[] inference = new Specialization[0];
@@ -59,19 +84,23 @@ public final class Compiled {
     private final LongAdder cacheHits = new LongAdder();
     private final AtomicLong clock = new AtomicLong();
 
-    private Compiled(TensorFn fn, Optimizer optimizer, GradClip clip, int cacheSize, int concurrency, int replicas) {
+    private Compiled(TensorFn fn, Optimizer optimizer, GradClip clip, int cacheSize, int concurrency, int replicas,
+                     DynamicDims dynamicDims) {
         this.fn = fn;
         this.optimizer = optimizer;
         this.clip = clip;
         this.cacheSize = cacheSize;
         this.concurrency = concurrency;
         this.replicas = replicas;
+        this.dynamicDims = dynamicDims;
+        this.dynamicPolicy = dynamicDims.policy();
     }
 
     /** Wraps {@code fn} for compilation; nothing is traced until the first call. */
     public static Compiled trace(TensorFn fn) {
         if (fn == null) throw new NullPointerException("Compiled.trace: fn is null");
-        return new Compiled(fn, null, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()), 1);
+        return new Compiled(fn, null, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()), 1,
+                DynamicDims.AUTOMATIC);
     }
 
     /**
@@ -82,7 +111,7 @@ public final class Compiled {
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
-        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims);
     }
 
     /**
@@ -102,7 +131,7 @@ public final class Compiled {
             throw new IllegalArgumentException("withGradClipping: maxNorm must be positive (Float.POSITIVE_INFINITY only "
                     + "measures the norm), got " + maxNorm);
         }
-        return new Compiled(fn, optimizer, new GradClip(maxNorm), cacheSize, concurrency, replicas);
+        return new Compiled(fn, optimizer, new GradClip(maxNorm), cacheSize, concurrency, replicas, dynamicDims);
     }
 
     /**
@@ -125,7 +154,7 @@ public final class Compiled {
     /** The same function keeping at most {@code size} specializations (least recently used evicted). */
     public Compiled withCacheSize(int size) {
         if (size < 1) throw new IllegalArgumentException("withCacheSize: size must be >= 1, got " + size);
-        return new Compiled(fn, optimizer, freshClip(), size, concurrency, replicas);
+        return new Compiled(fn, optimizer, freshClip(), size, concurrency, replicas, dynamicDims);
     }
 
     /**
@@ -135,7 +164,41 @@ public final class Compiled {
      */
     public Compiled withConcurrency(int callers) {
         if (callers < 1) throw new IllegalArgumentException("withConcurrency: callers must be >= 1, got " + callers);
-        return new Compiled(fn, optimizer, freshClip(), cacheSize, callers, replicas);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, callers, replicas, dynamicDims);
+    }
+
+    /**
+     * The same function with axis 0 of every input marked dynamic (the batch, one size {@code s} in
+     * all inputs): the first call compiles one class for every batch size, so {@link #compileCount()}
+     * stays at 1 (or 2 with both {@link #run} and {@link #forward}) over any mix of batch sizes. Inputs
+     * without a batch axis need {@link #withDynamicDim(int, int)} for the others instead. A call whose
+     * inputs disagree on the batch size is rejected with {@link IllegalArgumentException}; one whose
+     * other dimensions differ from the first call's gets a program for its own shape. If the function
+     * cannot be compiled for every size, each shape is compiled alone and {@link #explain()} says why.
+     */
+    public Compiled withDynamicBatch() {
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims.batch());
+    }
+
+    /**
+     * The same function with axis {@code axis} of input {@code input} marked dynamic (negative axes
+     * count from the end; checked against the first call's inputs). Calls accumulate: every marked
+     * dimension is the same size {@code s} in each call (the batch of several inputs, say), and the
+     * first call compiles one class for every {@code s}, as {@link #withDynamicBatch()} does.
+     *
+     * @throws IllegalArgumentException if {@code input} is negative
+     */
+    public Compiled withDynamicDim(int input, int axis) {
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims.dim(input, axis));
+    }
+
+    /**
+     * The same function compiled per input shape only: no dimension becomes dynamic, even when the
+     * batch size changes between calls. For functions whose graph depends on the batch size through
+     * Java control flow (which tracing cannot see), and to keep every size a compile-time constant.
+     */
+    public Compiled withStaticShapes() {
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims.staticShapes());
     }
 
     /**
@@ -159,7 +222,7 @@ public final class Compiled {
      */
     public Compiled withDataParallel(int replicas) {
         if (replicas < 1) throw new IllegalArgumentException("withDataParallel: replicas must be >= 1, got " + replicas);
-        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas);
+        return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims);
     }
 
     /**
@@ -314,7 +377,8 @@ public final class Compiled {
     }
 
     private Specialization compileAndCache(Tensor[] inputs, boolean train) {
-        Specialization created = Compiler.compile(fn, inputs, train, train ? optimizer : null, train ? clip : null, concurrency);
+        Specialization created = dynamicPolicy.compile(fn, inputs, train ? training : inference, train,
+                train ? optimizer : null, train ? clip : null, concurrency);
         compileCount.incrementAndGet();
         if (ranks == null) {
             int[] r = new int[inputs.length];
@@ -371,7 +435,9 @@ public final class Compiled {
 
     /**
      * A listing of the most recently used specialization: the IR before and after fusion and the
-     * buffer plan; empty before the first call.
+     * buffer plan; empty before the first call. For the program of a dynamic batch, the IR's shapes
+     * are written in {@code s}; a program compiled for one shape says first why the dynamic one did not
+     * serve it (the reason the function cannot be compiled for every batch size, or the guard it failed).
      */
     public String explain() {
         Specialization s = last;

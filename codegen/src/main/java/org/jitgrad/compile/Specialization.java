@@ -8,6 +8,7 @@ import org.jitgrad.compile.emit.GeneratedStep;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
+import org.jitgrad.compile.symbolic.DynamicShapes;
 import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.snapshot.ParameterSnapshot;
@@ -19,6 +20,10 @@ import org.jitgrad.tensor.Tensor;
  * {@link Slot} is one instance of it with its own arena buffers, so several callers can run the same
  * program at once, each in its own slot. Parameters, constants and gradient arrays are shared by all
  * slots. A training program has one slot: its gradients and updates cannot be shared.
+ *
+ * <p>A program with a dynamic dimension ({@link DynamicShapes}) serves every size of it: each slot's
+ * buffers hold sizes up to a capacity and are rebuilt, larger, when a bigger size arrives; its size
+ * table and kernel calls are rebound when the size differs from the slot's previous run.
  */
 final class Specialization {
     private final Shape[] inputShapes;
@@ -32,6 +37,8 @@ final class Specialization {
     private final Buffer outputBuffer;
     private final Shape outputShape;
     private final String explanation;
+    private volatile String note = "";
+    private final DynamicShapes dynamic;
     private final Slot[] slots;
     private final AtomicIntegerArray busy;
     volatile long lastUsed;
@@ -45,12 +52,14 @@ final class Specialization {
         final float[][] inputs;
         final float[][] parameters;
         final float[] output;
+        final DynamicShapes.Instance sizes;
 
-        Slot(GeneratedStep program, int inputCount, int parameterCount, float[] output) {
+        Slot(GeneratedStep program, int inputCount, int parameterCount, float[] output, DynamicShapes.Instance sizes) {
             this.program = program;
             this.inputs = new float[inputCount][];
             this.parameters = new float[parameterCount][];
             this.output = output;
+            this.sizes = sizes;
         }
     }
 
@@ -60,6 +69,14 @@ final class Specialization {
     Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
                    Tensor[] gradients, Optimizer optimizer, GradClip clip, IrNode output, String explanation,
                    int slotCount) {
+        this(inputShapes, emitted, plan, parameters, gradients, optimizer, clip, output, explanation, slotCount, null);
+    }
+
+    /** With {@code dynamic} not null, a program for every size of a dynamic dimension. */
+    Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
+                   Tensor[] gradients, Optimizer optimizer, GradClip clip, IrNode output, String explanation,
+                   int slotCount, DynamicShapes dynamic) {
+        this.dynamic = dynamic;
         this.inputShapes = inputShapes;
         this.emitted = emitted;
         this.plan = plan;
@@ -79,14 +96,38 @@ final class Specialization {
     }
 
     private Slot newSlot() {
-        int[] arenaSizes = plan.arenaSizes();
+        int capacity = dynamic == null ? 0 : dynamic.capacityFor(0);
+        int[] arenaSizes = dynamic == null ? plan.arenaSizes() : dynamic.arenaSizes(capacity);
         float[][] arena = new float[arenaSizes.length][];
         for (int i = 0; i < arena.length; i++) arena[i] = new float[arenaSizes[i]];
         List<Buffer> fields = emitted.fields();
         float[][] buffers = new float[fields.size()][];
         for (int f = 0; f < buffers.length; f++) buffers[f] = array(fields.get(f), arena);
-        return new Slot(emitted.instantiate(buffers, optimizer, clip), inputShapes.length, parameters.size(),
-                array(outputBuffer, arena));
+        if (dynamic == null) {
+            return new Slot(emitted.instantiate(buffers, optimizer, clip), inputShapes.length, parameters.size(),
+                    array(outputBuffer, arena), null);
+        }
+        DynamicShapes.Instance sizes = dynamic.newInstance(emitted.calls(), capacity);
+        GeneratedStep program = emitted.instantiate(buffers, sizes.calls(), optimizer, clip);
+        program.useSizes(sizes.table());
+        return new Slot(program, inputShapes.length, parameters.size(), array(outputBuffer, arena), sizes);
+    }
+
+    /**
+     * Slot {@code index}, created if missing and, with a dynamic dimension, bound to the inputs' size
+     * (its buffers first rebuilt larger if the size exceeds them). The caller holds the slot.
+     */
+    private Slot ready(int index, Tensor[] inputs) {
+        Slot slot = slots[index];
+        if (slot == null) slots[index] = slot = newSlot();
+        if (dynamic == null) return slot;
+        int size = dynamic.sizeOf(inputs);
+        if (size > slot.sizes.capacity()) {
+            dynamic.capacityFor(size);
+            slots[index] = slot = newSlot();
+        }
+        dynamic.bind(slot.sizes, size);
+        return slot;
     }
 
     private float[] array(Buffer b, float[][] arena) {
@@ -100,6 +141,7 @@ final class Specialization {
     }
 
     boolean matches(Tensor[] inputs) {
+        if (dynamic != null) return dynamic.matches(inputs);
         for (int i = 0; i < inputs.length; i++) if (!inputs[i].shape().equals(inputShapes[i])) return false;
         return true;
     }
@@ -115,7 +157,7 @@ final class Specialization {
                     + " a training step serves one caller at a time (its gradients and updates are shared state)");
         }
         try {
-            float loss = execute(slots[0], inputs);
+            float loss = execute(ready(0, inputs), inputs);
             publishGradients();
             return loss;
         } finally {
@@ -136,7 +178,7 @@ final class Specialization {
      * other thread runs this specialization meanwhile.
      */
     float compute(Tensor[] inputs) {
-        return execute(slots[0], inputs);
+        return execute(ready(0, inputs), inputs);
     }
 
     /**
@@ -167,8 +209,7 @@ final class Specialization {
         int[] entryOfSlot = snapshot == null ? null : bindingFor(snapshot);
         int s = acquire();
         try {
-            if (slots[s] == null) slots[s] = newSlot();
-            Slot slot = slots[s];
+            Slot slot = ready(s, inputs);
             if (snapshot == null) {
                 slot.program.bindParameters(liveParameters);
             } else {
@@ -176,7 +217,8 @@ final class Specialization {
                 slot.program.bindParameters(slot.parameters);
             }
             execute(slot, inputs);
-            return Tensor.wrap(java.util.Arrays.copyOf(slot.output, outputShape.size()), outputShape.dims());
+            Shape shape = dynamic == null ? outputShape : dynamic.outputShape(dynamic.sizeOf(inputs));
+            return Tensor.wrap(java.util.Arrays.copyOf(slot.output, shape.size()), shape.dims());
         } finally {
             busy.set(s, 0);
         }
@@ -217,7 +259,13 @@ final class Specialization {
         }
     }
 
-    String explanation() { return explanation; }
+    String explanation() { return note + explanation; }
+
+    /** Adds a line before the listing (why this shape got a program of its own, say). */
+    void addNote(String line) { note = note + "== " + line + " ==\n"; }
+
+    /** The dynamic dimension's run-time side, or null for a program of one shape. */
+    DynamicShapes dynamic() { return dynamic; }
 
     /** The generated program of the first slot, for tests that inspect the generated class. */
     GeneratedStep program() { return slots[0].program; }

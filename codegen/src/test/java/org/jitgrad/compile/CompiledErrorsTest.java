@@ -50,6 +50,14 @@ class CompiledErrorsTest {
         step.run(x, y);
         assertEquals(2, step.compileCount());
         assertEquals(1, step.cacheHits());
+        step.run(Tensor.randn(7, 9, 4), Tensor.randn(8, 9, 3));
+        assertEquals(2, step.compileCount(), "a third batch size runs the program for every batch size");
+        assertTrue(step.explain().contains("dynamic dimension s"), "the second batch size made the batch dynamic: " + step.explain());
+        Compiled perShape = step.withStaticShapes();
+        perShape.run(x, y);
+        perShape.run(Tensor.randn(5, 7, 4), Tensor.randn(6, 7, 3));
+        perShape.run(Tensor.randn(7, 9, 4), Tensor.randn(8, 9, 3));
+        assertEquals(3, perShape.compileCount(), "withStaticShapes: one program per shape");
     }
 
     @Test
@@ -126,7 +134,7 @@ class CompiledErrorsTest {
 
     @Test
     void cacheEvictsTheLeastRecentlyUsedPastItsBound() {
-        Compiled small = step.withCacheSize(2);
+        Compiled small = step.withStaticShapes().withCacheSize(2);  // one program per batch size, to fill the cache
         Tensor[] xs = new Tensor[4];
         Tensor[] ys = new Tensor[4];
         for (int i = 0; i < 4; i++) {

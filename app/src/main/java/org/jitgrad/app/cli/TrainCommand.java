@@ -226,7 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(f("throughput: %.1f steps/s, %s examples/s (engine %s%s)", steps / train,
                     Format.count(Math.round(totalExamples / train)),
                     engine.name().toLowerCase(Locale.ROOT),
-                    engine == Engine.COMPILED ? f(", %d compiled specializations", step.compileCount()) : ""));
+                    engine == Engine.COMPILED ? f(", %d compiled specialization%s", step.compileCount(),
+                            step.compileCount() == 1 ? "" : "s") : ""));
             out.println(f("final test accuracy: %s", Format.percent(accuracy)));
         }
         for (String line : sync.summary()) out.println(line);

@@ -17,11 +17,14 @@ public final class Predictor {
     private final Compiled compiled;
     private final InputNorm norm;
 
-    /** With {@link Engine#COMPILED} the forward pass is compiled; with the tape it runs eagerly under {@link NoGrad}. */
+    /**
+     * With {@link Engine#COMPILED} the forward pass is compiled (once, for every batch size); with the tape it runs
+     * eagerly under {@link NoGrad}.
+     */
     public Predictor(Module model, InputNorm norm, Engine engine) {
         this.model = model;
         this.norm = norm;
-        this.compiled = engine == Engine.COMPILED ? Compiled.trace(in -> model.forward(in[0])) : null;
+        this.compiled = engine == Engine.COMPILED ? Compiled.trace(in -> model.forward(in[0])).withDynamicBatch() : null;
     }
 
     /** Logits {@code [rows, classes]} for {@code rows} examples of raw (not yet standardized) features. */

@@ -7,8 +7,8 @@ import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Tensor;
 
 /**
- * One optimisation step on a batch (cross-entropy loss), with either engine. The compiled engine
- * keeps one specialization per batch shape, so a short last batch compiles a second one once.
+ * One optimisation step on a batch (cross-entropy loss), with either engine. The compiled engine's
+ * batch is dynamic: one compiled program serves the full batches and the short last batch of an epoch.
  */
 public final class TrainStep {
     private final Engine engine;
@@ -25,7 +25,7 @@ public final class TrainStep {
         this.model = model;
         this.optimizer = optimizer;
         this.compiled = engine == Engine.COMPILED
-                ? Compiled.trace(in -> Losses.crossEntropy(model.forward(in[0]), in[1])).withOptimizer(optimizer)
+                ? Compiled.trace(in -> Losses.crossEntropy(model.forward(in[0]), in[1])).withOptimizer(optimizer).withDynamicBatch()
                 : null;
     }
 

@@ -23,9 +23,9 @@ import org.jitgrad.tensor.Tensor;
  * this thread; request threads only read published snapshots.
  *
  * <p>Partial batches: when fewer than a batch are queued the trainer waits up to the linger time for
- * more, then trains what it has, split into power-of-two steps (37 = 32 + 4 + 1). So the compiled
- * step has at most one specialization per power of two below the batch size besides the batch size
- * itself (7 for batch 64), all of which fit the step's cache: none is ever recompiled.
+ * more, then trains what it has in one step. The compiled step's batch is dynamic, so one program
+ * serves every batch size (the partial batch is copied into arrays of its size: an allocation only
+ * when the queue runs dry).
  */
 final class Trainer implements Runnable {
     /** Steps whose losses make {@code recent_loss}. */
@@ -78,7 +78,7 @@ final class Trainer implements Runnable {
         int powers = 32 - Integer.numberOfLeadingZeros(config.batch());
         this.step = Compiled.trace(in -> Losses.crossEntropy(net.forward(in[0]), in[1]))
                 .withOptimizer(optimizer)
-                .withCacheSize(powers + 1);
+                .withDynamicBatch();
         this.batchX = new float[config.batch() * featureCount];
         this.batchY = new float[config.batch()];
         this.batchXT = Tensor.wrap(batchX, config.batch(), featureCount);

@@ -111,8 +111,7 @@ public final class TrainingServer {
         }
         this.publisher = new SnapshotPublisher(served.parameters());
         Sequential model = served;
-        int powers = 32 - Integer.numberOfLeadingZeros(PREDICT_CHUNK);
-        this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withCacheSize(powers + 1);
+        this.infer = Compiled.trace(in -> model.forward(in[0])).withConcurrency(config.httpThreads()).withDynamicBatch();
         this.trainer = new Trainer(config, spec, net, served, optimizer, queue, publisher, log, startNanos);
         this.warmUpQueue = new ExampleQueue(ServerWarmUp.MAX_UPLOAD_ROWS, spec.inputs());
         this.warmUpX = new float[ServerWarmUp.MAX_UPLOAD_ROWS * spec.inputs()];
@@ -545,11 +544,10 @@ public final class TrainingServer {
         int n = rows.rows(), f = spec.inputs(), classes = spec.classes();
         float[] logits = new float[n * classes];
         for (int off = 0; off < n; off += PREDICT_CHUNK) {
-            int k = Math.min(PREDICT_CHUNK, n - off);
-            int padded = k == 1 ? 1 : Integer.highestOneBit(k - 1) << 1;  // a power of two: few specializations
-            float[] in = new float[padded * f];
+            int k = Math.min(PREDICT_CHUNK, n - off);  // any k: the compiled forward's batch is dynamic
+            float[] in = new float[k * f];
             System.arraycopy(rows.features(), off * f, in, 0, k * f);
-            float[] out = infer.forward(snapshot, Tensor.wrap(in, padded, f)).toArray();
+            float[] out = infer.forward(snapshot, Tensor.wrap(in, k, f)).toArray();
             System.arraycopy(out, 0, logits, off * classes, k * classes);
         }
         String body = PredictionJson.of(snapshot.version(), logits, n, classes);

@@ -22,6 +22,15 @@ public final class Autodiff {
 
     /** Differentiates {@code graph.output()} (a one-element value) with respect to every parameter. */
     public static void differentiate(Graph graph) {
+        differentiate(graph, true);
+    }
+
+    /**
+     * Like {@link #differentiate(Graph)}; with {@code fold} false, ops on the seed gradient (the
+     * {@code 1/n} of a mean, say) stay ops instead of being evaluated into constants, so that a value
+     * that depends on a dynamic size is computed from the op's parameters at run time.
+     */
+    public static void differentiate(Graph graph, boolean fold) {
         IrNode loss = graph.output();
         Set<IrNode> needsGrad = Collections.newSetFromMap(new IdentityHashMap<>());
         List<IrNode> forward = new ArrayList<>(graph.nodes());
@@ -33,7 +42,7 @@ public final class Autodiff {
         Map<IrNode, IrNode> grads = new IdentityHashMap<>();
         if (!needsGrad.contains(loss)) return;
         grads.put(loss, graph.addOwnedConst(loss.shape(), onesLike(loss.shape())));
-        IrGradBuilder builder = new IrGradBuilder(graph);
+        IrGradBuilder builder = new IrGradBuilder(graph, fold);
         for (int i = forward.size() - 1; i >= 0; i--) {
             IrNode node = forward.get(i);
             IrNode g = grads.get(node);

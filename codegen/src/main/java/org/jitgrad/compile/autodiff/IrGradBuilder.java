@@ -11,19 +11,22 @@ import org.jitgrad.tensor.Shape;
 /** Gradient rules applied to IR nodes: each application adds a node to the graph. */
 final class IrGradBuilder implements GradBuilder<IrNode> {
     private final Graph graph;
+    private final boolean fold;
 
-    IrGradBuilder(Graph graph) {
+    IrGradBuilder(Graph graph, boolean fold) {
         this.graph = graph;
+        this.fold = fold;
     }
 
     /**
      * Adds the op, or, when every input is a compiler-owned one-element constant (the seed and what
      * is derived from it, such as the {@code 1/n} of a mean), evaluates it now into a new constant.
-     * An op without inputs (a random draw) is never folded: it must run on every call.
+     * An op without inputs (a random draw) is never folded: it must run on every call. Nothing is
+     * folded when folding is off.
      */
     @Override
     public IrNode apply(Op op, OpParams params, List<IrNode> inputs) {
-        boolean foldable = !inputs.isEmpty();
+        boolean foldable = fold && !inputs.isEmpty();
         for (IrNode in : inputs) foldable &= graph.isOwnedConst(in) && in.shape().size() == 1;
         Shape[] shapes = new Shape[inputs.size()];
         float[][] values = new float[inputs.size()][];

@@ -66,8 +66,19 @@ public final class ClassEmitter implements Opcodes {
          * {@code clip} may be null when the program fuses none.
          */
         public GeneratedStep instantiate(float[][] buffers, Optimizer optimizer, GradClip clip) {
+            return instantiate(buffers, calls.toArray(KernelCall[]::new), optimizer, clip);
+        }
+
+        /**
+         * Like {@link #instantiate(float[][], Optimizer, GradClip)} with this instance's own kernel calls
+         * (copies of {@link #calls()}, in order), which a program with a dynamic dimension rebinds per size.
+         */
+        public GeneratedStep instantiate(float[][] buffers, KernelCall[] ownCalls, Optimizer optimizer, GradClip clip) {
+            if (ownCalls.length != calls.size()) {
+                throw new IllegalArgumentException("instantiate " + name + ": " + ownCalls.length + " kernel calls for " + calls.size());
+            }
             try {
-                return (GeneratedStep) constructor.invoke(buffers, calls.toArray(KernelCall[]::new), optimizer, clip);
+                return (GeneratedStep) constructor.invoke(buffers, ownCalls, optimizer, clip);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -112,28 +123,32 @@ public final class ClassEmitter implements Opcodes {
         for (int i = 0; i < program.steps().size(); i += STEPS_PER_METHOD) {
             chunks.add(program.steps().subList(i, Math.min(program.steps().size(), i + STEPS_PER_METHOD)));
         }
+        Extents extents = program.extents();
         Map<FusedLoop.Structure, String> methodOfStructure = new LinkedHashMap<>();
         Map<FusedLoop, String> loopNames = new LinkedHashMap<>();
         for (Step s : program.steps()) {
             if (!(s instanceof FusedLoop loop)) continue;
-            FusedLoop.Structure key = loop.structure();
+            boolean runtimeBounds = !extents.isFixed(loop.root());
+            FusedLoop.Structure key = loop.structure(!runtimeBounds);
             String name = methodOfStructure.get(key);
             if (name == null) {
                 name = "loop" + methodOfStructure.size();
                 methodOfStructure.put(key, name);
-                int params = loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
-                Class<?>[] types = new Class<?>[params];
+                int arrays = FusedLoopEmitter.arrayCount(loop);
+                Class<?>[] types = new Class<?>[arrays + (runtimeBounds ? 2 : 0)];
                 java.util.Arrays.fill(types, float[].class);
+                if (runtimeBounds) types[arrays] = types[arrays + 1] = int.class;
+                int slots = FusedLoopEmitter.parameterSlots(loop, runtimeBounds);
                 builder = builder.defineMethod(name, void.class, Visibility.PRIVATE, net.bytebuddy.description.modifier.Ownership.STATIC)
                         .withParameters(types)
-                        .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, params), loop).emit()));
+                        .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, slots), loop, runtimeBounds).emit()));
             }
             loopNames.put(loop, name);
         }
         for (int c = 0; c < chunks.size(); c++) {
             List<Step> chunk = chunks.get(c);
             builder = builder.defineMethod("steps" + c, void.class, Visibility.PRIVATE)
-                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, plan, loopNames, callIndex)));
+                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, plan, loopNames, callIndex, extents)));
         }
         int chunkCount = chunks.size();
         builder = builder.method(ElementMatchers.named("run"))
@@ -242,15 +257,21 @@ public final class ClassEmitter implements Opcodes {
     }
 
     private static void chunk(MethodWriter w, List<Step> steps, BufferPlan plan, Map<FusedLoop, String> loops,
-                              Map<IrNode, Integer> calls) {
-        KernelCallEmitter kernels = new KernelCallEmitter(w, plan);
+                              Map<IrNode, Integer> calls, Extents extents) {
+        KernelCallEmitter kernels = new KernelCallEmitter(w, plan, extents);
         for (Step s : steps) {
             switch (s) {
                 case FusedLoop l -> {
                     for (IrNode leaf : l.leaves()) w.loadArrayField(plan.of(leaf).name());
                     w.loadArrayField(plan.of(l.root()).name());
                     if (l.columnSum() != null) w.loadArrayField(plan.of(l.columnSum()).name());
-                    w.invokeStatic(w.owner(), loops.get(l), FusedLoopEmitter.descriptor(l));
+                    boolean runtimeBounds = !extents.isFixed(l.root());
+                    if (runtimeBounds) {
+                        boolean rows = l.rowLoop();
+                        w.push(rows ? extents.rows(l.root()) : Extent.of(1));
+                        w.push(rows ? extents.dim(l.root(), l.root().shape().rank() - 1) : extents.size(l.root()));
+                    }
+                    w.invokeStatic(w.owner(), loops.get(l), FusedLoopEmitter.descriptor(l, runtimeBounds));
                 }
                 case KernelStep k -> kernels.emit(k.node(), calls.get(k.node()));
                 case CrossEntropyStep ce -> kernels.emit(ce);

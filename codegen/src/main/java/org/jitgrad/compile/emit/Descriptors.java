@@ -16,6 +16,7 @@ final class Descriptors {
     static final String D_BINARY = "L" + OPERATORS + "$Binary;";
     static final String D_COMPARISON = "L" + OPERATORS + "$Comparison;";
 
+    static final String GENERATED_STEP = "org/jitgrad/compile/emit/GeneratedStep";
     static final String LANES = "org/jitgrad/compile/emit/Lanes";
     static final String KERNELS = "org/jitgrad/kernels/";
     static final String OPTIMIZER = "org/jitgrad/optim/Optimizer";

@@ -17,11 +17,15 @@ import org.jitgrad.ops.ElementwiseOp;
  * Emits the body of a method that runs one {@link FusedLoop}: a loop over rows (only when a leaf is a
  * row or column broadcast or a column sum is fused), and inside it a vector loop over columns with one
  * masked iteration for the tail. Each member's lane rule is emitted by {@link EmittingLanes}; every value
- * lives in a local and only the root (and the column sum) is stored.
+ * lives in a local and only the root (and the column sum) is stored. The bounds are constants, or, for
+ * a loop whose shape depends on a dynamic dimension, the method's two trailing {@code int} parameters
+ * (rows, columns).
  */
 final class FusedLoopEmitter implements Opcodes {
     private final MethodWriter w;
     private final FusedLoop loop;
+    private final boolean runtimeBounds;
+    private final boolean rowLoop;
     private final int rows;
     private final int cols;
     private final Map<IrNode, Load> loads = new IdentityHashMap<>();
@@ -32,29 +36,40 @@ final class FusedLoopEmitter implements Opcodes {
     private int base;
     private int col;
     private int mask = -1;
+    private int rowsLocal = -1;
+    private int colsLocal = -1;
+    private int boundLocal = -1;
 
     /**
      * Emits into a static method whose parameters are the leaves' arrays (in {@link FusedLoop#leaves()}
-     * order), then the output array, then the column-sum array if any: see {@link #descriptor}.
+     * order), then the output array, then the column-sum array if any, then with {@code runtimeBounds}
+     * the rows and columns: see {@link #descriptor}.
      */
-    FusedLoopEmitter(MethodWriter w, FusedLoop loop) {
+    FusedLoopEmitter(MethodWriter w, FusedLoop loop, boolean runtimeBounds) {
         this.w = w;
         this.loop = loop;
+        this.runtimeBounds = runtimeBounds;
         int size = loop.root().shape().size();
-        boolean anyRow = loop.columnSum() != null;
-        for (IrNode leaf : loop.leaves()) {
-            Load l = loop.loadOf(leaf);
-            loads.put(leaf, l);
-            anyRow |= l == Load.ROW || l == Load.COLUMN;
-        }
-        this.cols = anyRow ? loop.root().shape().lastDim() : size;
+        for (IrNode leaf : loop.leaves()) loads.put(leaf, loop.loadOf(leaf));
+        this.rowLoop = loop.rowLoop();
+        this.cols = rowLoop ? loop.root().shape().lastDim() : size;
         this.rows = cols == 0 ? 0 : size / cols;
     }
 
     /** The static method's descriptor for {@code loop}. */
-    static String descriptor(FusedLoop loop) {
-        int arrays = loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
-        return "(" + "[F".repeat(arrays) + ")V";
+    static String descriptor(FusedLoop loop, boolean runtimeBounds) {
+        int arrays = arrayCount(loop);
+        return "(" + "[F".repeat(arrays) + (runtimeBounds ? "II" : "") + ")V";
+    }
+
+    /** The number of array parameters of the loop's method. */
+    static int arrayCount(FusedLoop loop) {
+        return loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
+    }
+
+    /** The number of local slots the method's parameters take. */
+    static int parameterSlots(FusedLoop loop, boolean runtimeBounds) {
+        return arrayCount(loop) + (runtimeBounds ? 2 : 0);
     }
 
     void emit() {
@@ -74,17 +89,36 @@ final class FusedLoopEmitter implements Opcodes {
             }
         }
         out = parameter++;
-        if (loop.columnSum() != null) {
-            columnSum = parameter++;
+        if (loop.columnSum() != null) columnSum = parameter++;
+        if (runtimeBounds) {
+            rowsLocal = parameter++;
+            colsLocal = parameter++;
+        }
+        if (columnSum >= 0) {
             w.aload(columnSum);
             w.pushInt(0);
-            w.pushInt(cols);
+            pushCols();
             w.pushFloat(0f);
             w.invokeStatic("java/util/Arrays", "fill", "([FIIF)V");
         }
         base = w.newLocal();
         col = w.newLocal();
-        if (rows == 1) {
+        if (runtimeBounds) {
+            boundLocal = w.newLocal();  // cols - cols % lanes
+            w.iload(colsLocal);
+            w.iload(colsLocal);
+            w.pushInt(Lanes.LENGTH);
+            w.mv.visitInsn(IREM);
+            w.mv.visitInsn(ISUB);
+            w.istore(boundLocal);
+        }
+        if (runtimeBounds && !rowLoop) {
+            w.pushInt(0);
+            w.istore(base);
+            columns();
+        } else if (runtimeBounds) {
+            rowsLoop(true);
+        } else if (rows == 1) {
             w.pushInt(0);
             w.istore(base);
             w.pushInt(0);
@@ -93,25 +127,36 @@ final class FusedLoopEmitter implements Opcodes {
             loadColumns(r);
             columns();
         } else if (rows > 1) {
-            int r = w.newLocal();
-            Label top = new Label(), end = new Label();
-            w.pushInt(0);
-            w.istore(r);
-            w.mv.visitLabel(top);
-            w.iload(r);
-            w.pushInt(rows);
-            w.mv.visitJumpInsn(IF_ICMPGE, end);
-            w.iload(r);
-            w.pushInt(cols);
-            w.mv.visitInsn(IMUL);
-            w.istore(base);
-            loadColumns(r);
-            columns();
-            w.mv.visitIincInsn(r, 1);
-            w.mv.visitJumpInsn(GOTO, top);
-            w.mv.visitLabel(end);
+            rowsLoop(false);
         }
         w.mv.visitInsn(RETURN);
+    }
+
+    /** {@code for (r = 0; r < rows; r++) { base = r * cols; ...columns } }, rows constant or from the parameter. */
+    private void rowsLoop(boolean runtime) {
+        int r = w.newLocal();
+        Label top = new Label(), end = new Label();
+        w.pushInt(0);
+        w.istore(r);
+        w.mv.visitLabel(top);
+        w.iload(r);
+        if (runtime) w.iload(rowsLocal);
+        else w.pushInt(rows);
+        w.mv.visitJumpInsn(IF_ICMPGE, end);
+        w.iload(r);
+        pushCols();
+        w.mv.visitInsn(IMUL);
+        w.istore(base);
+        loadColumns(r);
+        columns();
+        w.mv.visitIincInsn(r, 1);
+        w.mv.visitJumpInsn(GOTO, top);
+        w.mv.visitLabel(end);
+    }
+
+    private void pushCols() {
+        if (runtimeBounds) w.iload(colsLocal);
+        else w.pushInt(cols);
     }
 
     /** At the start of row {@code r}: each {@link Load#COLUMN} leaf's value for the row, in every lane. */
@@ -129,6 +174,10 @@ final class FusedLoopEmitter implements Opcodes {
     }
 
     private void columns() {
+        if (runtimeBounds) {
+            runtimeColumns();
+            return;
+        }
         int lanes = Lanes.LENGTH;
         int bound = cols - cols % lanes;
         w.pushInt(0);
@@ -153,6 +202,33 @@ final class FusedLoopEmitter implements Opcodes {
             w.astore(mask);
             body(true);
         }
+    }
+
+    /** The column loop with the bound and the tail decided at run time. */
+    private void runtimeColumns() {
+        int lanes = Lanes.LENGTH;
+        w.pushInt(0);
+        w.istore(col);
+        Label top = new Label(), end = new Label(), done = new Label();
+        w.mv.visitLabel(top);
+        w.iload(col);
+        w.iload(boundLocal);
+        w.mv.visitJumpInsn(IF_ICMPGE, end);
+        body(false);
+        w.mv.visitIincInsn(col, lanes);
+        w.mv.visitJumpInsn(GOTO, top);
+        w.mv.visitLabel(end);
+        w.iload(col);
+        w.iload(colsLocal);
+        w.mv.visitJumpInsn(IF_ICMPGE, done);
+        if (mask < 0) mask = w.newLocal();
+        w.species();
+        w.iload(col);
+        w.iload(colsLocal);
+        w.mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + D_MASK, true);
+        w.astore(mask);
+        body(true);
+        w.mv.visitLabel(done);
     }
 
     private void body(boolean masked) {

@@ -9,12 +9,12 @@ import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.UnaryOp;
-import org.jitgrad.tensor.Shape;
 
 /**
  * Emits kernel steps: by default a call to the op's own {@code forward} (see {@link KernelCall}); the
  * measured fast paths, a GEMM with its bias and activation epilogue and the fused cross-entropy, call
- * their kernels directly with every size a constant.
+ * their kernels directly with every size a constant (or, with a dynamic dimension, read from the
+ * size table: the GEMM and the loss kernel take their sizes at run time).
  */
 final class KernelCallEmitter implements Opcodes {
     private static final String GEMM = KERNELS + "Gemm";
@@ -28,10 +28,12 @@ final class KernelCallEmitter implements Opcodes {
 
     private final MethodWriter w;
     private final BufferPlan plan;
+    private final Extents extents;
 
-    KernelCallEmitter(MethodWriter w, BufferPlan plan) {
+    KernelCallEmitter(MethodWriter w, BufferPlan plan, Extents extents) {
         this.w = w;
         this.plan = plan;
+        this.extents = extents;
     }
 
     private void array(IrNode n) { w.loadArrayField(plan.of(n).name()); }
@@ -72,14 +74,14 @@ final class KernelCallEmitter implements Opcodes {
 
     /** Pushes {@code logits, labels, g[0], batch, classes, out} for a cross-entropy gradient node. */
     private void crossEntropyGradArguments(IrNode grad) {
-        Shape logits = grad.input(0).shape();
+        IrNode logits = grad.input(0);
         array(grad.input(0));
         array(grad.input(1));
         array(grad.input(2));
         w.pushInt(0);
         w.mv.visitInsn(FALOAD);
-        w.pushInt(logits.dim(0));
-        w.pushInt(logits.dim(1));
+        w.push(extents.dim(logits, 0));
+        w.push(extents.dim(logits, 1));
         array(grad);
     }
 
@@ -97,7 +99,7 @@ final class KernelCallEmitter implements Opcodes {
     private void matmulArguments(IrNode mm, IrNode out) {
         OpParams.Transposes t = (OpParams.Transposes) mm.params();
         boolean ta = t.transA(), tb = t.transB();
-        Shape in = mm.input(0).shape();
+        IrNode in = mm.input(0);
         array(mm.input(0));
         w.pushInt(0);
         w.pushBoolean(ta);
@@ -106,9 +108,9 @@ final class KernelCallEmitter implements Opcodes {
         w.pushBoolean(tb);
         array(out);
         w.pushInt(0);
-        w.pushInt(mm.shape().dim(0));
-        w.pushInt(ta ? in.dim(0) : in.dim(1));
-        w.pushInt(mm.shape().dim(1));
+        w.push(extents.dim(mm, 0));
+        w.push(extents.dim(in, ta ? 0 : 1));
+        w.push(extents.dim(mm, 1));
         w.pushBoolean(false);
     }
 }

@@ -35,6 +35,18 @@ final class MethodWriter implements Opcodes {
         else mv.visitLdcInsn(v);
     }
 
+    /** Pushes a size: its constant, or {@code this.sizes[slot]} (only in instance methods). */
+    void push(Extent e) {
+        if (e.isConstant()) {
+            pushInt(e.constant());
+            return;
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, GENERATED_STEP, "sizes", "[I");
+        pushInt(e.slot());
+        mv.visitInsn(IALOAD);
+    }
+
     void pushBoolean(boolean v) { mv.visitInsn(v ? ICONST_1 : ICONST_0); }
 
     /** Pushes {@code this.<field>} (a {@code float[]}). */

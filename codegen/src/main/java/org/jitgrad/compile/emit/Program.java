@@ -14,10 +14,18 @@ import org.jitgrad.compile.plan.BufferPlan;
  * @param optimizerIndex  per parameter slot, or null when no optimizer is fused
  * @param clippedSlots    parameter slots in the order their squares are summed, or null when no
  *                        clipping is fused
+ * @param extents         where the sizes come from: {@link Extents#FIXED}, or the size table of a
+ *                        program with a dynamic dimension
  */
 public record Program(Graph graph, List<Step> steps, BufferPlan plan, boolean training, int[] optimizerIndex,
-                      int[] clippedSlots) {
-    /** A program without fused clipping. */
+                      int[] clippedSlots, Extents extents) {
+    /** A program of one shape: every size a constant. */
+    public Program(Graph graph, List<Step> steps, BufferPlan plan, boolean training, int[] optimizerIndex,
+                   int[] clippedSlots) {
+        this(graph, steps, plan, training, optimizerIndex, clippedSlots, Extents.FIXED);
+    }
+
+    /** A program of one shape without fused clipping. */
     public Program(Graph graph, List<Step> steps, BufferPlan plan, boolean training, int[] optimizerIndex) {
         this(graph, steps, plan, training, optimizerIndex, null);
     }

@@ -54,7 +54,38 @@ public final class FusedLoop implements Step {
         return null;
     }
 
+    /**
+     * Whether reading a leaf of shape {@code leaf} in form {@code form}, in a loop over {@code root} (by
+     * rows of its last dimension for {@link Load#ROW} and {@link Load#COLUMN}), gives the leaf's
+     * broadcast values. {@link #load} picks one form; at sizes where several coincide (a single row, a
+     * single column, a single element) the others fit too. A program with a dynamic dimension checks
+     * the forms it was compiled with at each new size.
+     */
+    public static boolean readableAs(Load form, Shape leaf, Shape root) {
+        if (!Broadcast.broadcastsTo(leaf, root)) return false;
+        int last = root.lastDim();
+        return switch (form) {
+            case FULL -> leaf.size() == root.size();
+            case SCALAR -> leaf.size() == 1;
+            case ROW -> leaf.size() == last && (leaf.rank() == 0 ? last == 1 : leaf.lastDim() == last);
+            case COLUMN -> (leaf.rank() == 0 || leaf.lastDim() == 1) && (long) leaf.size() * last == root.size();
+        };
+    }
+
     public List<IrNode> members() { return members; }
+
+    /**
+     * Whether the loop walks the root row by row (a leaf is read as a {@link Load#ROW} or
+     * {@link Load#COLUMN}, or a column sum is fused) rather than as one flat run of elements.
+     */
+    public boolean rowLoop() {
+        if (columnSum != null) return true;
+        for (IrNode leaf : leaves) {
+            Load l = loadOf(leaf);
+            if (l == Load.ROW || l == Load.COLUMN) return true;
+        }
+        return false;
+    }
 
     public IrNode root() { return members.get(members.size() - 1); }
 
@@ -77,6 +108,14 @@ public final class FusedLoop implements Step {
      * leaf forms), so that, say, the 100 identical tanh backward loops of a deep model share one method.
      */
     public Structure structure() {
+        return structure(true);
+    }
+
+    /**
+     * Like {@link #structure()}; without {@code withShape} the root's shape is left out, for loops
+     * whose bounds are passed at run time (so loops that differ only in size share one method).
+     */
+    public Structure structure(boolean withShape) {
         List<Load> loads = new ArrayList<>();
         for (IrNode leaf : leaves) loads.add(loadOf(leaf));
         List<Member> ms = new ArrayList<>();
@@ -88,10 +127,10 @@ public final class FusedLoop implements Step {
             }
             ms.add(new Member(m.op(), m.params(), operands));
         }
-        return new Structure(root().shape(), columnSum != null, loads, ms);
+        return new Structure(withShape ? root().shape() : null, columnSum != null, loads, ms);
     }
 
-    /** The value key of {@link #structure()}. */
+    /** The value key of {@link #structure()}; {@code root} is null for a loop with run-time bounds. */
     public record Structure(Shape root, boolean columnSum, List<Load> leaves, List<Member> members) {}
 
     /** One member in a structure: its op, parameters and operands (leaf index, or -1 - member index). */

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.ops.BinaryOp;
@@ -29,13 +30,26 @@ public final class Fusion {
      * whose inputs can be read in one of the loop's {@link FusedLoop.Load} forms.
      */
     public static boolean isElementwise(IrNode n) {
-        if (n.kind() != IrNode.Kind.OP || !(n.op() instanceof ElementwiseOp)) return false;
+        return isElementwise(n, x -> true);
+    }
+
+    private static boolean isElementwise(IrNode n, Predicate<IrNode> fusible) {
+        if (n.kind() != IrNode.Kind.OP || !(n.op() instanceof ElementwiseOp) || !fusible.test(n)) return false;
         for (IrNode in : n.inputs()) if (FusedLoop.load(in.shape(), n.shape()) == null) return false;
         return true;
     }
 
     /** Steps in execution order. */
     public static List<Step> run(Graph graph) {
+        return run(graph, n -> true);
+    }
+
+    /**
+     * Like {@link #run(Graph)}, fusing into vector loops only the elementwise ops {@code fusible} accepts
+     * (a loop's lane rules bake the op parameters in as constants; an op whose parameters change at run
+     * time, such as the {@code 1/n} of a mean over a dynamic batch, runs its own kernel instead).
+     */
+    public static List<Step> run(Graph graph, Predicate<IrNode> fusible) {
         Map<IrNode, List<IrNode>> consumers = graph.consumers();
         Set<IrNode> roots = Collections.newSetFromMap(new IdentityHashMap<>());
         roots.addAll(graph.roots());
@@ -46,8 +60,8 @@ public final class Fusion {
         for (int i = nodes.size() - 1; i >= 0; i--) {
             IrNode node = nodes.get(i);
             if (node.kind() != IrNode.Kind.OP || assigned.contains(node)) continue;
-            if (isElementwise(node)) {
-                List<IrNode> members = grow(node, consumers, roots, assigned);
+            if (isElementwise(node, fusible)) {
+                List<IrNode> members = grow(node, consumers, roots, assigned, fusible);
                 assigned.addAll(members);
                 stepAtRoot.put(node, new FusedLoop(members));
             } else {
@@ -109,7 +123,7 @@ public final class Fusion {
 
     /** The members of the group rooted at {@code root}, in topological (node id) order. */
     private static List<IrNode> grow(IrNode root, Map<IrNode, List<IrNode>> consumers, Set<IrNode> roots,
-                                     Set<IrNode> assigned) {
+                                     Set<IrNode> assigned, Predicate<IrNode> fusible) {
         Set<IrNode> members = Collections.newSetFromMap(new IdentityHashMap<>());
         members.add(root);
         boolean changed = true;
@@ -118,7 +132,7 @@ public final class Fusion {
             for (IrNode m : new ArrayList<>(members)) {
                 for (IrNode in : m.inputs()) {
                     if (members.contains(in) || assigned.contains(in) || roots.contains(in)) continue;
-                    if (!isElementwise(in) || !in.shape().equals(root.shape())) continue;
+                    if (!isElementwise(in, fusible) || !in.shape().equals(root.shape())) continue;
                     if (members.containsAll(consumers.get(in))) {
                         members.add(in);
                         changed = true;

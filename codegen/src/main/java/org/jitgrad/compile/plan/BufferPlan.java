@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.FusedLoop;
@@ -54,6 +55,16 @@ public final class BufferPlan {
 
     /** Plans buffers for {@code steps} of {@code graph}. */
     public static BufferPlan plan(Graph graph, List<Step> steps) {
+        return plan(graph, steps, (a, b) -> a.shape().size() == b.shape().size());
+    }
+
+    /**
+     * Like {@link #plan(Graph, List)}, writing a fused loop in place over a leaf only where
+     * {@code sameSize} says the two always have the same element count (a program with a dynamic
+     * dimension compares sizes as functions of it, not at the traced size). Slots are shared by
+     * lifetime alone, so the sharing is valid at every size; the slot sizes are those of the traced shapes.
+     */
+    public static BufferPlan plan(Graph graph, List<Step> steps, BiPredicate<IrNode, IrNode> sameSize) {
         Map<IrNode, Buffer> buffers = new IdentityHashMap<>();
         List<float[]> constants = new ArrayList<>();
         for (IrNode n : graph.nodes()) {
@@ -93,7 +104,7 @@ public final class BufferPlan {
         int values = 0;
         for (int s = 0; s < steps.size(); s++) {
             Step step = steps.get(s);
-            IrNode inPlace = step instanceof FusedLoop loop ? inPlaceCandidate(loop, buffers, lastUse, s) : null;
+            IrNode inPlace = step instanceof FusedLoop loop ? inPlaceCandidate(loop, buffers, lastUse, s, sameSize) : null;
             for (IrNode out : step.outputs()) {
                 values++;
                 if (buffers.containsKey(out)) continue;
@@ -119,11 +130,12 @@ public final class BufferPlan {
     }
 
     /** A full-size arena leaf of {@code loop} read for the last time here, whose slot the root can reuse. */
-    private static IrNode inPlaceCandidate(FusedLoop loop, Map<IrNode, Buffer> buffers, Map<IrNode, Integer> lastUse, int s) {
+    private static IrNode inPlaceCandidate(FusedLoop loop, Map<IrNode, Buffer> buffers, Map<IrNode, Integer> lastUse, int s,
+                                           BiPredicate<IrNode, IrNode> sameSize) {
         for (IrNode leaf : loop.leaves()) {
             Buffer b = buffers.get(leaf);
             if (b != null && b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(leaf, -1) == s
-                    && leaf.shape().size() == loop.root().shape().size()) {
+                    && sameSize.test(leaf, loop.root())) {
                 return leaf;
             }
         }
