@@ -73,10 +73,15 @@ class FleetTest {
             ParameterAverager joiner = ParameterAverager.join(late, nets[3].namedParameters(), line -> { });
             long start = joiner.nextRound();
             assertTrue(start > JOIN_AFTER, "joins after round " + JOIN_AFTER + ", got start round " + start);
-            float[] expectedStart;
-            synchronized (modelAfterRound) {
-                expectedStart = modelAfterRound.get((int) start - 1);
+            float[] expectedStart = null;
+            // member 0 records a round's model after the round completes, so it may not have written it yet
+            for (long deadline = System.nanoTime() + 60_000_000_000L; expectedStart == null && System.nanoTime() < deadline; ) {
+                synchronized (modelAfterRound) {
+                    if (modelAfterRound.size() >= start) expectedStart = modelAfterRound.get((int) start - 1);
+                }
+                if (expectedStart == null) Thread.sleep(5);
             }
+            assertNotNull(expectedStart, "member 0 recorded the model of round " + (start - 1));
             assertArrayEquals(expectedStart, nets[3].weight().storage(), "the late member starts from the model of round " + (start - 1));
             Future<List<RoundReport>> lateRun = members.submit(() -> {
                 Stream data = new Stream(103);
