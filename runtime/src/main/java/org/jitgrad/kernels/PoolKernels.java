@@ -42,6 +42,26 @@ public final class PoolKernels {
 
     /** Index of the first maximum (or first NaN) of the {@code k x k} window whose top-left element is {@code x[at]}. */
     private static int argMax(float[] x, int at, int w, int k) {
+        return k == 2 ? argMax2x2(x, at, w) : argMaxScan(x, at, w, k);
+    }
+
+    /**
+     * {@link #argMaxScan} for a 2x2 window without a data-dependent branch: on real activations which of the four is
+     * largest is a coin toss, and the branchy scan mispredicted about once a window (a fifth of a LeNet step).
+     */
+    private static int argMax2x2(float[] x, int at, int w) {
+        int i1 = at + 1, i2 = at + w, i3 = i2 + 1;
+        float a = x[at], b = x[i1], c = x[i2], d = x[i3];
+        if (a != a | b != b | c != c | d != d) return argMaxScan(x, at, w, 2);  // NaN: the first one, as the scan
+        int best = b > a ? i1 : at;
+        float m = Math.max(a, b);
+        best = c > m ? i2 : best;
+        m = Math.max(m, c);
+        return d > m ? i3 : best;
+    }
+
+    /** The first NaN of the window, else the first of its largest elements, in row-major order. */
+    private static int argMaxScan(float[] x, int at, int w, int k) {
         int best = at;
         float m = x[at];
         for (int i = 0; i < k; i++) {

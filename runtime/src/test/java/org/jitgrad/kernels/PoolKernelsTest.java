@@ -47,6 +47,40 @@ class PoolKernelsTest {
         assertArrayEquals(new float[] {1, 3, 2, 4, 10, 6, 3, 7, 4}, dx);
     }
 
+    /** The 2x2 fast path against a plain scan: values from a small set, so ties, signed zeros and NaN are common. */
+    @Test
+    void twoByTwoWindowsRouteTheGradientAsAScanDoes() {
+        float[] values = {-0f, 0f, 1f, 2f, -3f, Float.NaN};
+        java.util.Random r = new java.util.Random(11);
+        int planes = 3, h = 6, w = 7;
+        for (int trial = 0; trial < 200; trial++) {
+            float[] x = new float[planes * h * w];
+            for (int i = 0; i < x.length; i++) x[i] = values[r.nextInt(trial % 2 == 0 ? 5 : 6)];
+            float[] g = new float[planes * 3 * 3];
+            for (int i = 0; i < g.length; i++) g[i] = i + 1;
+            float[] expected = new float[x.length];
+            for (int pl = 0, o = 0; pl < planes; pl++) {
+                for (int oy = 0; oy < 3; oy++) {
+                    for (int ox = 0; ox < 3; ox++, o++) {
+                        int at = pl * h * w + oy * 2 * w + ox * 2, best = at;
+                        scan:
+                        for (int i = 0; i < 2; i++) {
+                            for (int j = 0; j < 2; j++) {
+                                int idx = at + i * w + j;
+                                if (Float.isNaN(x[idx])) { best = idx; break scan; }
+                                if (x[idx] > x[best]) best = idx;
+                            }
+                        }
+                        expected[best] += g[o];
+                    }
+                }
+            }
+            float[] dx = new float[x.length];
+            PoolKernels.maxPoolGrad(x, g, planes, h, w, 2, 2, dx);
+            assertArrayEquals(expected, dx, "trial " + trial);
+        }
+    }
+
     @Test
     void aNaNIsTheMaximumAndGetsTheGradient() {
         float[] x = {1, Float.NaN, 5, Float.NaN};
