@@ -52,7 +52,8 @@ import org.jitgrad.tensor.Tensor;
  *
  * <p>Members that leave the cluster (shut down, or silent for longer than the member timeout) are
  * taken off the roster by a membership listener, which lowers what the round waits for. A member
- * that joins later starts from the model of the last completed round. The maps keep one backup of
+ * that joins later starts from the model of the last completed round (when gradients are averaged,
+ * only before the first round; later it is refused). The maps keep one backup of
  * every entry, so a round's sums survive the death of a member. Nothing uses the CP subsystem.
  *
  * <p>Not thread-safe: one thread (the one that trains) calls {@code average} and {@code close}.
@@ -128,12 +129,15 @@ public final class ParameterAverager implements AutoCloseable {
     /**
      * {@link #join(ClusterSettings, Map, String, Consumer)} for a group whose rounds average
      * {@code averaging}: a member of a group that averages the other kind is refused as a mismatch.
-     * With {@link Averaging#GRADIENTS} a member is also refused once the group has completed a round:
-     * it could adopt the model, but not the optimizer state the others have built since.
+     * With {@link Averaging#GRADIENTS} a member is also refused once the group's first round has had a
+     * contribution: it could adopt the model, but not the optimizer state the others have built since.
+     *
+     * @throws IllegalStateException as well when this member is refused mid-run
      */
     public static ParameterAverager join(ClusterSettings settings, Map<String, Tensor> namedParameters, String terms, Averaging averaging,
                                          Consumer<String> log) {
         if (averaging == null) throw new IllegalArgumentException("join: what to average (averaging) is missing");
+        if (terms == null) throw new IllegalArgumentException("join: terms is null (use \"\" for none)");
         ModelLayout layout = ModelLayout.of(namedParameters, settings.chunkFloats(),
                 terms.isEmpty() ? averaging.describe() : averaging.describe() + "; " + terms);
         List<Tensor> params = new ArrayList<>(namedParameters.values());
