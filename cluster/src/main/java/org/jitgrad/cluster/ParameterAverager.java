@@ -32,21 +32,28 @@ import org.jitgrad.tensor.Tensor;
 
 /**
  * One member of a group of JVMs that train the same model on different data and average their
- * parameters in rounds, over an embedded Hazelcast cluster.
+ * parameters, or their gradients, in rounds, over an embedded Hazelcast cluster.
  *
- * <p>A round: each member, after training on its own data, calls {@link #average(long)} with the
- * number of examples {@code n} it trained on since the last round. It adds {@code n·θ} (its
- * parameters, flattened and cut into chunks as {@link ModelLayout} says) into the round's chunk
- * sums, one entry processor per chunk, atomic on the chunk's owner; then reports its weight
- * {@code n} to the group's bookkeeping entry ({@link GroupState}). When every member due in the
- * round has reported, the round is complete; each member reads {@code Σ n_i·θ_i / Σ n_i} chunk by
- * chunk and writes it into its parameters, so all leave the round with the same model. With one
- * local step of plain SGD per round this is synchronous data-parallel SGD; with k steps it is
- * periodic parameter averaging. Optimizer state (momentum, Adam's moments) stays local.
+ * <p>A round ({@link Averaging#PARAMETERS}): each member, after training on its own data, calls
+ * {@link #average(long)} with the number of examples {@code n} it trained on since the last round.
+ * It adds {@code n·θ} (its parameters, flattened and cut into chunks as {@link ModelLayout} says)
+ * into the round's chunk sums, one entry processor per chunk, atomic on the chunk's owner; then
+ * reports its weight {@code n} to the group's bookkeeping entry ({@link GroupState}). When every
+ * member due in the round has reported, the round is complete; each member reads
+ * {@code Σ n_i·θ_i / Σ n_i} chunk by chunk and writes it into its parameters, so all leave the round
+ * with the same model. With one local step of plain SGD per round this is synchronous data-parallel
+ * SGD; with k steps it is periodic parameter averaging. Optimizer state (momentum, Adam's moments)
+ * stays local.
+ *
+ * <p>With {@link Averaging#GRADIENTS} the same round carries each parameter's {@code grad()} instead:
+ * a member calls {@code average(n)} after its backward pass on its {@code n} examples and before its
+ * optimizer step, and leaves the round with {@code Σ n_i·g_i / Σ n_i} in every {@code grad()}; all
+ * members then take the same step from the same model, so their optimizers stay in lockstep.
  *
  * <p>Members that leave the cluster (shut down, or silent for longer than the member timeout) are
  * taken off the roster by a membership listener, which lowers what the round waits for. A member
- * that joins later starts from the model of the last completed round. The maps keep one backup of
+ * that joins later starts from the model of the last completed round (when gradients are averaged,
+ * only before the first round; later it is refused). The maps keep one backup of
  * every entry, so a round's sums survive the death of a member. Nothing uses the CP subsystem.
  *
  * <p>Not thread-safe: one thread (the one that trains) calls {@code average} and {@code close}.
@@ -61,6 +68,7 @@ public final class ParameterAverager implements AutoCloseable {
     private final IMap<Long, GroupState> group;
     private final IMap<Long, ChunkSum> chunks;
     private final ModelLayout layout;
+    private final Averaging averaging;
     private final List<Tensor> params;
     private final float[] flat;
     private final Consumer<String> log;
@@ -72,10 +80,12 @@ public final class ParameterAverager implements AutoCloseable {
     private long nextRound;
     private long rounds, bytesSent, bytesReceived;
 
-    private ParameterAverager(ClusterSettings settings, HazelcastInstance hz, ModelLayout layout, List<Tensor> params, Consumer<String> log) {
+    private ParameterAverager(ClusterSettings settings, HazelcastInstance hz, ModelLayout layout, Averaging averaging, List<Tensor> params,
+                              Consumer<String> log) {
         this.settings = settings;
         this.hz = hz;
         this.layout = layout;
+        this.averaging = averaging;
         this.params = params;
         this.flat = new float[layout.totalFloats()];
         this.log = log;
@@ -113,13 +123,29 @@ public final class ParameterAverager implements AutoCloseable {
      * other {@code terms} (see {@link ModelLayout#terms()}).
      */
     public static ParameterAverager join(ClusterSettings settings, Map<String, Tensor> namedParameters, String terms, Consumer<String> log) {
-        ModelLayout layout = ModelLayout.of(namedParameters, settings.chunkFloats(), terms);
+        return join(settings, namedParameters, terms, Averaging.PARAMETERS, log);
+    }
+
+    /**
+     * {@link #join(ClusterSettings, Map, String, Consumer)} for a group whose rounds average
+     * {@code averaging}: a member of a group that averages the other kind is refused as a mismatch.
+     * With {@link Averaging#GRADIENTS} a member is also refused once the group's first round has had a
+     * contribution: it could adopt the model, but not the optimizer state the others have built since.
+     *
+     * @throws IllegalStateException as well when this member is refused mid-run
+     */
+    public static ParameterAverager join(ClusterSettings settings, Map<String, Tensor> namedParameters, String terms, Averaging averaging,
+                                         Consumer<String> log) {
+        if (averaging == null) throw new IllegalArgumentException("join: what to average (averaging) is missing");
+        if (terms == null) throw new IllegalArgumentException("join: terms is null (use \"\" for none)");
+        ModelLayout layout = ModelLayout.of(namedParameters, settings.chunkFloats(),
+                terms.isEmpty() ? averaging.describe() : averaging.describe() + "; " + terms);
         List<Tensor> params = new ArrayList<>(namedParameters.values());
         long deadline = System.nanoTime() + settings.joinTimeout().toNanos();
         HazelcastInstance hz = EmbeddedCluster.start(settings);
         ParameterAverager a = null;
         try {
-            a = new ParameterAverager(settings, hz, layout, params, log);
+            a = new ParameterAverager(settings, hz, layout, averaging, params, log);
             a.enrol(deadline);
             a.awaitRoster(deadline);
             return a;
@@ -160,11 +186,16 @@ public final class ParameterAverager implements AutoCloseable {
         Long startRound = s.startRound(me);
         if (startRound == null) throw new IllegalStateException("this member was dropped from the group while it joined");
         long start = startRound;
+        if (!initialised && averaging == Averaging.GRADIENTS && start - 1 != s.initialRound()) {
+            throw new IllegalStateException("cluster '" + settings.clusterName() + "' averages gradients and its members have been"
+                    + " training since round " + (s.initialRound() + 1) + " (this member would start at round " + start + "): a member"
+                    + " cannot join mid-run, it would lack the optimizer state the others have built; start all members together");
+        }
         if (!initialised) {
             // The model to start from is the result of round start - 1 (or the initial model): wait until it is complete.
             await(x -> x.round() >= start, deadline + settings.roundTimeout().toNanos(),
                     x -> "round " + (start - 1) + " did not complete (waiting for " + x.missing().size() + " of " + x.expected() + " members)");
-            readRound(start - 1);
+            readRound(start - 1, params);
         }
         nextRound = start;
     }
@@ -199,25 +230,32 @@ public final class ParameterAverager implements AutoCloseable {
     // ---- rounds ------------------------------------------------------------------------------------
 
     /**
-     * Takes part in the next round: contributes this member's parameters with weight {@code samples}
-     * (the examples it trained on since its last round), waits until every member due has
-     * contributed, and writes the weighted average into the parameters.
+     * Takes part in the next round: contributes this member's parameters (or, with
+     * {@link Averaging#GRADIENTS}, their gradients) with weight {@code samples} (the examples it
+     * trained on since its last round, or computed the gradients on), waits until every member due has
+     * contributed, and writes the weighted average into the parameters (or their gradients).
      *
      * @throws IllegalStateException when the round does not complete within the round timeout (naming
-     *                               how many members it still waits for), or this member was dropped
+     *                               how many members it still waits for), this member was dropped, or
+     *                               a parameter has no gradient to average
      */
     public RoundReport average(long samples) {
         if (samples < 0) throw new IllegalArgumentException("samples must be >= 0, got " + samples);
         if (closed) throw new IllegalStateException("this member has left the cluster");
+        List<Tensor> values = averaged();
         if (rejoin) {
             rejoin = false;
+            if (averaging == Averaging.GRADIENTS) {
+                throw new IllegalStateException("this member was merged into another part of cluster '" + settings.clusterName()
+                        + "' (a split cluster healed): a group that averages gradients cannot take it back mid-run");
+            }
             long deadline = System.nanoTime() + settings.joinTimeout().toNanos();
             enrol(deadline);
             return new RoundReport(nextRound - 1, 0, 0, true, 0, (long) layout.totalFloats() * Float.BYTES, 0, 0, 0);
         }
         long r = nextRound;
         long t0 = System.nanoTime();
-        layout.flatten(params, flat);
+        layout.flatten(values, flat);
         List<CompletableFuture<Integer>> adds = new ArrayList<>(layout.chunkCount());
         for (int c = 0; c < layout.chunkCount(); c++) {
             float[] part = Arrays.copyOfRange(flat, layout.chunkStart(c), layout.chunkStart(c) + layout.chunkLength(c));
@@ -243,7 +281,7 @@ public final class ParameterAverager implements AutoCloseable {
                 x -> String.format(Locale.ROOT, "round %d did not complete within %s: %d of %d members due have contributed",
                         r, settings.roundTimeout(), x.contributed(), x.expected()));
         long t2 = System.nanoTime();
-        boolean adopted = readRound(r);
+        boolean adopted = readRound(r, values);
         long t3 = System.nanoTime();
         nextRound = r + 1;
         rounds++;
@@ -255,11 +293,29 @@ public final class ParameterAverager implements AutoCloseable {
                 sent, received, t1 - t0, t2 - t1, t3 - t2);
     }
 
-    /** Reads the averages of round {@code r} into the parameters; false when the round's weight was 0 (nothing to adopt). */
-    private boolean readRound(long r) {
+    /** The tensors a round averages: the parameters, or their gradients (which must all exist). */
+    private List<Tensor> averaged() {
+        if (averaging == Averaging.PARAMETERS) return params;
+        List<Tensor> grads = new ArrayList<>(params.size());
+        for (int i = 0; i < params.size(); i++) {
+            Tensor g = params.get(i).grad();
+            if (g == null) {
+                throw new IllegalStateException("parameter '" + layout.names().get(i) + "' has no gradient to average: run the backward"
+                        + " pass before the round");
+            }
+            grads.add(g);
+        }
+        return grads;
+    }
+
+    /**
+     * Reads the averages of round {@code r} into {@code target} (the parameters or their gradients);
+     * false when the round's weight was 0 (nothing to adopt).
+     */
+    private boolean readRound(long r, List<Tensor> target) {
         List<CompletableFuture<float[]>> reads = new ArrayList<>(layout.chunkCount());
         for (int c = 0; c < layout.chunkCount(); c++) reads.add(chunks.submitToKey(key(r, c), new ChunkRead(r)).toCompletableFuture());
-        layout.flatten(params, flat);
+        layout.flatten(target, flat);
         boolean any = false;
         for (int c = 0; c < reads.size(); c++) {
             float[] avg = get(reads.get(c), "reading round " + r);
@@ -273,7 +329,7 @@ public final class ParameterAverager implements AutoCloseable {
             System.arraycopy(avg, 0, flat, layout.chunkStart(c), avg.length);
             any = true;
         }
-        if (any) layout.scatter(flat, params);
+        if (any) layout.scatter(flat, target);
         return any;
     }
 
@@ -394,6 +450,9 @@ public final class ParameterAverager implements AutoCloseable {
 
     /** The layout this member averages. */
     public ModelLayout layout() { return layout; }
+
+    /** What this member's rounds average. */
+    public Averaging averaging() { return averaging; }
 
     /** Rounds this member completed. */
     public long rounds() { return rounds; }

@@ -24,11 +24,17 @@ final class Members implements AutoCloseable {
 
     /** Joins member {@code i} of {@code all} with {@code params[i]}, all at once; returns them in order. */
     List<ParameterAverager> joinAll(List<MemberAddress> all, String name, List<Map<String, Tensor>> params) throws Exception {
+        return joinAll(all, name, params, Averaging.PARAMETERS);
+    }
+
+    /** {@link #joinAll(List, String, List)} for a group that averages {@code averaging}. */
+    List<ParameterAverager> joinAll(List<MemberAddress> all, String name, List<Map<String, Tensor>> params, Averaging averaging)
+            throws Exception {
         List<Future<ParameterAverager>> fs = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             ClusterSettings s = Loopback.settings(all, i, name, params.size());
             Map<String, Tensor> p = params.get(i);
-            fs.add(threads.submit(() -> ParameterAverager.join(s, p, line -> { })));
+            fs.add(threads.submit(() -> ParameterAverager.join(s, p, "", averaging, line -> { })));
         }
         List<ParameterAverager> out = new ArrayList<>();
         for (Future<ParameterAverager> f : fs) out.add(f.get(60, TimeUnit.SECONDS));

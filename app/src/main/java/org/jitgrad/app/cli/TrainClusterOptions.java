@@ -23,8 +23,9 @@ public final class TrainClusterOptions {
     Integer rank;
 
     @Option(names = "--sync-every", paramLabel = "K", defaultValue = "1",
-            description = "With --cluster: average the members' models every K steps (and at each epoch's end); 1 is synchronous"
-                    + " data-parallel SGD (default: ${DEFAULT-VALUE}).")
+            description = "With --cluster: 1 averages the members' gradients at every step, then each takes the same optimizer step"
+                    + " (the single-process run, for Adam too); K > 1 averages their models every K steps and at each epoch's end"
+                    + " (default: ${DEFAULT-VALUE}).")
     int syncEvery;
 
     /**

@@ -164,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         sync = cluster.join(net, f("%s; %s, %d training examples, batch %d, seed %d, %s lr %s x%s per epoch, %d epochs", modelSpec.describe(),
                 sets.name(), sets.train().size(), batch, seed, optimizer, lr, lrDecay, epochs), sets.train().size(), batch, out);
-        TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm());
+        TrainStep step = new TrainStep(engine, net, opt, modelSpec.norm(), sync.gradientExchange());
         Predictor predictor = new Predictor(net, modelSpec.norm(), engine);
         BatchIterator batches = BatchIterator.shuffled(sets.train(), batch, seed, false);
         Progress progress = new Progress(out, progressMode);

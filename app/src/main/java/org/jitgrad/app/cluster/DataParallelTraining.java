@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jitgrad.app.model.GradientExchange;
+import org.jitgrad.cluster.Averaging;
 import org.jitgrad.cluster.ClusterSettings;
 import org.jitgrad.cluster.ParameterAverager;
 import org.jitgrad.cluster.RoundReport;
@@ -13,15 +15,19 @@ import org.jitgrad.nn.Module;
 
 /**
  * {@code jitgrad train --cluster}: this process is member {@code rank} of {@code world}. Every member
- * draws the same batches (the same seed), and member {@code r} steps on rows {@code [r·n/W,
+ * draws the same batches (the same seed), and member {@code r} computes on rows {@code [r·n/W,
  * (r+1)·n/W)} of each batch of {@code n}, as PyTorch's distributed sampler deals out a global
- * batch. The members average their models, weighted by their rows, every {@code syncEvery} steps and
- * at the end of every epoch, so every member evaluates, saves and ends with the same model. With
- * one step per round and SGD (momentum too: it is linear) this is the single-process run on the same
- * batches, to float rounding: the weighted mean of the members' mean gradients is the batch's.
+ * batch. With {@code syncEvery} 1 the members average their gradients, weighted by their rows, at
+ * every step ({@link Averaging#GRADIENTS}), and each then takes the same optimizer step: the weighted
+ * mean of the members' mean gradients is the batch's, so this is the single-process run on the same
+ * batches, to float rounding, for Adam as for SGD. With {@code syncEvery} K > 1 each member steps alone
+ * and the members average their models every K steps and at the end of every epoch
+ * ({@link Averaging#PARAMETERS}: periodic averaging, each optimizer's state its own). Either way
+ * every member evaluates, saves and ends with the same model.
  */
 public final class DataParallelTraining implements TrainingSync {
     private final ParameterAverager averager;
+    private final Averaging averaging;
     private final int world, rank, syncEvery;
     private final PrintWriter out;
     private final Map<Integer, Rows> buffers = new HashMap<>();
@@ -31,6 +37,7 @@ public final class DataParallelTraining implements TrainingSync {
 
     private DataParallelTraining(ParameterAverager averager, int world, int rank, int syncEvery, PrintWriter out) {
         this.averager = averager;
+        this.averaging = averager.averaging();
         this.world = world;
         this.rank = rank;
         this.syncEvery = syncEvery;
@@ -55,17 +62,24 @@ public final class DataParallelTraining implements TrainingSync {
         out.println(String.format(Locale.ROOT, "cluster: rank %d of %d on %s, cluster '%s', waiting for the other members (up to %d s)...",
                 rank, world, settings.bind(), settings.clusterName(), settings.joinTimeout().toSeconds()));
         out.flush();
-        String allTerms = terms + String.format(Locale.ROOT, "; %d members, averaging every %d steps", world, syncEvery);
-        ParameterAverager a = ParameterAverager.join(settings, net.namedParameters(), allTerms, line -> {
+        Averaging averaging = syncEvery == 1 ? Averaging.GRADIENTS : Averaging.PARAMETERS;
+        String allTerms = terms + String.format(Locale.ROOT, "; %d members, every %d steps", world, syncEvery);
+        ParameterAverager a = ParameterAverager.join(settings, net.namedParameters(), allTerms, averaging, line -> {
             out.println(line);
             out.flush();
         });
-        out.println(String.format(Locale.ROOT, "cluster: joined in %.1f s as %s; model %s; averaging every %d step%s",
-                (System.nanoTime() - t0) / 1e9, a.describeCluster(), a.layout().describe(), syncEvery, syncEvery == 1 ? "" : "s"));
-        out.println(String.format(Locale.ROOT, "cluster: every member draws the same batches of %d; this one steps on rows %d..%d of each",
+        out.println(String.format(Locale.ROOT, "cluster: joined in %.1f s as %s; model %s; %s", (System.nanoTime() - t0) / 1e9,
+                a.describeCluster(), a.layout().describe(), cadence(averaging, syncEvery)));
+        out.println(String.format(Locale.ROOT, "cluster: every member draws the same batches of %d; this one computes on rows %d..%d of each",
                 batch, from(rank, batch, world), from(rank + 1, batch, world) - 1));
         out.flush();
         return new DataParallelTraining(a, world, rank, syncEvery, out);
+    }
+
+    private static String cadence(Averaging averaging, int syncEvery) {
+        return averaging == Averaging.GRADIENTS
+                ? "gradients averaged at every step, then every member takes the same optimizer step"
+                : String.format(Locale.ROOT, "parameters averaged every %d steps and at each epoch's end", syncEvery);
     }
 
     /** The first row of member {@code r}'s part of a batch of {@code n}. */
@@ -84,7 +98,13 @@ public final class DataParallelTraining implements TrainingSync {
     }
 
     @Override
+    public GradientExchange gradientExchange() {
+        return averaging == Averaging.GRADIENTS ? this::round : GradientExchange.NONE;
+    }
+
+    @Override
     public void afterStep(int rows) {
+        if (averaging == Averaging.GRADIENTS) return;
         stepsSinceSync++;
         samplesSinceSync += rows;
         if (stepsSinceSync >= syncEvery) sync();
@@ -96,9 +116,18 @@ public final class DataParallelTraining implements TrainingSync {
     }
 
     private void sync() {
-        RoundReport r = averager.average(samplesSinceSync);
+        round(samplesSinceSync);
         stepsSinceSync = 0;
         samplesSinceSync = 0;
+    }
+
+    /** One round: averages the parameters, or the gradients, weighted by {@code samples}. */
+    private void round(long samples) {
+        RoundReport r = averager.average(samples);
+        if (!r.adopted() && averaging == Averaging.GRADIENTS) {
+            // Every member would step on its own gradients and the models would part; the batch checks at join rule it out.
+            throw new IllegalStateException("round " + r.round() + " had no examples from any member: no gradient to average");
+        }
         rounds++;
         sendNanos += r.sendNanos();
         waitNanos += r.waitNanos();
@@ -111,11 +140,11 @@ public final class DataParallelTraining implements TrainingSync {
     public List<String> summary() {
         if (rounds == 0) return List.of("cluster: no round completed");
         return List.of(
-                String.format(Locale.ROOT, "cluster: %,d rounds with %d members (every %d step%s and at each epoch's end)", rounds, world,
-                        syncEvery, syncEvery == 1 ? "" : "s"),
-                String.format(Locale.ROOT, "cluster: per round this member sent %,d and received %,d bytes of parameters (floats);"
+                String.format(Locale.ROOT, "cluster: %,d rounds with %d members (%s)", rounds, world, cadence(averaging, syncEvery)),
+                String.format(Locale.ROOT, "cluster: per round this member sent %,d and received %,d bytes of %s (floats);"
                         + " %.2f ms per round: %.2f adding, %.2f waiting for the others, %.2f reading the average",
-                        bytesSent / rounds, bytesReceived / rounds, (sendNanos + waitNanos + readNanos) / 1e6 / rounds,
+                        bytesSent / rounds, bytesReceived / rounds, averaging == Averaging.GRADIENTS ? "gradients" : "parameters",
+                        (sendNanos + waitNanos + readNanos) / 1e6 / rounds,
                         sendNanos / 1e6 / rounds, waitNanos / 1e6 / rounds, readNanos / 1e6 / rounds),
                 String.format(Locale.ROOT, "cluster: %.1f s of the run in rounds", (sendNanos + waitNanos + readNanos) / 1e9));
     }

@@ -1,6 +1,7 @@
 package org.jitgrad.app.cluster;
 
 import java.util.List;
+import org.jitgrad.app.model.GradientExchange;
 import org.jitgrad.data.Batch;
 
 /** What {@code jitgrad train} does with other processes: nothing, or data-parallel training ({@link DataParallelTraining}). */
@@ -10,6 +11,9 @@ public interface TrainingSync extends AutoCloseable {
 
     /** This process's part of a batch (valid until the next call). */
     Rows mine(Batch batch);
+
+    /** What the step does between its backward pass and its update ({@link GradientExchange#NONE}: nothing). */
+    GradientExchange gradientExchange();
 
     /** After every optimizer step, with the examples it stepped on. */
     void afterStep(int rows);
@@ -27,6 +31,9 @@ public interface TrainingSync extends AutoCloseable {
     TrainingSync ALONE = new TrainingSync() {
         @Override
         public Rows mine(Batch batch) { return new Rows(batch.features(), batch.labels(), batch.size()); }
+
+        @Override
+        public GradientExchange gradientExchange() { return GradientExchange.NONE; }
 
         @Override
         public void afterStep(int rows) {}

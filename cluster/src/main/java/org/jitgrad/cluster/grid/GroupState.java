@@ -42,6 +42,7 @@ public final class GroupState implements IdentifiedDataSerializable {
     private ModelLayout layout;
     private UUID initialiser;
     private boolean published;
+    private long initialRound = -1;
     private long round;
     private final LinkedHashMap<UUID, Long> roster = new LinkedHashMap<>();
     private final LinkedHashSet<UUID> done = new LinkedHashSet<>();
@@ -82,6 +83,7 @@ public final class GroupState implements IdentifiedDataSerializable {
         if (!member.equals(initialiser)) return Outcome.NOT_INITIALISER;
         if (published) return Outcome.ALREADY;
         published = true;
+        initialRound = roster.get(member) - 1;
         version++;
         return Outcome.OK;
     }
@@ -143,6 +145,7 @@ public final class GroupState implements IdentifiedDataSerializable {
         layout = null;
         initialiser = null;
         published = false;
+        initialRound = -1;
         done.clear();
         doneWeight = 0;
         round += 2;
@@ -160,6 +163,12 @@ public final class GroupState implements IdentifiedDataSerializable {
 
     /** Whether the initial model has been written (members may adopt it). */
     public boolean published() { return published; }
+
+    /**
+     * The round whose chunks hold the initial model (the round before the initialiser's first), or -1
+     * before it is published.
+     */
+    public long initialRound() { return initialRound; }
 
     /** The round in progress; every round below it is complete. */
     public long round() { return round; }
@@ -214,6 +223,7 @@ public final class GroupState implements IdentifiedDataSerializable {
         c.layout = layout;
         c.initialiser = initialiser;
         c.published = published;
+        c.initialRound = initialRound;
         c.round = round;
         c.roster.putAll(roster);
         c.done.addAll(done);
@@ -241,6 +251,7 @@ public final class GroupState implements IdentifiedDataSerializable {
         if (layout != null) GridSerialization.writeLayout(out, layout);
         GridSerialization.writeUuid(out, initialiser);
         out.writeBoolean(published);
+        out.writeLong(initialRound);
         out.writeLong(round);
         out.writeInt(roster.size());
         for (Map.Entry<UUID, Long> e : roster.entrySet()) {
@@ -262,6 +273,7 @@ public final class GroupState implements IdentifiedDataSerializable {
         layout = in.readBoolean() ? GridSerialization.readLayout(in) : null;
         initialiser = GridSerialization.readUuid(in);
         published = in.readBoolean();
+        initialRound = in.readLong();
         round = in.readLong();
         int n = GridSerialization.count(in, MAX_MEMBERS, "roster members");
         roster.clear();

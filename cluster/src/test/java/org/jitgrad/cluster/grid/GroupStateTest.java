@@ -16,7 +16,9 @@ class GroupStateTest {
         GroupState s = new GroupState();
         assertEquals(GroupState.Outcome.OK, s.enrol(first, LAYOUT));
         assertEquals(first, s.initialiser());
+        assertEquals(-1, s.initialRound());
         assertEquals(GroupState.Outcome.OK, s.publish(first));
+        assertEquals(-1, s.initialRound(), "the initial model is the result of the round before round 0");
         return s;
     }
 
@@ -120,6 +122,7 @@ class GroupStateTest {
         assertEquals(GroupState.Outcome.OK, s.claimInitialiser(b));
         assertEquals(GroupState.Outcome.OK, s.publish(b));
         assertTrue(s.published());
+        assertEquals(1, s.initialRound(), "b's initial model, in the slot of round 1");
     }
 
     @Test
@@ -129,6 +132,7 @@ class GroupStateTest {
         s.leave(a);
         assertNull(s.layout());
         assertFalse(s.published());
+        assertEquals(-1, s.initialRound());
         ModelLayout other = new ModelLayout(List.of("x"), List.of(new int[] {7}), 4);
         assertEquals(GroupState.Outcome.OK, s.enrol(b, other));
         assertEquals(b, s.initialiser());
