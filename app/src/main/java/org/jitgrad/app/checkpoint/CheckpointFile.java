@@ -21,6 +21,7 @@ import org.jitgrad.app.model.ModelKind;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.model.OptimizerKind;
 import org.jitgrad.nn.Activation;
+import org.jitgrad.files.AtomicFile;
 
 /**
  * The checkpoint file format, version 1 (specified in app/README.md). All numbers are big-endian.

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jitgrad.data.CharVocabulary;
 import org.jitgrad.nn.GptConfig;
+import org.jitgrad.files.AtomicFile;
 
 /**
  * The GPT checkpoint: {@link CheckpointFile}'s header (magic "JGRDCKPT", version 1, payload length,

@@ -12,7 +12,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jitgrad.app.checkpoint.AtomicFile;
+import org.jitgrad.files.AtomicFile;
 
 /**
  * Draws a language-model run as a PNG: the loss of each iteration (thin) and the estimated train and

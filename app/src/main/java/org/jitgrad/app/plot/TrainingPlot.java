@@ -14,7 +14,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jitgrad.app.checkpoint.AtomicFile;
+import org.jitgrad.files.AtomicFile;
 
 /**
  * Draws a run's curves as a PNG: on top the loss of each step and the mean train loss of each epoch,

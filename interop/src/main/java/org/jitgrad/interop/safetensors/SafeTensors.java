@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jitgrad.files.AtomicFile;
 import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
 
@@ -83,19 +84,16 @@ public final class SafeTensors {
             throw new IllegalArgumentException("safetensors: the header would take " + header.length + " bytes, more than the format's "
                     + MAX_HEADER_BYTES);
         }
-        AtomicWrite.write(file, channel -> {
-            ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-            writeFully(channel, length);
-            writeFully(channel, ByteBuffer.wrap(header));
+        AtomicFile.write(file, out -> {
+            out.write(ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length).array());
+            out.write(header);
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : sorted.values()) {
                 float[] values = t.storage();
                 for (int at = 0; at < values.length; at += CHUNK_FLOATS) {
                     int n = Math.min(CHUNK_FLOATS, values.length - at);
-                    chunk.clear();
                     chunk.asFloatBuffer().put(values, at, n);
-                    chunk.limit(n * Float.BYTES);
-                    writeFully(channel, chunk);
+                    out.write(chunk.array(), 0, n * Float.BYTES);
                 }
             }
         });
@@ -176,9 +174,5 @@ public final class SafeTensors {
             }
             position += n;
         }
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer from) throws IOException {
-        while (from.hasRemaining()) channel.write(from);
     }
 }

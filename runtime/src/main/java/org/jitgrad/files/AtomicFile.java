@@ -1,4 +1,4 @@
-package org.jitgrad.app.checkpoint;
+package org.jitgrad.files;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
