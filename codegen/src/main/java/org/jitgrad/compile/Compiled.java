@@ -288,25 +288,14 @@ public final class Compiled {
         }
         Specialization shard = Compiler.compileShard(fn, firstShard);
         compileCount.incrementAndGet();
-        if (ranks == null) {
-            int[] r = new int[inputs.length];
-            for (int i = 0; i < inputs.length; i++) r[i] = inputs[i].rank();
-            ranks = r;
-        }
+        rememberRanks(inputs);
         int[] optimizerIndex = optimizer == null ? null : Compiler.optimizerIndex(shard.parameters(), optimizer);
         int[] clippedSlots = clip == null ? null : Compiler.clippedSlots(optimizerIndex, shard.parameters().size());
         ShardedSpecialization created = new ShardedSpecialization(shard, firstShard, shapes, replicas, optimizer,
                 optimizerIndex, clip, clippedSlots);
         ShardCheck.verify(fn, inputs, created, shard.parameters());
         compileCount.incrementAndGet();
-        java.util.List<ShardedSpecialization> kept = new java.util.ArrayList<>(java.util.List.of(sharded));
-        if (kept.size() >= cacheSize) {
-            ShardedSpecialization oldest = kept.get(0);
-            for (ShardedSpecialization s : kept) if (s.lastUsed < oldest.lastUsed) oldest = s;
-            kept.remove(oldest);
-        }
-        kept.add(created);
-        sharded = kept.toArray(new ShardedSpecialization[0]);
+        sharded = withNewest(sharded, created, s -> s.lastUsed);
         return created;
     }
 
@@ -380,23 +369,34 @@ public final class Compiled {
         Specialization created = dynamicPolicy.compile(fn, inputs, train ? training : inference, train,
                 train ? optimizer : null, train ? clip : null, concurrency);
         compileCount.incrementAndGet();
-        if (ranks == null) {
-            int[] r = new int[inputs.length];
-            for (int i = 0; i < inputs.length; i++) r[i] = inputs[i].rank();
-            ranks = r;
-        }
-        Specialization[] cache = train ? training : inference;
-        java.util.List<Specialization> kept = new java.util.ArrayList<>(java.util.List.of(cache));
-        if (kept.size() >= cacheSize) {
-            Specialization oldest = kept.get(0);
-            for (Specialization s : kept) if (s.lastUsed < oldest.lastUsed) oldest = s;
-            kept.remove(oldest);
-        }
-        kept.add(created);
-        Specialization[] updated = kept.toArray(new Specialization[0]);
+        rememberRanks(inputs);
+        Specialization[] updated = withNewest(train ? training : inference, created, s -> s.lastUsed);
         if (train) training = updated;
         else inference = updated;
         return created;
+    }
+
+    /** Records the inputs' ranks, which every later call must match, at the first compile. */
+    private void rememberRanks(Tensor[] inputs) {
+        if (ranks != null) return;
+        int[] r = new int[inputs.length];
+        for (int i = 0; i < inputs.length; i++) r[i] = inputs[i].rank();
+        ranks = r;
+    }
+
+    /**
+     * {@code cache} with {@code created} added, and its least recently used entry dropped if it already
+     * held {@link #cacheSize} entries.
+     */
+    private <T> T[] withNewest(T[] cache, T created, java.util.function.ToLongFunction<T> lastUsed) {
+        java.util.List<T> kept = new java.util.ArrayList<>(java.util.List.of(cache));
+        if (kept.size() >= cacheSize) {
+            T oldest = kept.get(0);
+            for (T s : kept) if (lastUsed.applyAsLong(s) < lastUsed.applyAsLong(oldest)) oldest = s;
+            kept.remove(oldest);
+        }
+        kept.add(created);
+        return kept.toArray(java.util.Arrays.copyOf(cache, 0));
     }
 
     private void checkSignature(Tensor[] inputs) {
