@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jitgrad.kernels.Gemm;
 import org.jitgrad.kernels.GemmReference;
+import org.jitgrad.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -133,6 +134,31 @@ public class GemmBenchmark {
         }
     }
 
+    /**
+     * The square products through the public API, {@link Tensor#matmul}: the same kernel plus a new result tensor per
+     * call, which is what a one-processor JVM's collector sees (issue: one-processor JVMs).
+     */
+    @State(Scope.Thread)
+    public static class TensorState {
+        /** Side of the square operands. */
+        @Param({"1024"})
+        public int size;
+
+        /** Threads the library may use. */
+        @Param({"1"})
+        public int threads;
+
+        Tensor a, b;
+
+        /** Random operands, the thread count ({@link Gemm#setParallelism(int)}). */
+        @Setup(Level.Trial)
+        public void setup() {
+            a = Tensor.randn(1, size, size);
+            b = Tensor.randn(2, size, size);
+            Gemm.setParallelism(threads);
+        }
+    }
+
     /** The scalar reference, at sizes where it finishes in reasonable time. */
     @State(Scope.Thread)
     public static class ReferenceState extends Operands {
@@ -169,6 +195,17 @@ public class GemmBenchmark {
     public float[] openblas(OpenBlasState s) {
         s.blas.sgemm(s.a, s.transA, s.b, s.transB, s.c, s.m, s.k, s.n);
         return s.c;
+    }
+
+    /**
+     * One {@link Tensor#matmul} call: the product and its new result tensor.
+     *
+     * @param s operands
+     * @return the product, so it is consumed
+     */
+    @Benchmark
+    public Tensor tensorMatmul(TensorState s) {
+        return s.a.matmul(s.b);
     }
 
     /**

@@ -73,7 +73,26 @@ class LayoutOpsCompiledTest {
                 c("matmul batched transposes", List.of(qb, kb), t -> matmul(t.get(1), t.get(0), true, true)),
                 c("matmul broadcast [B,1,T,d] x [H,d,T]", List.of(qOne, kHeads), t -> t.get(0).matmul(t.get(1))),
                 c("matmul [T,d] x [B,H,d,T]", List.of(a2, kb), t -> t.get(0).matmul(t.get(1))),
-                c("attention block", List.of(x, param(15, 17, 51), param(16, 17, 17)), LayoutOpsCompiledTest::attention));
+                c("attention block", List.of(x, param(15, 17, 51), param(16, 17, 17)), LayoutOpsCompiledTest::attention),
+                // a reshape of a computed value shares its slot: the value must stay intact while either is read
+                c("reshape read after its input's last use", List.of(x, w),
+                        t -> reshapeOutlivesItsInput(t.get(0), t.get(1))),
+                c("chain of reshapes of a computed value", List.of(r3),
+                        t -> t.get(0).tanh().reshape(15, 7).reshape(7, 15).reshape(3, 35).exp().reshape(105)),
+                c("reshape of a matmul read by an in-place loop", List.of(x, w),
+                        t -> {
+                            Tensor h = t.get(0).matmul(t.get(1));               // [3,7,5]
+                            return h.tanh().mul(h.reshape(21, 5).reshape(3, 7, 5)).sigmoid();
+                        }));
+    }
+
+    /** {@code h = x·w}; a loop consumes h itself, and a product then reads h through a reshape. */
+    private static Tensor reshapeOutlivesItsInput(Tensor x, Tensor w) {
+        Tensor h = x.matmul(w);                          // [3,7,5]
+        Tensor flat = h.reshape(21, 5);
+        Tensor squashed = h.tanh().mul(2f).exp();         // h's own last read; its slot must not be written over
+        Tensor product = flat.matmul(Tensor.randn(5, 5, 4)).reshape(3, 7, 4);
+        return squashed.sum(-1, true).mul(product);
     }
 
     /**

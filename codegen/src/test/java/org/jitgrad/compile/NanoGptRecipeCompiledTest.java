@@ -76,10 +76,26 @@ class NanoGptRecipeCompiledTest {
         assertEquals(1, step.compileCount(), "the schedule changes the rate without recompiling");
         assertEquals(STEPS, compiledOpt.stepCount());
         List<Tensor> tp = tape.parameters(), cp = compiled.parameters();
+        int embd = TINY.nEmbd();
         for (int i = 0; i < tp.size(); i++) {
-            Engines.assertClose("parameter " + i + " " + tp.get(i).shape() + " after " + STEPS + " steps",
-                    tp.get(i).toArray(), cp.get(i).toArray(), 1e-5);
+            float[] t = tp.get(i).toArray(), c = cp.get(i).toArray();
+            if (tp.get(i).rank() == 1 && t.length == 3 * embd) {
+                // The key third of the fused QKV bias has a gradient of exactly zero (adding a constant to every key
+                // adds the same q·b to a whole row of scores, which the softmax ignores), so each engine computes
+                // rounding noise there (|g| ~ 1e-9), and Adam, which divides a gradient by its own running size,
+                // turns either noise into steps of about the rate. Those elements are compared with nothing.
+                t = withoutKeyThird(t, embd);
+                c = withoutKeyThird(c, embd);
+            }
+            Engines.assertClose("parameter " + i + " " + tp.get(i).shape() + " after " + STEPS + " steps", t, c, 1e-5);
         }
+    }
+
+    private static float[] withoutKeyThird(float[] qkvBias, int embd) {
+        float[] qv = new float[2 * embd];
+        System.arraycopy(qkvBias, 0, qv, 0, embd);
+        System.arraycopy(qkvBias, 2 * embd, qv, embd, embd);
+        return qv;
     }
 
     private static void assertDecayOnMatricesOnly(Gpt gpt, AdamW opt) {

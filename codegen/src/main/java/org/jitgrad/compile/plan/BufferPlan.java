@@ -9,13 +9,16 @@ import java.util.function.BiPredicate;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.FusedLoop;
+import org.jitgrad.compile.passes.KernelStep;
 import org.jitgrad.compile.passes.Step;
+import org.jitgrad.ops.ReshapeOp;
 
 /**
  * Assigns every value a {@link Buffer}. Parameter gradients are written straight into the gradient
  * arrays; other computed values share arena slots whenever their lifetimes (first write to last read,
  * in step order) do not overlap, and a fused loop writes in place over a full-size input that dies
- * there. Every array is allocated once per specialization.
+ * there. A reshape of a computed value shares its input's slot (the kernel then copies nothing), and the
+ * two are one lifetime. Every array is allocated once per specialization.
  */
 public final class BufferPlan {
     private final Map<IrNode, Buffer> buffers;
@@ -97,31 +100,39 @@ public final class BufferPlan {
                 buffers.put(g, new Buffer(Buffer.Kind.GRAD, param));
             }
         }
+        Map<IrNode, IrNode> sharesSlotOf = reshapesThatShare(graph, steps, buffers);
         Map<IrNode, Integer> lastUse = new IdentityHashMap<>();
-        for (int s = 0; s < steps.size(); s++) for (IrNode r : steps.get(s).reads()) lastUse.put(r, s);
-        if (graph.output() != null) lastUse.put(graph.output(), Integer.MAX_VALUE);
+        for (int s = 0; s < steps.size(); s++) for (IrNode r : steps.get(s).reads()) lastUse.put(owner(r, sharesSlotOf), s);
+        if (graph.output() != null) lastUse.put(owner(graph.output(), sharesSlotOf), Integer.MAX_VALUE);
         Arena arena = new Arena();
         int values = 0;
         for (int s = 0; s < steps.size(); s++) {
             Step step = steps.get(s);
-            IrNode inPlace = step instanceof FusedLoop loop ? inPlaceCandidate(loop, buffers, lastUse, s, sameSize) : null;
+            IrNode inPlace = step instanceof FusedLoop loop
+                    ? inPlaceCandidate(loop, buffers, lastUse, sharesSlotOf, s, sameSize) : null;
             for (IrNode out : step.outputs()) {
                 values++;
                 if (buffers.containsKey(out)) continue;
-                if (inPlace != null && out == ((FusedLoop) step).root()) {
+                IrNode shared = sharesSlotOf.get(out);
+                if (shared != null) {
+                    buffers.put(out, buffers.get(shared));
+                } else if (inPlace != null && out == ((FusedLoop) step).root()) {
                     buffers.put(out, buffers.get(inPlace));
-                    lastUse.put(inPlace, -1);
+                    lastUse.put(owner(inPlace, sharesSlotOf), -1);
                 } else {
                     buffers.put(out, new Buffer(Buffer.Kind.ARENA, arena.take(out.shape().size())));
                 }
             }
             for (IrNode read : step.reads()) {
                 Buffer b = buffers.get(read);
-                if (b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(read, -1) == s) arena.release(b.index());
+                if (b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(owner(read, sharesSlotOf), -1) == s) {
+                    arena.release(b.index());
+                }
             }
             for (IrNode out : step.outputs()) {
                 Buffer b = buffers.get(out);
-                if (b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(out, s) == s && out != graph.output()) {
+                if (b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(owner(out, sharesSlotOf), s) == s
+                        && out != graph.output()) {
                     arena.release(b.index());
                 }
             }
@@ -129,12 +140,36 @@ public final class BufferPlan {
         return new BufferPlan(buffers, arena.sizes(), constants, copies, values);
     }
 
+    /**
+     * The reshapes whose output can share its input's arena slot, each mapped to the value that owns the slot (the
+     * first value of a chain of reshapes): the input is computed into the arena (not a gradient array or a caller's
+     * array), and the output is neither a gradient array nor the program's output.
+     */
+    private static Map<IrNode, IrNode> reshapesThatShare(Graph graph, List<Step> steps, Map<IrNode, Buffer> preassigned) {
+        Map<IrNode, IrNode> owners = new IdentityHashMap<>();
+        for (Step step : steps) {
+            if (!(step instanceof KernelStep k) || !k.node().is(ReshapeOp.RESHAPE)) continue;
+            IrNode out = k.node(), in = out.input(0);
+            if (in.kind() != IrNode.Kind.OP || preassigned.containsKey(in) || preassigned.containsKey(out)
+                    || out == graph.output()) {
+                continue;
+            }
+            owners.put(out, owner(in, owners));
+        }
+        return owners;
+    }
+
+    /** The value whose slot {@code n} lives in: itself, or the first value of the reshapes it shares a slot with. */
+    private static IrNode owner(IrNode n, Map<IrNode, IrNode> sharesSlotOf) {
+        return sharesSlotOf.getOrDefault(n, n);
+    }
+
     /** A full-size arena leaf of {@code loop} read for the last time here, whose slot the root can reuse. */
-    private static IrNode inPlaceCandidate(FusedLoop loop, Map<IrNode, Buffer> buffers, Map<IrNode, Integer> lastUse, int s,
-                                           BiPredicate<IrNode, IrNode> sameSize) {
+    private static IrNode inPlaceCandidate(FusedLoop loop, Map<IrNode, Buffer> buffers, Map<IrNode, Integer> lastUse,
+                                           Map<IrNode, IrNode> sharesSlotOf, int s, BiPredicate<IrNode, IrNode> sameSize) {
         for (IrNode leaf : loop.leaves()) {
             Buffer b = buffers.get(leaf);
-            if (b != null && b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(leaf, -1) == s
+            if (b != null && b.kind() == Buffer.Kind.ARENA && lastUse.getOrDefault(owner(leaf, sharesSlotOf), -1) == s
                     && sameSize.test(leaf, loop.root())) {
                 return leaf;
             }
