@@ -14,6 +14,7 @@ import org.jitgrad.ops.LayoutOp;
 import org.jitgrad.ops.RandomOp;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.LossOp;
+import org.jitgrad.ops.NormOp;
 import org.jitgrad.ops.Op;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
@@ -161,6 +162,15 @@ final class OpInfoTable {
                 .sample("backward of softmax", t -> t.get(0).softmax(-1), randn(43, 7, 17)));
         all.add(new OpInfo(SoftmaxOp.LOG_SOFTMAX_GRAD).backwardOnly()
                 .sample("backward of logSoftmax", t -> t.get(0).logSoftmax(0), randn(44, 7, 17)));
+        all.add(new OpInfo(NormOp.NORMALIZE)
+                .sample("rows of 17 (a vector and a tail)", t -> t.get(0).layerNorm(null, null, 1e-5f), randn(160, 7, 17))
+                .sample("[2,3,33] with weight and bias", t -> t.get(0).layerNorm(t.get(1), t.get(2), 1e-5f),
+                        randn(161, 2, 3, 33), randn(162, 33), randn(163, 33))
+                .sample("rows of 48, eps 0.1", t -> t.get(0).layerNorm(null, null, 0.1f), randn(164, 5, 48))
+                .rejects("negative eps", () -> randn(1, 2, 3).layerNorm(null, null, -1f), IllegalArgumentException.class,
+                        "layerNorm", "eps", "-1.0"));
+        all.add(new OpInfo(NormOp.NORMALIZE_GRAD).backwardOnly()
+                .sample("backward of layer norm", t -> t.get(0).layerNorm(null, null, 1e-5f), randn(165, 6, 20)));
         Tensor ids = Tensor.of(new float[] {1, 4, 4, 0, 10, 7}, 2, 3);
         all.add(new OpInfo(IndexOp.EMBEDDING)
                 .sample("[11,7] table, ids [2,3] with a repeat", t -> Tensor.embedding(t.get(0), ids), randn(45, 11, 7))

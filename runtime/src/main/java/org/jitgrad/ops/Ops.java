@@ -9,7 +9,7 @@ public final class Ops {
     public static final List<Class<? extends Enum<?>>> FAMILIES = List.of(
             UnaryOp.class, BinaryOp.class, GradOp.class, BroadcastOp.class, WhereOp.class, LinalgOp.class,
             LossOp.class, ReduceOp.class, ReshapeOp.class, SoftmaxOp.class, IndexOp.class, RandomOp.class,
-            LayoutOp.class, ConvOp.class);
+            LayoutOp.class, ConvOp.class, NormOp.class);
 
     private static final List<Op> ALL;
 

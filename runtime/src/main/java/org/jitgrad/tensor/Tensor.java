@@ -17,6 +17,7 @@ import org.jitgrad.ops.IndexOp;
 import org.jitgrad.ops.WhereOp;
 import org.jitgrad.ops.LayoutOp;
 import org.jitgrad.ops.LinalgOp;
+import org.jitgrad.ops.NormOp;
 import org.jitgrad.ops.RandomOp;
 import org.jitgrad.ops.ReduceOp;
 import org.jitgrad.ops.ReshapeOp;
@@ -387,9 +388,7 @@ public final class Tensor {
             }
         }
         if (!(eps >= 0)) throw new IllegalArgumentException("layerNorm: eps must be >= 0, got " + eps);
-        Tensor centered = sub(mean(-1, true));
-        Tensor variance = centered.mul(centered).mean(-1, true);
-        Tensor y = centered.mul(variance.add(eps).pow(-0.5f));
+        Tensor y = Eager.apply(NormOp.NORMALIZE, new OpParams.Scalar(eps), this);
         if (weight != null) y = y.mul(weight);
         if (bias != null) y = y.add(bias);
         return y;
