@@ -41,19 +41,20 @@ public final class ConvKernels {
     static void forward(float[] x, float[] weight, float[] out, int n, int c, int h, int w, int co,
                         int kh, int kw, int stride, int pad, int patchFloats) {
         int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
-        int batch = imagesPerProduct(k, p, n, patchFloats);
+        int batch = imagesPerProduct(k, p, n, patchFloats), at = Im2col.margin(kw);
         ConvScratch scratch = ConvScratch.current();
-        float[] cols = scratch.patches(k * p * batch);
+        float[] cols = scratch.patches(at + k * p * batch + at), padded = scratch.padded(Im2col.paddedSize(c, h, w, pad));
         float[] staged = batch > 1 ? scratch.staged(co * p * batch) : null;
         for (int first = 0; first < n; first += batch) {
             int count = Math.min(batch, n - first), ld = count * p;
             for (int img = 0; img < count; img++) {
-                Im2col.im2col(x, (first + img) * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, img * p, ld);
+                Im2col.im2col(x, (first + img) * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, at + img * p, ld,
+                        padded);
             }
             if (count == 1) {
-                Gemm.matmul(weight, 0, false, cols, 0, false, out, first * co * p, co, k, p, false);
+                Gemm.matmul(weight, 0, false, cols, at, false, out, first * co * p, co, k, p, false);
             } else {
-                Gemm.matmul(weight, 0, false, cols, 0, false, staged, 0, co, k, ld, false);
+                Gemm.matmul(weight, 0, false, cols, at, false, staged, 0, co, k, ld, false);
                 unstage(staged, out, first, count, co, p);
             }
         }
@@ -71,21 +72,20 @@ public final class ConvKernels {
     static void gradInput(float[] weight, float[] g, float[] dx, int n, int c, int h, int w, int co,
                           int kh, int kw, int stride, int pad, int patchFloats) {
         int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
-        int batch = imagesPerProduct(k, p, n, patchFloats);
+        int batch = imagesPerProduct(k, p, n, patchFloats), at = Im2col.margin(kw);
         ConvScratch scratch = ConvScratch.current();
-        float[] cols = scratch.patches(k * p * batch);
+        float[] cols = scratch.patches(at + k * p * batch + at);
         float[] staged = batch > 1 ? scratch.staged(co * p * batch) : null;
-        Arrays.fill(dx, 0, n * c * h * w, 0f);
         for (int first = 0; first < n; first += batch) {
             int count = Math.min(batch, n - first), ld = count * p;
             if (count == 1) {
-                Gemm.matmul(weight, 0, true, g, first * co * p, false, cols, 0, k, co, p, false);
+                Gemm.matmul(weight, 0, true, g, first * co * p, false, cols, at, k, co, p, false);
             } else {
                 stage(g, staged, first, count, co, p);
-                Gemm.matmul(weight, 0, true, staged, 0, false, cols, 0, k, co, ld, false);
+                Gemm.matmul(weight, 0, true, staged, 0, false, cols, at, k, co, ld, false);
             }
             for (int img = 0; img < count; img++) {
-                Im2col.col2im(cols, img * p, ld, c, h, w, kh, kw, stride, pad, ho, wo, dx, (first + img) * c * h * w);
+                Im2col.col2im(cols, at + img * p, ld, c, h, w, kh, kw, stride, pad, ho, wo, dx, (first + img) * c * h * w);
             }
         }
     }
@@ -94,11 +94,13 @@ public final class ConvKernels {
     public static void gradWeight(float[] x, float[] g, float[] dw, int n, int c, int h, int w, int co,
                                   int kh, int kw, int stride, int pad) {
         int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
-        float[] cols = ConvScratch.current().patches(k * p);
+        int at = Im2col.margin(kw);
+        ConvScratch scratch = ConvScratch.current();
+        float[] cols = scratch.patches(at + k * p + at), padded = scratch.padded(Im2col.paddedSize(c, h, w, pad));
         if (n == 0) Arrays.fill(dw, 0, co * k, 0f);
         for (int img = 0; img < n; img++) {
-            Im2col.im2col(x, img * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, 0, p);
-            Gemm.matmul(g, img * co * p, false, cols, 0, true, dw, 0, co, p, k, img > 0);
+            Im2col.im2col(x, img * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, at, p, padded);
+            Gemm.matmul(g, img * co * p, false, cols, at, true, dw, 0, co, p, k, img > 0);
         }
     }
 
