@@ -25,6 +25,8 @@ public final class ConvKernels {
      */
     static final int PATCH_FLOATS = KernelProperties.intValue("jitgrad.conv.patchFloats", 1 << 18, 1);
 
+    private static final int VECTOR = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+
     private ConvKernels() {}
 
     /** Output length of one spatial axis: {@code (in + 2·pad - k) / stride + 1}. */
@@ -41,9 +43,17 @@ public final class ConvKernels {
     static void forward(float[] x, float[] weight, float[] out, int n, int c, int h, int w, int co,
                         int kh, int kw, int stride, int pad, int patchFloats) {
         int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
-        int batch = imagesPerProduct(k, p, n, patchFloats), at = Im2col.margin(kw);
         ConvScratch scratch = ConvScratch.current();
-        float[] cols = scratch.patches(at + k * p * batch + at), padded = scratch.padded(Im2col.paddedSize(c, h, w, pad));
+        float[] padded = scratch.padded(Im2col.paddedSize(c, h, w, pad));
+        if (DirectConv.accepts(c, kh, kw, stride, wo)) {
+            for (int img = 0; img < n; img++) {
+                Im2col.pad(x, img * c * h * w, c, h, w, pad, padded);
+                DirectConv.forward(padded, c, h + 2 * pad, w + 2 * pad, weight, co, kh, kw, out, img * co * p, ho, wo);
+            }
+            return;
+        }
+        int batch = imagesPerProduct(k, p, n, patchFloats), at = Im2col.margin(kw);
+        float[] cols = scratch.patches(at + k * p * batch + at);
         float[] staged = batch > 1 ? scratch.staged(co * p * batch) : null;
         for (int first = 0; first < n; first += batch) {
             int count = Math.min(batch, n - first), ld = count * p;
@@ -94,9 +104,27 @@ public final class ConvKernels {
     public static void gradWeight(float[] x, float[] g, float[] dw, int n, int c, int h, int w, int co,
                                   int kh, int kw, int stride, int pad) {
         int ho = outSize(h, kh, stride, pad), wo = outSize(w, kw, stride, pad), p = ho * wo, k = c * kh * kw;
-        int at = Im2col.margin(kw);
         ConvScratch scratch = ConvScratch.current();
-        float[] cols = scratch.patches(at + k * p + at), padded = scratch.padded(Im2col.paddedSize(c, h, w, pad));
+        float[] padded = scratch.padded(Im2col.paddedSize(c, h, w, pad));
+        if (DirectConv.accepts(c, kh, kw, stride, wo)) {
+            float[] sums = scratch.staged(DirectConv.sumsSize(co * k));
+            Arrays.fill(sums, 0, DirectConv.sumsSize(co * k), 0f);
+            for (int img = 0; img < n; img++) {
+                Im2col.pad(x, img * c * h * w, c, h, w, pad, padded);
+                float[] gi = g;
+                int gOff = img * co * p;
+                if (!DirectConv.gradientFits(g, gOff, co, ho, wo)) {
+                    gi = scratch.patches(co * p + VECTOR);
+                    System.arraycopy(g, gOff, gi, 0, co * p);
+                    gOff = 0;
+                }
+                DirectConv.gradWeight(padded, c, h + 2 * pad, w + 2 * pad, gi, gOff, co, kh, kw, ho, wo, sums);
+            }
+            DirectConv.finish(sums, dw, co * k);
+            return;
+        }
+        int at = Im2col.margin(kw);
+        float[] cols = scratch.patches(at + k * p + at);
         if (n == 0) Arrays.fill(dw, 0, co * k, 0f);
         for (int img = 0; img < n; img++) {
             Im2col.im2col(x, img * c * h * w, c, h, w, kh, kw, stride, pad, ho, wo, cols, at, p, padded);

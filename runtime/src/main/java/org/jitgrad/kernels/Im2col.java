@@ -60,7 +60,7 @@ final class Im2col {
     }
 
     /** {@code x[xOff..]} ({@code [c, h, w]}) into {@code padded} with {@code pad} zeros on every side. */
-    private static void pad(float[] x, int xOff, int c, int h, int w, int pad, float[] padded) {
+    static void pad(float[] x, int xOff, int c, int h, int w, int pad, float[] padded) {
         if (pad == 0) {
             System.arraycopy(x, xOff, padded, 0, c * h * w);
             return;
@@ -132,7 +132,7 @@ final class Im2col {
                 sum = sum.add(FloatVector.fromArray(S, cols, at + ox0, m));
             }
         }
-        sum.intoArray(dx, dst, store);
+        VectorTail.store(sum, dx, dst, Math.min(L, w - ix0));
     }
 
     private static void im2colStrided(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,

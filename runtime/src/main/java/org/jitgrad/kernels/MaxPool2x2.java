@@ -106,17 +106,25 @@ final class MaxPool2x2 {
         FloatVector a = even.selectFrom(t0, t1), b = odd.selectFrom(t0, t1);
         FloatVector c = even.selectFrom(b0, b1), d = odd.selectFrom(b0, b1);
         VectorMask<Float> right = replaces(b, a), rightBelow = replaces(d, c);
-        FloatVector top = a.blend(b, right), bottom = c.blend(d, rightBelow);
-        VectorMask<Float> below = replaces(bottom, top);
+        VectorMask<Float> below = replaces(c.blend(d, rightBelow), a.blend(b, right));
         // 0 + g, as the scalar path adds each gradient into a cleared dx: a -0 gradient lands as +0
-        FloatVector grad = FloatVector.fromArray(S, g, o, S.indexInRange(0, outputs)).add(0f), zero = FloatVector.zero(S);
-        FloatVector da = zero.blend(grad, below.or(right).not()), db = zero.blend(grad, right.andNot(below));
-        FloatVector dc = zero.blend(grad, below.andNot(rightBelow)), dd = zero.blend(grad, below.and(rightBelow));
+        FloatVector grad = FloatVector.fromArray(S, g, o, S.indexInRange(0, outputs)).add(0f);
+        spread(grad, right, below.not(), dx, at, outputs);
+        spread(grad, rightBelow, below, dx, at + w, outputs);
+    }
+
+    /**
+     * One row of a strip's gradient: {@code grad} to the windows' left element where {@code row} is set and
+     * {@code right} is not, to the right element where both are, interleaved into {@code dx[at..at+2·outputs)}.
+     * (Kept apart from {@link #backwardStrip}, which C1 could not compile in one piece.)
+     */
+    private static void spread(FloatVector grad, VectorMask<Float> right, VectorMask<Float> row, float[] dx, int at,
+                               int outputs) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector left = zero.blend(grad, row.andNot(right)), rightGrad = zero.blend(grad, row.and(right));
         FloatVector low = FloatVector.fromArray(S, TABLES, LOW), high = FloatVector.fromArray(S, TABLES, HIGH);
-        low.selectFrom(da, db).intoArray(dx, at, first);
-        high.selectFrom(da, db).intoArray(dx, at + L, second);
-        low.selectFrom(dc, dd).intoArray(dx, at + w, first);
-        high.selectFrom(dc, dd).intoArray(dx, at + w + L, second);
+        low.selectFrom(left, rightGrad).intoArray(dx, at, S.indexInRange(0, 2 * outputs));
+        high.selectFrom(left, rightGrad).intoArray(dx, at + L, S.indexInRange(L, 2 * outputs));
     }
 
     /**

@@ -26,7 +26,12 @@ class ConvKernelsTest {
                 new int[] {2, 1, 4, 4, 3, 2, 2, 3, 3},   // padding reaches past the kernel: all-zero patch rows
                 new int[] {2, 4, 6, 5, 3, 6, 5, 1, 0},   // the kernel covers the whole image
                 new int[] {5, 2, 9, 8, 7, 3, 3, 1, 1},
-                new int[] {1, 3, 17, 33, 2, 5, 5, 3, 2});
+                new int[] {1, 3, 17, 33, 2, 5, 5, 3, 2},
+                // direct convolution (stride 1, little depth): LeNet's first layer, rows of one vector and a bit with
+                // a channel count leaving one of a block of three, rows past two vectors with two channels left
+                new int[] {3, 1, 28, 28, 6, 5, 5, 1, 2},
+                new int[] {2, 2, 9, 20, 4, 3, 4, 1, 1},
+                new int[] {2, 1, 6, 40, 5, 2, 5, 1, 2});
     }
 
     /** Patch budgets: one image per product, two, three (leaving an uneven last group), all at once. */
