@@ -36,6 +36,7 @@ final class DirectConv {
     /**
      * One image's output {@code out[outOff..]} ({@code [co, ho, wo]}) from its padded copy ({@code [c, hp, wp]}
      * with {@code hp = ho + kh - 1}, {@code wp = wo + kw - 1}, and a vector of slack) and {@code weight [co, c, kh, kw]}.
+     * {@code out} must have room for a whole vector past the image's output.
      */
     static void forward(float[] padded, int c, int hp, int wp, float[] weight, int co, int kh, int kw,
                         float[] out, int outOff, int ho, int wo) {
@@ -80,15 +81,16 @@ final class DirectConv {
                 }
             }
         }
+        VectorMask<Float> m = S.indexInRange(0, second);
         a0.intoArray(out, dst);
-        VectorTail.store(a1, out, dst + L, second);
+        a1.intoArray(out, dst + L, m);
         if (valid > 1) {
             b0.intoArray(out, dst + plane);
-            VectorTail.store(b1, out, dst + plane + L, second);
+            b1.intoArray(out, dst + plane + L, m);
         }
         if (valid > 2) {
             c0.intoArray(out, dst + 2 * plane);
-            VectorTail.store(c1, out, dst + 2 * plane + L, second);
+            c1.intoArray(out, dst + 2 * plane + L, m);
         }
     }
 
@@ -108,16 +110,17 @@ final class DirectConv {
                 }
             }
         }
-        VectorTail.store(a0, out, dst, lanes);
-        if (valid > 1) VectorTail.store(b0, out, dst + plane, lanes);
-        if (valid > 2) VectorTail.store(c0, out, dst + 2 * plane, lanes);
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        a0.intoArray(out, dst, m);
+        if (valid > 1) b0.intoArray(out, dst + plane, m);
+        if (valid > 2) c0.intoArray(out, dst + 2 * plane, m);
     }
 
     /**
      * Adds one image's weight gradient, lane by lane, into {@code sums} ({@code L} floats for each weight, see
      * {@link #finish}): for every weight {@code (o, ch, i, j)}, the products of {@code g[gOff..]}'s
      * ({@code [co, ho, wo]}) channel {@code o} with the padded input at offset {@code (i, j)}, by output column lane.
-     * {@code g} must hold a whole vector from its last row's start ({@link #gradientFits}).
+     * {@code g} must have room for a whole vector past the image's gradient.
      */
     static void gradWeight(float[] padded, int c, int hp, int wp, float[] g, int gOff, int co, int kh, int kw,
                            int ho, int wo, float[] sums) {
@@ -184,22 +187,17 @@ final class DirectConv {
         if (valid > 2) FloatVector.fromArray(S, sums, at + 2 * L).add(s2).intoArray(sums, at + 2 * L);
     }
 
-    /**
-     * Whether {@code g}, holding an image's gradient ({@code [co, ho, wo]}) from {@code gOff}, has room for a whole
-     * vector from the image's last row; if not (the last image of a batch), the caller hands {@link #gradWeight} a
-     * copy with that room, since a masked load that runs past the array's end takes the Vector API's slow checked path.
-     */
-    static boolean gradientFits(float[] g, int gOff, int co, int ho, int wo) {
-        return gOff + co * ho * wo + L <= g.length;
-    }
-
     /** Floats of the lane sums {@link #gradWeight} adds into for a weight of {@code size} elements. */
     static int sumsSize(int size) {
         return size * L;
     }
 
-    /** {@code dw[e]} = the lanes of {@code sums} for weight element {@code e}, added in order. */
+    /** {@code dw[e]} = the lanes of {@code sums} for weight element {@code e}, added in order (as {@link LaneSum}). */
     static void finish(float[] sums, float[] dw, int size) {
-        for (int e = 0; e < size; e++) dw[e] = LaneSum.inOrder(FloatVector.fromArray(S, sums, e * L));
+        for (int e = 0; e < size; e++) {
+            float r = 0f;
+            for (int l = 0; l < L; l++) r += sums[e * L + l];
+            dw[e] = r;
+        }
     }
 }

@@ -91,7 +91,8 @@ final class Im2col {
      * The adjoint of {@link #im2col}: every entry of the patch matrix at {@code cols[colOff..]} (rows {@code ld}
      * apart) summed into the input position it was read from, written to {@code dx[dxOff..]} ({@code [c, h, w]},
      * overwritten); padding entries are dropped. Each input sums its entries in patch-row order, from zero. With
-     * stride 1, {@code cols} needs {@link #margin} floats before and after the matrix.
+     * stride 1, {@code cols} needs {@link #margin} floats before and after the matrix, and {@code dx} room for a
+     * vector past the image.
      */
     static void col2im(float[] cols, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
                        int pad, int ho, int wo, float[] dx, int dxOff) {
@@ -132,7 +133,7 @@ final class Im2col {
                 sum = sum.add(FloatVector.fromArray(S, cols, at + ox0, m));
             }
         }
-        VectorTail.store(sum, dx, dst, Math.min(L, w - ix0));
+        sum.intoArray(dx, dst, store);
     }
 
     private static void im2colStrided(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,

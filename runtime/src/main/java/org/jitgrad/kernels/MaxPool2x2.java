@@ -107,21 +107,21 @@ final class MaxPool2x2 {
         FloatVector c = even.selectFrom(b0, b1), d = odd.selectFrom(b0, b1);
         VectorMask<Float> right = replaces(b, a), rightBelow = replaces(d, c);
         VectorMask<Float> below = replaces(c.blend(d, rightBelow), a.blend(b, right));
-        // 0 + g, as the scalar path adds each gradient into a cleared dx: a -0 gradient lands as +0
-        FloatVector grad = FloatVector.fromArray(S, g, o, S.indexInRange(0, outputs)).add(0f);
-        spread(grad, right, below.not(), dx, at, outputs);
-        spread(grad, rightBelow, below, dx, at + w, outputs);
+        spread(g, o, outputs, right.toLong(), below.not().toLong(), dx, at);
+        spread(g, o, outputs, rightBelow.toLong(), below.toLong(), dx, at + w);
     }
 
     /**
-     * One row of a strip's gradient: {@code grad} to the windows' left element where {@code row} is set and
-     * {@code right} is not, to the right element where both are, interleaved into {@code dx[at..at+2·outputs)}.
-     * (Kept apart from {@link #backwardStrip}, which C1 could not compile in one piece.)
+     * One row of a strip's gradient: each window's {@code g} to its left element where lane bit {@code row} is set
+     * and {@code right} is not, to its right element where both are, interleaved into {@code dx[at..at+2·outputs)}.
+     * Apart from {@link #backwardStrip}, which C1 could not compile in one piece; the masks cross as bits, since a
+     * vector or mask passed to a method C2 does not inline is boxed.
      */
-    private static void spread(FloatVector grad, VectorMask<Float> right, VectorMask<Float> row, float[] dx, int at,
-                               int outputs) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector left = zero.blend(grad, row.andNot(right)), rightGrad = zero.blend(grad, row.and(right));
+    private static void spread(float[] g, int o, int outputs, long right, long row, float[] dx, int at) {
+        // 0 + g, as the scalar path adds each gradient into a cleared dx: a -0 gradient lands as +0
+        FloatVector grad = FloatVector.fromArray(S, g, o, S.indexInRange(0, outputs)).add(0f), zero = FloatVector.zero(S);
+        VectorMask<Float> r = VectorMask.fromLong(S, right), inRow = VectorMask.fromLong(S, row);
+        FloatVector left = zero.blend(grad, inRow.andNot(r)), rightGrad = zero.blend(grad, inRow.and(r));
         FloatVector low = FloatVector.fromArray(S, TABLES, LOW), high = FloatVector.fromArray(S, TABLES, HIGH);
         low.selectFrom(left, rightGrad).intoArray(dx, at, S.indexInRange(0, 2 * outputs));
         high.selectFrom(left, rightGrad).intoArray(dx, at + L, S.indexInRange(L, 2 * outputs));

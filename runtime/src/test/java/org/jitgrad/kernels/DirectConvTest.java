@@ -39,7 +39,7 @@ class DirectConvTest {
         float[] x = Rand.uniform(6, c * h * w, -1f, 1f), weight = Rand.uniform(7, co * k, -1f, 1f);
         float[] padded = new float[Im2col.paddedSize(c, h, w, pad)];
         Im2col.pad(x, 0, c, h, w, pad, padded);
-        float[] direct = new float[co * p + 5];
+        float[] direct = new float[co * p + L];  // room for a vector past the output, as the kernel needs
         Arrays.fill(direct, -7f);
         DirectConv.forward(padded, c, h + 2 * pad, w + 2 * pad, weight, co, kh, kw, direct, 0, ho, wo);
         int margin = Im2col.margin(kw);

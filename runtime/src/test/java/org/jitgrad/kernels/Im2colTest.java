@@ -71,7 +71,7 @@ class Im2colTest {
         float[] cols = new float[margin + k * ld + margin];
         Arrays.fill(cols, Float.NaN);
         System.arraycopy(Rand.uniform(5, k * ld, -1f, 1f), 0, cols, margin, k * ld);
-        float[] dx = new float[images * c * h * w + 3];
+        float[] dx = new float[images * c * h * w + L];  // room for a vector past the input, as col2im needs
         Arrays.fill(dx, -7f);
         for (int img = 0; img < images; img++) {
             Im2col.col2im(cols, margin + img * p, ld, c, h, w, kh, kw, s, pad, ho, wo, dx, img * c * h * w);
