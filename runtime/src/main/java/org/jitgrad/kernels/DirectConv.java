@@ -125,22 +125,29 @@ final class DirectConv {
     static void gradWeight(float[] padded, int c, int hp, int wp, float[] g, int gOff, int co, int kh, int kw,
                            int ho, int wo, float[] sums) {
         int k = c * kh * kw;
-        for (int o = 0; o < co; o++) {
-            int gPlane = gOff + o * ho * wo;
+        // two output channels at a time, which share the input's loads (the second absent when co is odd)
+        for (int o = 0; o < co; o += 2) {
+            boolean pair = o + 1 < co;
+            int g0 = gOff + o * ho * wo, g1 = pair ? g0 + ho * wo : g0;
             for (int ch = 0; ch < c; ch++) {
                 for (int i = 0; i < kh; i++) {
-                    int src = (ch * hp + i) * wp, at = (o * k + (ch * kh + i) * kw) * L;
+                    int src = (ch * hp + i) * wp, row = (ch * kh + i) * kw;
+                    int at0 = (o * k + row) * L, at1 = pair ? at0 + k * L : at0;
                     // three kernel columns at a time; past the last one the block repeats it and does not add it
                     for (int j = 0; j < kw; j += 3) {
                         int j1 = Math.min(j + 1, kw - 1), j2 = Math.min(j + 2, kw - 1), valid = Math.min(3, kw - j);
                         int ox0 = 0;
                         for (; ox0 + L < wo; ox0 += 2 * L) {
-                            columns3x2(padded, src + ox0, wp, j, j1, j2, g, gPlane + ox0, ho, wo, wo - ox0 - L, sums,
-                                    at + j * L, valid);
+                            columns3x2(padded, src + ox0, wp, j, j1, j2, g, g0 + ox0, g1 + ox0, ho, wo, wo - ox0 - L,
+                                    sums, at0 + j * L, at1 + j * L, valid, pair);
                         }
                         if (ox0 < wo) {
-                            columns3(padded, src + ox0, wp, j, j1, j2, g, gPlane + ox0, ho, wo, wo - ox0, sums,
-                                    at + j * L, valid);
+                            columns3(padded, src + ox0, wp, j, j1, j2, g, g0 + ox0, ho, wo, wo - ox0, sums,
+                                    at0 + j * L, valid);
+                            if (pair) {
+                                columns3(padded, src + ox0, wp, j, j1, j2, g, g1 + ox0, ho, wo, wo - ox0, sums,
+                                        at1 + j * L, valid);
+                            }
                         }
                     }
                 }
@@ -148,23 +155,42 @@ final class DirectConv {
         }
     }
 
-    /** {@link #columns3} for two vectors of output columns, the first whole, the second {@code second} lanes. */
-    private static void columns3x2(float[] padded, int src, int wp, int j0, int j1, int j2, float[] g, int gAt, int ho,
-                                   int wo, int second, float[] sums, int at, int valid) {
+    /**
+     * {@link #columns3} for two vectors of output columns, the first whole, the second {@code second} lanes, and two
+     * output channels (gradient planes from {@code gA} and {@code gB}, sums at {@code atA} and {@code atB}; the
+     * second skipped unless {@code pair}).
+     */
+    private static void columns3x2(float[] padded, int src, int wp, int j0, int j1, int j2, float[] g, int gA, int gB,
+                                   int ho, int wo, int second, float[] sums, int atA, int atB, int valid, boolean pair) {
         VectorMask<Float> m = S.indexInRange(0, second);
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, t0 = s0, t1 = s0, t2 = s0;
-        for (int oy = 0; oy < ho; oy++, src += wp, gAt += wo) {
-            FloatVector g0 = FloatVector.fromArray(S, g, gAt), g1 = FloatVector.fromArray(S, g, gAt + L, m);
-            s0 = g0.fma(FloatVector.fromArray(S, padded, src + j0), s0);
-            s1 = g0.fma(FloatVector.fromArray(S, padded, src + j1), s1);
-            s2 = g0.fma(FloatVector.fromArray(S, padded, src + j2), s2);
-            t0 = g1.fma(FloatVector.fromArray(S, padded, src + j0 + L, m), t0);
-            t1 = g1.fma(FloatVector.fromArray(S, padded, src + j1 + L, m), t1);
-            t2 = g1.fma(FloatVector.fromArray(S, padded, src + j2 + L, m), t2);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+        for (int oy = 0; oy < ho; oy++, src += wp, gA += wo, gB += wo) {
+            FloatVector x0 = FloatVector.fromArray(S, padded, src + j0), x3 = FloatVector.fromArray(S, padded, src + j0 + L, m);
+            FloatVector x1 = FloatVector.fromArray(S, padded, src + j1), x4 = FloatVector.fromArray(S, padded, src + j1 + L, m);
+            FloatVector x2 = FloatVector.fromArray(S, padded, src + j2), x5 = FloatVector.fromArray(S, padded, src + j2 + L, m);
+            FloatVector ga = FloatVector.fromArray(S, g, gA), gaTail = FloatVector.fromArray(S, g, gA + L, m);
+            a0 = ga.fma(x0, a0);
+            a1 = ga.fma(x1, a1);
+            a2 = ga.fma(x2, a2);
+            a3 = gaTail.fma(x3, a3);
+            a4 = gaTail.fma(x4, a4);
+            a5 = gaTail.fma(x5, a5);
+            FloatVector gb = FloatVector.fromArray(S, g, gB), gbTail = FloatVector.fromArray(S, g, gB + L, m);
+            b0 = gb.fma(x0, b0);
+            b1 = gb.fma(x1, b1);
+            b2 = gb.fma(x2, b2);
+            b3 = gbTail.fma(x3, b3);
+            b4 = gbTail.fma(x4, b4);
+            b5 = gbTail.fma(x5, b5);
         }
-        FloatVector.fromArray(S, sums, at).add(s0.add(t0)).intoArray(sums, at);
-        if (valid > 1) FloatVector.fromArray(S, sums, at + L).add(s1.add(t1)).intoArray(sums, at + L);
-        if (valid > 2) FloatVector.fromArray(S, sums, at + 2 * L).add(s2.add(t2)).intoArray(sums, at + 2 * L);
+        FloatVector.fromArray(S, sums, atA).add(a0.add(a3)).intoArray(sums, atA);
+        if (valid > 1) FloatVector.fromArray(S, sums, atA + L).add(a1.add(a4)).intoArray(sums, atA + L);
+        if (valid > 2) FloatVector.fromArray(S, sums, atA + 2 * L).add(a2.add(a5)).intoArray(sums, atA + 2 * L);
+        if (!pair) return;
+        FloatVector.fromArray(S, sums, atB).add(b0.add(b3)).intoArray(sums, atB);
+        if (valid > 1) FloatVector.fromArray(S, sums, atB + L).add(b1.add(b4)).intoArray(sums, atB + L);
+        if (valid > 2) FloatVector.fromArray(S, sums, atB + 2 * L).add(b2.add(b5)).intoArray(sums, atB + 2 * L);
     }
 
     /**

@@ -18,7 +18,7 @@ public final class PoolKernels {
 
     /** Maximum of each window; a NaN in a window is its maximum. */
     public static void maxPool(float[] x, int planes, int h, int w, int k, int stride, float[] out) {
-        if (k == 2 && stride == 2) {
+        if (k == 2 && stride == 2 && MaxPool2x2.accepts(w)) {
             MaxPool2x2.forward(x, planes, h, w, out);
             return;
         }
@@ -35,7 +35,7 @@ public final class PoolKernels {
      * ties, the first NaN if there is one); zero elsewhere.
      */
     public static void maxPoolGrad(float[] x, float[] g, int planes, int h, int w, int k, int stride, float[] dx) {
-        if (k == 2 && stride == 2) {
+        if (k == 2 && stride == 2 && MaxPool2x2.accepts(w)) {
             MaxPool2x2.backward(x, g, planes, h, w, dx);
             return;
         }
