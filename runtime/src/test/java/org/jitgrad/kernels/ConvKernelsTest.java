@@ -74,6 +74,15 @@ class ConvKernelsTest {
     }
 
     @Test
+    void forwardGroupsMakeWholeGemmTilesWhenAFewImagesFewerDo() {
+        // LeNet's second layer: 17 images fit the budget, 16 make 1600 columns, whole tiles on every vector width
+        assertEquals(16, ConvKernels.wholeTiles(17, 100, 64));
+        assertEquals(64, ConvKernels.wholeTiles(64, 100, 64), "one group for the batch stays one group");
+        assertEquals(5, ConvKernels.wholeTiles(5, 7, 10), "no whole width from 3 to 5 images of 7 columns");
+        assertEquals(1, ConvKernels.wholeTiles(1, 100, 64));
+    }
+
+    @Test
     void anEmptyBatchHasAZeroWeightGradient() {
         float[] dw = garbage(2 * 3 * 3 * 3);
         ConvKernels.gradWeight(new float[0], new float[0], dw, 0, 3, 5, 5, 2, 3, 3, 1, 0);
