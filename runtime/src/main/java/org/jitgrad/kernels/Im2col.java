@@ -101,24 +101,58 @@ final class Im2col {
             col2imStrided(cols, colOff, ld, c, h, w, kh, kw, stride, pad, ho, wo, dx, dxOff);
             return;
         }
-        for (int ch = 0; ch < c; ch++) {
-            int rows = colOff + ch * kh * kw * ld;
+        // three channels at a time: each input's sum is a chain of dependent adds, and three chains keep the adder
+        // busier than one; past the last channel the block repeats it and does not store it
+        int plane = kh * kw * ld;
+        for (int ch = 0; ch < c; ch += 3) {
+            int rows0 = colOff + ch * plane, rows1 = colOff + Math.min(ch + 1, c - 1) * plane;
+            int rows2 = colOff + Math.min(ch + 2, c - 1) * plane, valid = Math.min(3, c - ch);
             for (int iy = 0; iy < h; iy++) {
                 // kernel rows i that reach input row iy from an output row: oy = iy + pad - i in [0, ho)
                 int iLo = Math.max(0, iy + pad - ho + 1), iHi = Math.min(kh, iy + pad + 1);
                 int dst = dxOff + (ch * h + iy) * w;
                 for (int ix0 = 0; ix0 < w; ix0 += L) {
-                    inputStrip(cols, rows, ld, kw, pad, wo, iy, iLo, iHi, ix0, w, dx, dst + ix0);
+                    if (valid == 1) {
+                        inputStrip(cols, rows0, ld, kw, pad, wo, iy, iLo, iHi, ix0, w, dx, dst + ix0);
+                    } else {
+                        inputStrips(cols, rows0, rows1, rows2, ld, kw, pad, wo, iy, iLo, iHi, ix0, w, dx, dst + ix0,
+                                h * w, valid);
+                    }
                 }
             }
         }
     }
 
     /**
-     * Input columns {@code ix0..ix0+L} of input row {@code iy} of one channel, whose patch rows start at
-     * {@code cols[rows]}: the sum over kernel rows {@code [iLo, iHi)} and every kernel column, in that order, of the
-     * entry read from there; lanes whose output column falls outside {@code [0, wo)} add nothing.
+     * Input columns {@code ix0..ix0+L} of input row {@code iy} of up to three channels ({@code valid}), whose patch
+     * rows start at {@code cols[rows0]}, {@code cols[rows1]} and {@code cols[rows2]}, into {@code dx[dst]} and the
+     * next planes, {@code planeSize} apart: for each, the sum over kernel rows {@code [iLo, iHi)} and every kernel
+     * column, in that order, of the entry read from there; lanes whose output column falls outside {@code [0, wo)}
+     * add nothing.
      */
+    private static void inputStrips(float[] cols, int rows0, int rows1, int rows2, int ld, int kw, int pad, int wo,
+                                    int iy, int iLo, int iHi, int ix0, int w, float[] dx, int dst, int planeSize,
+                                    int valid) {
+        VectorMask<Float> store = S.indexInRange(ix0, w);
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0;
+        for (int i = iLo; i < iHi; i++) {
+            int at = i * kw * ld + (iy + pad - i) * wo;
+            for (int j = 0; j < kw; j++, at += ld) {
+                // lane n reads output column ox0 + n: inside [0, wo) from lane -ox0 to lane wo - ox0
+                int ox0 = ix0 + pad - j;
+                VectorMask<Float> m = store.and(S.indexInRange(0, wo - ox0));
+                if (ox0 < 0) m = m.andNot(S.indexInRange(0, -ox0));
+                s0 = s0.add(FloatVector.fromArray(S, cols, rows0 + at + ox0, m));
+                s1 = s1.add(FloatVector.fromArray(S, cols, rows1 + at + ox0, m));
+                s2 = s2.add(FloatVector.fromArray(S, cols, rows2 + at + ox0, m));
+            }
+        }
+        s0.intoArray(dx, dst, store);
+        if (valid > 1) s1.intoArray(dx, dst + planeSize, store);
+        if (valid > 2) s2.intoArray(dx, dst + 2 * planeSize, store);
+    }
+
+    /** {@link #inputStrips} for one channel, which a block of three would read three times. */
     private static void inputStrip(float[] cols, int rows, int ld, int kw, int pad, int wo, int iy, int iLo, int iHi,
                                    int ix0, int w, float[] dx, int dst) {
         VectorMask<Float> store = S.indexInRange(ix0, w);
@@ -126,7 +160,6 @@ final class Im2col {
         for (int i = iLo; i < iHi; i++) {
             int at = rows + i * kw * ld + (iy + pad - i) * wo;
             for (int j = 0; j < kw; j++, at += ld) {
-                // lane n reads output column ox0 + n: inside [0, wo) from lane -ox0 to lane wo - ox0
                 int ox0 = ix0 + pad - j;
                 VectorMask<Float> m = store.and(S.indexInRange(0, wo - ox0));
                 if (ox0 < 0) m = m.andNot(S.indexInRange(0, -ox0));
