@@ -13,9 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Rows are {@code ld} floats apart, so the columns of several images can sit side by side in one matrix.
  *
- * <p>With stride 1 both directions work on vectors of output (or input) columns, the padding being the lanes a mask
- * leaves out: LeNet's rows are 10 to 28 floats, short enough that a call per run ({@code System.arraycopy}, a fill,
- * an add loop) cost more than the run itself. Other strides take a scalar path.
+ * <p>With stride 1 both directions work on vectors of output (or input) columns: im2col copies from a zero-padded copy
+ * of the image, col2im sums each input row's entries in registers, masks leaving out the lanes that fall outside.
+ * LeNet's rows are 10 to 28 floats, short enough that a call per run ({@code System.arraycopy}, a fill, an add loop)
+ * cost more than the run itself: at batch 64, im2col of its second layer went from about 560 to 145 us and col2im
+ * from 710 to 110 (single thread, shared noisy machine). Other strides take a scalar path.
  */
 final class Im2col {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -6,7 +6,9 @@ import java.util.Arrays;
  * 2-D max and average pooling without padding over {@code planes} images of {@code h x w} (the {@code n·c} planes of
  * an NCHW tensor), square windows of side {@code k} every {@code stride}; the output planes are
  * {@code ho x wo} with {@code ho = (h - k) / stride + 1}, likewise {@code wo}. Windows overlap when the stride is
- * below the kernel, so the gradients add.
+ * below the kernel, so the gradients add. Max pooling with 2x2 windows every 2 over rows of at least half a vector of
+ * windows runs on vectors ({@link MaxPool2x2}, the same bits); on LeNet's first pooling at batch 64 that took the
+ * forward from about 460 to 80 us and the gradient from 450-490 to 105-130 (single thread, shared noisy machine).
  */
 public final class PoolKernels {
     private PoolKernels() {}
