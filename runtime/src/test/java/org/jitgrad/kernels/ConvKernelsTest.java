@@ -26,7 +26,12 @@ class ConvKernelsTest {
                 new int[] {2, 1, 4, 4, 3, 2, 2, 3, 3},   // padding reaches past the kernel: all-zero patch rows
                 new int[] {2, 4, 6, 5, 3, 6, 5, 1, 0},   // the kernel covers the whole image
                 new int[] {5, 2, 9, 8, 7, 3, 3, 1, 1},
-                new int[] {1, 3, 17, 33, 2, 5, 5, 3, 2});
+                new int[] {1, 3, 17, 33, 2, 5, 5, 3, 2},
+                // direct convolution (stride 1, little depth): LeNet's first layer, rows of one vector and a bit with
+                // a channel count leaving one of a block of three, rows past two vectors with two channels left
+                new int[] {3, 1, 28, 28, 6, 5, 5, 1, 2},
+                new int[] {2, 2, 9, 20, 4, 3, 4, 1, 1},
+                new int[] {2, 1, 6, 40, 5, 2, 5, 1, 2});
     }
 
     /** Patch budgets: one image per product, two, three (leaving an uneven last group), all at once. */
@@ -66,6 +71,15 @@ class ConvKernelsTest {
         assertEquals(-7f, out[y.length], "forward wrote past its output");
         assertEquals(-7f, dxOut[dx.length], "input gradient wrote past its output");
         assertEquals(-7f, dwOut[dw.length], "weight gradient wrote past its output");
+    }
+
+    @Test
+    void forwardGroupsMakeWholeGemmTilesWhenAFewImagesFewerDo() {
+        // LeNet's second layer: 17 images fit the budget, 16 make 1600 columns, whole tiles on every vector width
+        assertEquals(16, ConvKernels.wholeTiles(17, 100, 64));
+        assertEquals(64, ConvKernels.wholeTiles(64, 100, 64), "one group for the batch stays one group");
+        assertEquals(5, ConvKernels.wholeTiles(5, 7, 10), "no whole width from 3 to 5 images of 7 columns");
+        assertEquals(1, ConvKernels.wholeTiles(1, 100, 64));
     }
 
     @Test

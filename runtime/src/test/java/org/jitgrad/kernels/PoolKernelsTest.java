@@ -81,6 +81,63 @@ class PoolKernelsTest {
         }
     }
 
+    /**
+     * The vector path of 2x2 windows every 2 against the scalar scan, bit for bit, values and gradients: rows of
+     * windows shorter than a vector, of two vectors and a part, odd sizes (a dropped row and column), enough planes
+     * that the last rows take the scalar path; values from a small set with both zeros and NaNs of two payloads, and
+     * gradients with -0 (which lands as +0, added into a cleared input gradient).
+     */
+    @Test
+    void twoByTwoVectorsAreTheScanBitForBit() {
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float nan2 = Float.intBitsToFloat(0x7fc00123);
+        float[] values = {-0f, 0f, 1f, 2f, -3f, Float.NaN, nan2};
+        int[][] shapes = {{3, 28, 28}, {5, 10, 10}, {2, 7, 4 * lanes + 13}, {4, 5, 3}, {1, 2, 2}, {9, 4, 2 * lanes}};
+        java.util.Random r = new java.util.Random(12);
+        for (int[] shape : shapes) {
+            int planes = shape[0], h = shape[1], w = shape[2], ho = h / 2, wo = w / 2;
+            for (int trial = 0; trial < 20; trial++) {
+                float[] x = new float[planes * h * w];
+                for (int i = 0; i < x.length; i++) x[i] = values[r.nextInt(trial % 2 == 0 ? 5 : 7)];
+                float[] g = new float[planes * ho * wo];
+                for (int i = 0; i < g.length; i++) g[i] = i % 7 == 0 ? -0f : i + 1;
+                float[] wantOut = new float[g.length], wantDx = new float[x.length];
+                for (int pl = 0, o = 0; pl < planes; pl++) {
+                    for (int oy = 0; oy < ho; oy++) {
+                        for (int ox = 0; ox < wo; ox++, o++) {
+                            int best = scan(x, pl * h * w + 2 * oy * w + 2 * ox, w);
+                            wantOut[o] = x[best];
+                            wantDx[best] += g[o];
+                        }
+                    }
+                }
+                float[] out = new float[g.length], dx = new float[x.length];
+                java.util.Arrays.fill(dx, -7f);
+                PoolKernels.maxPool(x, planes, h, w, 2, 2, out);
+                PoolKernels.maxPoolGrad(x, g, planes, h, w, 2, 2, dx);
+                String where = java.util.Arrays.toString(shape) + " trial " + trial;
+                assertBitsEqual(wantOut, out, where + " forward");
+                assertBitsEqual(wantDx, dx, where + " gradient");
+            }
+        }
+    }
+
+    /** The first NaN of the 2x2 window at {@code at}, else its first largest element, in row-major order. */
+    private static int scan(float[] x, int at, int w) {
+        int best = at;
+        for (int idx : new int[] {at, at + 1, at + w, at + w + 1}) {
+            if (Float.isNaN(x[idx])) return idx;
+            if (x[idx] > x[best]) best = idx;
+        }
+        return best;
+    }
+
+    private static void assertBitsEqual(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + ": element " + i);
+        }
+    }
+
     @Test
     void aNaNIsTheMaximumAndGetsTheGradient() {
         float[] x = {1, Float.NaN, 5, Float.NaN};

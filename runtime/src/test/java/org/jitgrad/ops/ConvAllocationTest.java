@@ -19,6 +19,12 @@ class ConvAllocationTest {
         assertForwardAllocatesNothing("conv2d", ConvOp.CONV2D, conv, x, w);
         assertForwardAllocatesNothing("conv2d input gradient", ConvOp.CONV2D_GRAD_INPUT, new OpParams.GradTarget(conv, x), w, y);
         assertForwardAllocatesNothing("conv2d weight gradient", ConvOp.CONV2D_GRAD_WEIGHT, new OpParams.GradTarget(conv, w), x, y);
+        // LeNet's first layer: the direct convolution, which needs no input gradient
+        Shape x1 = Shape.of(4, 1, 28, 28), w1 = Shape.of(6, 1, 5, 5), y1 = Shape.of(4, 6, 28, 28);
+        OpParams.Conv padded = new OpParams.Conv(1, 2);
+        assertForwardAllocatesNothing("conv2d direct", ConvOp.CONV2D, padded, x1, w1);
+        assertForwardAllocatesNothing("conv2d direct weight gradient", ConvOp.CONV2D_GRAD_WEIGHT,
+                new OpParams.GradTarget(padded, w1), x1, y1);
         // 72 x 4096 floats of patches per image: past the default budget, so one image per product
         Shape big = Shape.of(2, 8, 64, 64), big3 = Shape.of(4, 8, 3, 3);
         assertForwardAllocatesNothing("conv2d image by image", ConvOp.CONV2D, new OpParams.Conv(1, 1), big, big3);
