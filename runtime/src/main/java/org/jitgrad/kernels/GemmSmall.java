@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The direct path for small products (a few tens of thousands of multiply-adds, such as a 16x32 batch
  * through a 32x64 layer), where packing panels would cost more than the product: rows of B are read
- * in place, 4 rows of C by 2 vectors are kept in registers, and each k step is one broadcast of an A
- * element and one FMA per accumulator. A transposed B is first copied into a per-thread scratch
+ * in place, 4 rows of C by 4 (or 2, or 1 masked) vectors are kept in registers, and each k step is one
+ * broadcast of an A element and one FMA per accumulator. A transposed B is first copied into a per-thread scratch
  * (it is small by definition). Sums run over k in order, one FMA at a time, like the packed kernel's
  * single depth block; the epilogue then runs over the block as in the packed path.
  */
@@ -59,6 +59,10 @@ final class GemmSmall {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) {
+                rows4x4(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
+                        accumulate);
+            }
             for (; j + 2 * L <= n; j += 2 * L) {
                 rows4x2(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
                         accumulate);
@@ -110,6 +114,41 @@ final class GemmSmall {
         c21.intoArray(c, c0 + 2 * n + L);
         c30.intoArray(c, c0 + 3 * n);
         c31.intoArray(c, c0 + 3 * n + L);
+    }
+
+    // 16 accumulators: per k step 4 loads of B and 4 broadcasts of A feed 16 FMAs (the 4x2 tile needs 6 for 8), which
+    // pays when B comes from L2, as the weights of a deep stack of small layers do
+    private static void rows4x4(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
+                                int k, boolean accumulate) {
+        FloatVector c00 = start(c, c0, accumulate), c01 = start(c, c0 + L, accumulate);
+        FloatVector c02 = start(c, c0 + 2 * L, accumulate), c03 = start(c, c0 + 3 * L, accumulate);
+        FloatVector c10 = start(c, c0 + n, accumulate), c11 = start(c, c0 + n + L, accumulate);
+        FloatVector c12 = start(c, c0 + n + 2 * L, accumulate), c13 = start(c, c0 + n + 3 * L, accumulate);
+        FloatVector c20 = start(c, c0 + 2 * n, accumulate), c21 = start(c, c0 + 2 * n + L, accumulate);
+        FloatVector c22 = start(c, c0 + 2 * n + 2 * L, accumulate), c23 = start(c, c0 + 2 * n + 3 * L, accumulate);
+        FloatVector c30 = start(c, c0 + 3 * n, accumulate), c31 = start(c, c0 + 3 * n + L, accumulate);
+        FloatVector c32 = start(c, c0 + 3 * n + 2 * L, accumulate), c33 = start(c, c0 + 3 * n + 3 * L, accumulate);
+        int bRow = bOff + j;
+        for (int p = 0; p < k; p++, bRow += n) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bRow + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bRow + 3 * L);
+            int ap = a0 + p * cs;
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ap + rs]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+        }
+        c00.intoArray(c, c0); c01.intoArray(c, c0 + L); c02.intoArray(c, c0 + 2 * L); c03.intoArray(c, c0 + 3 * L);
+        int r1 = c0 + n, r2 = c0 + 2 * n, r3 = c0 + 3 * n;
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
     }
 
     private static FloatVector start(float[] c, int at, boolean accumulate) {
