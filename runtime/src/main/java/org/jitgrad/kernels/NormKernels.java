@@ -7,25 +7,22 @@ import jdk.incubator.vector.VectorSpecies;
  * Normalization of rows ({@code x̂ = (x - mean)/sqrt(var + eps)}, the biased variance) and its backward form, one
  * row at a time: the statistics of a row are computed while it is in L1 and applied at once, where the composition
  * of primitives (mean, subtract, square, mean, add, power, multiply) went over the whole tensor seven times forward
- * and more backward. Sums run lane-wise over the whole vectors of a row, then across the lanes in order through a
- * per-thread array of one vector, then over the row's tail in order, so a row gives the same bits on every call
- * (not {@code reduceLanes}, whose order changes with the JIT tier). Tails are scalar: with masked loads, C2 compiled
- * one of these row loops into code that allocated an array per row.
+ * and more backward. Sums run lane-wise over the whole vectors of a row, then across the lanes in order
+ * ({@link LaneSum}), then over the row's tail in order, so a row gives the same bits on every call. Tails are scalar:
+ * with masked loads, C2 compiled one of these row loops into code that allocated an array per row.
  */
 public final class NormKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
     private NormKernels() {}
 
     /** {@code y[r] = (x[r] - mean(x[r])) / sqrt(var(x[r]) + eps)} for each of {@code rows} rows of {@code len}. */
     public static void normalize(float[] x, int rows, int len, float eps, float[] y) {
-        float[] lanes = LANES.get();
         int whole = S.loopBound(len);
         for (int r = 0, off = 0; r < rows; r++, off += len) {
-            float mean = sum(x, off, len, lanes) / len;
-            float rstd = reciprocalStd(x, off, len, mean, eps, lanes);
+            float mean = ReduceKernels.sum(x, off, len) / len;
+            float rstd = reciprocalStd(x, off, len, mean, eps);
             int i = 0;
             for (; i < whole; i += L) FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd).intoArray(y, off + i);
             for (; i < len; i++) y[off + i] = (x[off + i] - mean) * rstd;
@@ -38,13 +35,12 @@ public final class NormKernels {
      * {@code x}.
      */
     public static void normalizeGrad(float[] x, float[] g, int rows, int len, float eps, float[] dx) {
-        float[] lanes = LANES.get();
         int whole = S.loopBound(len);
         for (int r = 0, off = 0; r < rows; r++, off += len) {
-            float mean = sum(x, off, len, lanes) / len;
-            float rstd = reciprocalStd(x, off, len, mean, eps, lanes);
-            float gMean = sum(g, off, len, lanes) / len;
-            float gxMean = sumOfProductsWithNormalized(g, x, off, len, mean, rstd, lanes) / len;
+            float mean = ReduceKernels.sum(x, off, len) / len;
+            float rstd = reciprocalStd(x, off, len, mean, eps);
+            float gMean = ReduceKernels.sum(g, off, len) / len;
+            float gxMean = sumOfProductsWithNormalized(g, x, off, len, mean, rstd) / len;
             int i = 0;
             for (; i < whole; i += L) {
                 FloatVector xh = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
@@ -57,50 +53,32 @@ public final class NormKernels {
         }
     }
 
-    private static float sum(float[] x, int off, int len, float[] lanes) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int whole = S.loopBound(len); i < whole; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        float s = inOrder(acc, lanes);
-        for (; i < len; i++) s += x[off + i];
-        return s;
-    }
-
     /** {@code Σ g·x̂} over one row, {@code x̂ = (x - mean)·rstd}. */
-    private static float sumOfProductsWithNormalized(float[] g, float[] x, int off, int len, float mean, float rstd,
-                                                     float[] lanes) {
+    private static float sumOfProductsWithNormalized(float[] g, float[] x, int off, int len, float mean, float rstd) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int whole = S.loopBound(len); i < whole; i += L) {
             FloatVector xh = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
             acc = FloatVector.fromArray(S, g, off + i).fma(xh, acc);
         }
-        float s = inOrder(acc, lanes);
+        float s = LaneSum.inOrder(acc);
         for (; i < len; i++) s = Math.fma(g[off + i], (x[off + i] - mean) * rstd, s);
         return s;
     }
 
     /** {@code 1/sqrt(mean((x - mean)²) + eps)} of one row (two passes over the row: no cancellation). */
-    private static float reciprocalStd(float[] x, int off, int len, float mean, float eps, float[] lanes) {
+    private static float reciprocalStd(float[] x, int off, int len, float mean, float eps) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int whole = S.loopBound(len); i < whole; i += L) {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mean);
             acc = d.fma(d, acc);
         }
-        float s = inOrder(acc, lanes);
+        float s = LaneSum.inOrder(acc);
         for (; i < len; i++) {
             float d = x[off + i] - mean;
             s = Math.fma(d, d, s);
         }
         return (float) (1.0 / Math.sqrt(s / len + eps));
-    }
-
-    /** The lanes of {@code v} added left to right. */
-    private static float inOrder(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float r = 0f;
-        for (int l = 0; l < L; l++) r += lanes[l];
-        return r;
     }
 }
