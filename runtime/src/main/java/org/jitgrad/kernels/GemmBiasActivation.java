@@ -5,7 +5,11 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The fused epilogue {@code c = act(c + bias[col])} over a block of C, vectorized with a masked tail. */
+/**
+ * The fused epilogue {@code c = act(c + bias[col])} over a block of C, vectorized. Whole vectors are loaded and
+ * stored without a mask and only the last partial vector of a row is masked: masking every vector made a 32x64
+ * bias pass about three times slower.
+ */
 final class GemmBiasActivation {
     private GemmBiasActivation() {}
 
@@ -18,21 +22,28 @@ final class GemmBiasActivation {
         if (bias == null && act == Epilogue.NONE) {
             return;
         }
+        int full = j0 + (j1 - j0) / VL * VL;
         for (int i = i0; i < i1; i++) {
             int row = cOff + i * ldc;
-            for (int j = j0; j < j1; j += VL) {
-                VectorMask<Float> mask = S.indexInRange(j, j1);
-                FloatVector v = FloatVector.fromArray(S, c, row + j, mask);
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(S, bias, biasOff + j, mask));
-                }
-                v = switch (act) {
-                    case NONE -> v;
-                    case RELU -> v.max(0f);
-                    case TANH -> v.lanewise(VectorOperators.TANH);
-                };
-                v.intoArray(c, row + j, mask);
+            for (int j = j0; j < full; j += VL) {
+                FloatVector v = FloatVector.fromArray(S, c, row + j);
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, biasOff + j));
+                activate(v, act).intoArray(c, row + j);
+            }
+            if (full < j1) {
+                VectorMask<Float> mask = S.indexInRange(full, j1);
+                FloatVector v = FloatVector.fromArray(S, c, row + full, mask);
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, biasOff + full, mask));
+                activate(v, act).intoArray(c, row + full, mask);
             }
         }
+    }
+
+    private static FloatVector activate(FloatVector v, Epilogue act) {
+        return switch (act) {
+            case NONE -> v;
+            case RELU -> v.max(0f);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+        };
     }
 }
