@@ -53,7 +53,7 @@ class GradientAveragingTest {
 
     @Test
     void twoMembersAveragingGradientsWithAdamEqualAdamOnTheWholeBatch() throws Exception {
-        List<MemberAddress> addresses = Loopback.addresses(4);
+        List<MemberAddress> addresses = Loopback.addresses(2);
         String name = Loopback.uniqueName("gradients");
         Sequential[] nets = {MLP.of(SIZES, Activation.TANH, 7), MLP.of(SIZES, Activation.TANH, 8)};
         Sequential single;
@@ -79,12 +79,12 @@ class GradientAveragingTest {
             // A member arriving after the first round cannot join: it would lack the others' Adam moments.
             Sequential late = MLP.of(SIZES, Activation.TANH, 7);
             IllegalStateException midRun = assertThrows(IllegalStateException.class, () -> ParameterAverager.join(
-                    Loopback.settings(addresses, 2, name, 1), late.namedParameters(), "", Averaging.GRADIENTS, l -> { }));
+                    Loopback.lateMember(addresses.subList(0, 2), name, 1), late.namedParameters(), "", Averaging.GRADIENTS, l -> { }));
             assertTrue(midRun.getMessage().contains("averages gradients and its members have been training since round 0"
                     + " (this member would start at round 10): a member cannot join mid-run"), midRun.getMessage());
             // Nor can one that averages parameters.
             ModelMismatchException kind = assertThrows(ModelMismatchException.class, () -> ParameterAverager.join(
-                    Loopback.settings(addresses, 3, name, 1), late.namedParameters(), l -> { }));
+                    Loopback.lateMember(addresses.subList(0, 2), name, 1), late.namedParameters(), l -> { }));
             assertTrue(kind.getMessage().contains("'averaging parameters' here but 'averaging gradients' in the cluster"), kind.getMessage());
 
             // The refused member left the roster: the remaining rounds do not wait for it (they would time out).

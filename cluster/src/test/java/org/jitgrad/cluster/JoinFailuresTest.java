@@ -19,13 +19,13 @@ class JoinFailuresTest {
 
     @Test
     void aMemberWithAnotherModelIsRefusedWithTheDifferenceNamed() throws Exception {
-        List<MemberAddress> addresses = Loopback.addresses(3);
+        List<MemberAddress> addresses = Loopback.addresses(1);
         String name = Loopback.uniqueName("mismatch");
         Linear model = new Linear(4, 3, 1);
         try (ParameterAverager first = ParameterAverager.join(Loopback.settings(addresses, 0, name, 1), model.namedParameters(), l -> { })) {
             Linear wider = new Linear(4, 5, 2);
             ModelMismatchException shape = assertThrows(ModelMismatchException.class,
-                    () -> ParameterAverager.join(Loopback.settings(addresses, 1, name, 1), wider.namedParameters(), l -> { }));
+                    () -> ParameterAverager.join(Loopback.lateMember(addresses, name, 1), wider.namedParameters(), l -> { }));
             assertTrue(shape.getMessage().contains("'weight' [4, 5] here but 'weight' [4, 3] in the cluster"), shape.getMessage());
             assertTrue(shape.getMessage().contains(name), shape.getMessage());
 
@@ -33,7 +33,7 @@ class JoinFailuresTest {
             renamed.put("kernel", Tensor.zeros(4, 3));
             renamed.put("bias", Tensor.zeros(3));
             ModelMismatchException names = assertThrows(ModelMismatchException.class,
-                    () -> ParameterAverager.join(Loopback.settings(addresses, 2, name, 1), renamed, l -> { }));
+                    () -> ParameterAverager.join(Loopback.lateMember(addresses, name, 1), renamed, l -> { }));
             assertTrue(names.getMessage().contains("'kernel' [4, 3] here but 'weight' [4, 3] in the cluster"), names.getMessage());
 
             assertEquals(1, first.groupSize(), "the refused members never entered the roster");

@@ -36,6 +36,16 @@ final class Loopback {
         return out;
     }
 
+    /**
+     * Settings for a member joining {@code running} late, bound to a port reserved just now: a port reserved at the
+     * start of a test can meanwhile be taken as the local end of the running members' own connections.
+     */
+    static ClusterSettings lateMember(List<MemberAddress> running, String name, int minMembers) {
+        List<MemberAddress> all = new ArrayList<>(running);
+        all.add(addresses(1).get(0));
+        return settings(all, all.size() - 1, name, minMembers);
+    }
+
     static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
