@@ -1,6 +1,6 @@
 """OpenBLAS single-precision GEMM on the shapes of GemmBenchmark, for the side-by-side in GEMM_RESULTS.md.
 
-Usage: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 benchmarks/openblas_gemm.py
+Usage: source benchmarks/openblas-core; env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 benchmarks/openblas_gemm.py
 (needs a numpy built on OpenBLAS, e.g. pip's numpy; Debian's python3-numpy uses the reference BLAS here).
 Prints, per shape, the median over 7 timed batches of >= 2 GFLOP each, after a warm-up batch.
 """

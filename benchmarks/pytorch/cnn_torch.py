@@ -10,7 +10,7 @@ cross-entropy; Adam (lr 1e-3, PyTorch's default betas and eps). One fixed batch 
       median ms per training step [95% CI]; --json also writes {"median", "low", "high", "rounds", ...} (ms)
 
 Run with OpenBLAS at full speed on this machine:
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ...
+  source benchmarks/openblas-core; env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ...
 """
 import argparse
 import json

@@ -12,7 +12,7 @@ fused scaled_dot_product_attention), as nanoGPT's own fallback path does.
                                                        eval every 250 iters on 20 batches, final eval on 200
 
 Run with OpenBLAS at full speed on this machine:
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ...
+  source benchmarks/openblas-core; env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ...
 """
 import argparse
 import gzip

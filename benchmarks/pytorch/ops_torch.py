@@ -6,7 +6,7 @@ computed too. Each round times about --seconds of passes; prints the median over
 microseconds per pass, with its distribution-free 95% interval (median_ci.py).
 
 Run with the BLAS settings that give OpenBLAS its full speed on this machine:
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+  source benchmarks/openblas-core; env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
       /usr/bin/python3 benchmarks/pytorch/ops_torch.py
 """
 import argparse
