@@ -37,6 +37,44 @@ class FusedOptimizerTest {
         compare(p -> new AdamW(p, 1e-3f, 0.05f));
     }
 
+    /**
+     * A weight that two layers share: the generated code updates a parameter right after the last step that reads it
+     * or writes its gradient, so an update placed after the first layer's gradient would corrupt the second's.
+     */
+    @Test
+    void aWeightSharedByTwoLayersIsUpdatedOnlyAfterBothGradients() {
+        for (Function<List<Tensor>, Optimizer> make : List.<Function<List<Tensor>, Optimizer>>of(
+                p -> new SGD(p, 0.05f, 0.9f), p -> new Adam(p, 1e-3f))) {
+            Tensor[] tape = sharedWeightModel(), compiled = sharedWeightModel();
+            Optimizer tapeOpt = make.apply(List.of(tape));
+            Optimizer compiledOpt = make.apply(List.of(compiled));
+            Compiled step = Compiled.trace(in -> sharedWeightLoss(compiled, in[0], in[1])).withOptimizer(compiledOpt);
+            for (int s = 0; s < STEPS; s++) {
+                Tensor x = Tensor.randn(200 + s, 7, 12);
+                Tensor y = Tensor.randn(300 + s, 7, 12);
+                tapeOpt.zeroGrad();
+                Tensor loss = sharedWeightLoss(tape, x, y);
+                float tapeLoss = loss.item();
+                loss.backward();
+                tapeOpt.step();
+                float compiledLoss = step.run(x, y);
+                Engines.assertClose("shared weight, loss at step " + s, new float[] {tapeLoss}, new float[] {compiledLoss}, 1e-5);
+            }
+            for (int i = 0; i < tape.length; i++) {
+                Engines.assertClose("shared weight, parameter " + i, tape[i].toArray(), compiled[i].toArray(), 1e-5);
+            }
+        }
+    }
+
+    private static Tensor[] sharedWeightModel() {
+        return new Tensor[] {Tensor.uniform(5, -0.3f, 0.3f, 12, 12).requiresGrad(), Tensor.uniform(6, -0.1f, 0.1f, 12).requiresGrad()};
+    }
+
+    private static Tensor sharedWeightLoss(Tensor[] p, Tensor x, Tensor y) {
+        Tensor h = x.matmul(p[0]).add(p[1]).tanh();
+        return Losses.mse(h.matmul(p[0]).tanh(), y);
+    }
+
     /** Runs both engines on a throwaway model first (see {@link Engines} on JIT tiers and rounding). */
     private static void warmUp(Function<List<Tensor>, Optimizer> makeOptimizer) {
         Sequential model = MLP.of(new int[] {20, 33, 17, 5}, Activation.TANH, 99);

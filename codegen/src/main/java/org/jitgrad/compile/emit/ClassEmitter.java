@@ -145,14 +145,17 @@ public final class ClassEmitter implements Opcodes {
             }
             loopNames.put(loop, name);
         }
+        UpdateSchedule updates = UpdateSchedule.of(program);
         for (int c = 0; c < chunks.size(); c++) {
             List<Step> chunk = chunks.get(c);
+            int firstStep = c * STEPS_PER_METHOD;
             builder = builder.defineMethod("steps" + c, void.class, Visibility.PRIVATE)
-                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, plan, loopNames, callIndex, extents)));
+                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, firstStep, program, loopNames,
+                            callIndex, updates)));
         }
         int chunkCount = chunks.size();
         builder = builder.method(ElementMatchers.named("run"))
-                .intercept(body(mv -> run(new MethodWriter(mv, owner, 2), program, chunkCount)));
+                .intercept(body(mv -> run(new MethodWriter(mv, owner, 2), program, chunkCount, updates)));
 
         builder = builder.method(ElementMatchers.named("bindParameters"))
                 .intercept(body(mv -> bindParameters(mv, owner, program)));
@@ -256,10 +259,13 @@ public final class ClassEmitter implements Opcodes {
         mv.visitInsn(RETURN);
     }
 
-    private static void chunk(MethodWriter w, List<Step> steps, BufferPlan plan, Map<FusedLoop, String> loops,
-                              Map<IrNode, Integer> calls, Extents extents) {
+    private static void chunk(MethodWriter w, List<Step> steps, int firstStep, Program program,
+                              Map<FusedLoop, String> loops, Map<IrNode, Integer> calls, UpdateSchedule updates) {
+        BufferPlan plan = program.plan();
+        Extents extents = program.extents();
         KernelCallEmitter kernels = new KernelCallEmitter(w, plan, extents);
-        for (Step s : steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
             switch (s) {
                 case FusedLoop l -> {
                     for (IrNode leaf : l.leaves()) w.loadArrayField(plan.of(leaf).name());
@@ -277,11 +283,30 @@ public final class ClassEmitter implements Opcodes {
                 case CrossEntropyStep ce -> kernels.emit(ce);
                 case MatmulStep mm -> kernels.emit(mm);
             }
+            int global = firstStep + i;
+            if (updates.beginsAfter(global)) beginOptimizerStep(w);
+            for (IrNode p : updates.after(global)) update(w, program, p);
         }
         w.mv.visitInsn(RETURN);
     }
 
-    private static void run(MethodWriter w, Program program, int chunks) {
+    private static void beginOptimizerStep(MethodWriter w) {
+        w.mv.visitVarInsn(ALOAD, 0);
+        w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
+        w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "beginStep", "()V", true);
+    }
+
+    /** {@code optimizer.update(index, param, grad)} for parameter {@code p}. */
+    private static void update(MethodWriter w, Program program, IrNode p) {
+        w.mv.visitVarInsn(ALOAD, 0);
+        w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
+        w.pushInt(program.optimizerIndex()[p.slot()]);
+        w.loadArrayField(program.plan().of(p).name());
+        w.loadArrayField("grad" + p.slot());
+        w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "update", "(I[F[F)V", true);
+    }
+
+    private static void run(MethodWriter w, Program program, int chunks, UpdateSchedule updates) {
         BufferPlan plan = program.plan();
         for (IrNode in : program.graph().inputs()) {
             w.mv.visitVarInsn(ALOAD, 0);
@@ -304,19 +329,8 @@ public final class ClassEmitter implements Opcodes {
         }
         if (program.clipping()) clipGradients(w, program);
         if (program.fusedOptimizer()) {
-            w.mv.visitVarInsn(ALOAD, 0);
-            w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
-            w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "beginStep", "()V", true);
-            for (IrNode p : program.graph().params()) {
-                int index = program.optimizerIndex()[p.slot()];
-                if (index < 0 || !program.graph().gradients().containsKey(p)) continue;
-                w.mv.visitVarInsn(ALOAD, 0);
-                w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
-                w.pushInt(index);
-                w.loadArrayField(plan.of(p).name());
-                w.loadArrayField("grad" + p.slot());
-                w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "update", "(I[F[F)V", true);
-            }
+            if (updates.beginsAtEnd()) beginOptimizerStep(w);
+            for (IrNode p : updates.atEnd()) update(w, program, p);
         }
         if (program.training()) {
             w.loadArrayField(plan.of(program.graph().output()).name());
