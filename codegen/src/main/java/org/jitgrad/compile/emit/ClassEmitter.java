@@ -290,16 +290,19 @@ public final class ClassEmitter implements Opcodes {
         w.mv.visitInsn(RETURN);
     }
 
-    private static void beginOptimizerStep(MethodWriter w) {
+    private static void loadOptimizer(MethodWriter w) {
         w.mv.visitVarInsn(ALOAD, 0);
         w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
+    }
+
+    private static void beginOptimizerStep(MethodWriter w) {
+        loadOptimizer(w);
         w.mv.visitMethodInsn(INVOKEINTERFACE, OPTIMIZER, "beginStep", "()V", true);
     }
 
     /** {@code optimizer.update(index, param, grad)} for parameter {@code p}. */
     private static void update(MethodWriter w, Program program, IrNode p) {
-        w.mv.visitVarInsn(ALOAD, 0);
-        w.mv.visitFieldInsn(GETFIELD, GeneratedStep.class.getName().replace('.', '/'), "optimizer", "L" + OPTIMIZER + ";");
+        loadOptimizer(w);
         w.pushInt(program.optimizerIndex()[p.slot()]);
         w.loadArrayField(program.plan().of(p).name());
         w.loadArrayField("grad" + p.slot());

@@ -1,9 +1,12 @@
 package org.jitgrad.compile.emit;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
@@ -19,50 +22,46 @@ import org.jitgrad.compile.plan.BufferPlan;
 final class UpdateSchedule {
     private final Map<Integer, List<IrNode>> afterStep;
     private final List<IrNode> atEnd;
+    /** The first step with updates after it, where the optimizer's step begins; -1 when every update is at the end. */
     private final int firstStep;
 
-    private UpdateSchedule(Map<Integer, List<IrNode>> afterStep, List<IrNode> atEnd, int firstStep) {
+    private UpdateSchedule(Map<Integer, List<IrNode>> afterStep, List<IrNode> atEnd) {
         this.afterStep = afterStep;
         this.atEnd = atEnd;
-        this.firstStep = firstStep;
+        this.firstStep = afterStep.keySet().stream().mapToInt(Integer::intValue).min().orElse(-1);
     }
 
     /** The schedule of {@code program}'s fused updates (empty when it has none). */
     static UpdateSchedule of(Program program) {
-        Map<Integer, List<IrNode>> afterStep = new java.util.HashMap<>();
+        Map<Integer, List<IrNode>> afterStep = new HashMap<>();
         List<IrNode> atEnd = new ArrayList<>();
-        if (!program.fusedOptimizer()) return new UpdateSchedule(afterStep, atEnd, -1);
+        if (!program.fusedOptimizer()) return new UpdateSchedule(afterStep, atEnd);
         BufferPlan plan = program.plan();
-        Map<IrNode, Boolean> copiedIn = new IdentityHashMap<>();
-        for (int[] copy : plan.gradientCopies()) copiedIn.put(program.graph().params().get(copy[1]), true);
-        List<Step> steps = program.steps();
-        int first = Integer.MAX_VALUE;
+        Set<IrNode> copiedIn = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int[] copy : plan.gradientCopies()) copiedIn.add(program.graph().params().get(copy[1]));
+        Map<Buffer, Integer> lastTouch = lastTouches(program.steps(), plan);
         for (IrNode p : program.graph().params()) {
             if (program.optimizerIndex()[p.slot()] < 0 || !program.graph().gradients().containsKey(p)) continue;
-            int last = program.clipping() || copiedIn.containsKey(p) ? -1 : lastTouch(steps, plan, p);
+            int last = program.clipping() || copiedIn.contains(p) ? -1
+                    : Math.max(lastTouch.getOrDefault(new Buffer(Buffer.Kind.PARAM, p.slot()), -1),
+                               lastTouch.getOrDefault(new Buffer(Buffer.Kind.GRAD, p.slot()), -1));
             if (last < 0) {
                 atEnd.add(p);
             } else {
                 afterStep.computeIfAbsent(last, s -> new ArrayList<>()).add(p);
-                first = Math.min(first, last);
             }
         }
-        return new UpdateSchedule(afterStep, atEnd, first == Integer.MAX_VALUE ? -1 : first);
+        return new UpdateSchedule(afterStep, atEnd);
     }
 
-    /** The last step that reads or writes {@code p}'s values or its gradient, or -1 when none does. */
-    private static int lastTouch(List<Step> steps, BufferPlan plan, IrNode p) {
-        Buffer values = new Buffer(Buffer.Kind.PARAM, p.slot()), gradient = new Buffer(Buffer.Kind.GRAD, p.slot());
-        int last = -1;
+    /** For every buffer a step reads or writes, the index of the last such step. */
+    private static Map<Buffer, Integer> lastTouches(List<Step> steps, BufferPlan plan) {
+        Map<Buffer, Integer> last = new HashMap<>();
         for (int s = 0; s < steps.size(); s++) {
-            for (IrNode n : steps.get(s).reads()) if (touches(plan.of(n), values, gradient)) last = s;
-            for (IrNode n : steps.get(s).outputs()) if (touches(plan.of(n), values, gradient)) last = s;
+            for (IrNode n : steps.get(s).reads()) last.put(plan.of(n), s);
+            for (IrNode n : steps.get(s).outputs()) last.put(plan.of(n), s);
         }
         return last;
-    }
-
-    private static boolean touches(Buffer b, Buffer values, Buffer gradient) {
-        return b.equals(values) || b.equals(gradient);
     }
 
     /** The parameters to update right after step {@code step} (global index), in slot order. */
