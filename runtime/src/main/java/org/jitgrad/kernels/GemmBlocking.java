@@ -48,22 +48,18 @@ final class GemmBlocking {
     static final int DIRECT_B_MAX_ROWS = KernelProperties.intValue("jitgrad.gemm.directBRows", 96, 0);
 
     /**
-     * Whether the 6-row tiles read A where it is stored instead of from a packed copy ({@link GemmDirectKernel} for
-     * A stored {@code [m,k]}, the packed kernels with a k step of {@code m} for a transposed A);
-     * {@code -Djitgrad.gemm.directA=false} packs it always (to compare the two).
+     * Whether the 6-row tiles read a non-transposed A where it is stored instead of from a packed copy
+     * ({@link GemmDirectKernel}); {@code -Djitgrad.gemm.directA=false} packs it always (to compare the two).
      */
     static final boolean DIRECT_A = KernelProperties.flag("jitgrad.gemm.directA", true);
 
     /**
-     * Deepest block at which a transposed A is read where it is stored: each k step of its sliver is on a line of its
-     * own ({@code m} floats apart), so a sliver takes {@code kc} lines of L1 against {@code kc*6/16} packed. mnist's
-     * {@code dW} (depth 64) ran 10% faster reading it in place, wide's (depth 256, lines 4 KB apart) 3-5% slower.
+     * Whether a product reads A's whole 6-row slivers where A is stored ({@link #DIRECT_A}). A transposed A is always
+     * packed: reading it in place needs the k step as a parameter of the kernel, and C2 then keeps the bounds checks of
+     * the A loads in the loop (104-113 GFLOP/s against 151-171 at a constant step, {@link GemmMicroKernel}).
      */
-    static final int DIRECT_TRANSPOSED_A_MAX_DEPTH = 128;
-
-    /** Whether a product of depth {@code k} reads A's whole 6-row slivers where A is stored ({@link #DIRECT_A}). */
     static boolean readsAInPlace(boolean transA, int k) {
-        return DIRECT_A && (!transA || depthBlock(k) <= DIRECT_TRANSPOSED_A_MAX_DEPTH);
+        return DIRECT_A && !transA;
     }
 
     /**
@@ -105,7 +101,7 @@ final class GemmBlocking {
 
     /**
      * {@link #computeRegion} with the choice of reading A's whole 6-row slivers (and 4-row ones, see
-     * {@link #readsFourRowsInPlace}) where A is stored ({@code directA}),
+     * {@link #readsFourRowsInPlace}) where A is stored ({@code directA}; never a transposed A),
      * of computing the region's first sliver of columns in the workspace's edge block ({@code ownEdge}, see
      * {@link #beginEdge}), and of the widest B panel ({@code panelCols}, a multiple of {@code NR}: {@link #NC} on one
      * thread, {@link #panelCols(int)} of the split in a parallel call). None of the three changes a bit of the result.
@@ -137,6 +133,7 @@ final class GemmBlocking {
         int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
         boolean directB = readsBInPlace(transB, i1 - i0, j1 - j0);
+        directA &= !transA;
         boolean fourDirect = directA && readsFourRowsInPlace(j1 - j0);
         float[] bp = directB ? null : ws.bPack(kcMax * ncMax);
         for (int pc = 0; pc < k; pc += kcMax) {
@@ -172,15 +169,14 @@ final class GemmBlocking {
                     int inEdge = jc == j0 ? edgeCols : 0;
                     for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
                         int to = nextPiece(from, sixEnd, ie);
-                        int aDirect = aOff + (transA ? pc * m + from : from * k + pc);
+                        int aDirect = aOff + from * k + pc;
                         int aPacked = packedOffset(from - ic, kc);
-                        int lda = transA ? m : k;
                         if (inEdge > 0) {
-                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase, ldb, bSliverStep, kc,
+                            tiles(ap, aPacked, a, aDirect, k, directEnd, fourDirect, bSrc, bBase, ldb, bSliverStep, kc,
                                     edge, edgeOff, NR, from, to, jc, inEdge, store, bias, biasOff, epilogue, ws.scratch);
                         }
                         if (inEdge < nc) {
-                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase + inEdge / NR * bSliverStep,
+                            tiles(ap, aPacked, a, aDirect, k, directEnd, fourDirect, bSrc, bBase + inEdge / NR * bSliverStep,
                                     ldb, bSliverStep, kc, c, cOff, n, from, to, jc + inEdge, nc - inEdge, store, bias,
                                     biasOff, epilogue, ws.scratch);
                         }
@@ -262,18 +258,17 @@ final class GemmBlocking {
             int kc = Math.min(kcMax, k - pc);
             boolean store = pc == 0 && !accumulate;
             Epilogue epilogue = pc + kc == k ? act : null;
-            int aDirect = aOff + (transA ? pc * m + i0 : i0 * k + pc);
+            int aDirect = aOff + i0 * k + pc;
             int aPacked = pc * mPad + i0 * kc;
-            int lda = transA ? m : k;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
                 int inEdge = jc == j0 ? edgeCols : 0;
                 if (inEdge > 0) {
-                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + jc * kc, NR, kc * NR, kc,
+                    tiles(ap, aPacked, a, aDirect, k, directEnd, false, bp, pc * nPad + jc * kc, NR, kc * NR, kc,
                             edge, edgeOff, NR, i0, i1, jc, inEdge, store, bias, biasOff, epilogue, ws.scratch);
                 }
                 if (inEdge < nc) {
-                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + (jc + inEdge) * kc, NR,
+                    tiles(ap, aPacked, a, aDirect, k, directEnd, false, bp, pc * nPad + (jc + inEdge) * kc, NR,
                             kc * NR, kc, c, cOff, n, i0, i1, jc + inEdge, nc - inEdge, store, bias, biasOff, epilogue,
                             ws.scratch);
                 }
@@ -287,11 +282,11 @@ final class GemmBlocking {
      * {@code aBase} (row {@code ic}), packed B slivers from {@code bBase} (column {@code jc}). {@code store}: the first
      * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
      * is never zeroed nor read); {@code epilogue} non-null on the last block. Rows before {@code directEnd} read A where
-     * it is stored instead: row {@code ic} of this depth block at {@code aDirect}, the next rows {@code lda} further
-     * (stored {@code [m,k]}) or the next k steps {@code lda} further (transposed). With {@code fourDirect} so do
+     * it is stored instead (never a transposed A): row {@code ic} of this depth block at {@code aDirect}, the next rows
+     * {@code lda} further. With {@code fourDirect} so do
      * slivers of 4 rows ({@code nc} is then a multiple of {@code NR}, see {@link #readsFourRowsInPlace}).
      */
-    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, boolean transA, int lda, int directEnd,
+    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, int lda, int directEnd,
                               boolean fourDirect, float[] bp, int bBase, int ldb, int bSliverStep, int kc,
                               float[] c, int cOff, int n,
                               int ic, int ie, int jc, int nc, boolean store, float[] bias, int biasOff, Epilogue epilogue,
@@ -300,7 +295,7 @@ final class GemmBlocking {
             int mr = Math.min(MR, ie - ir);
             int cRow = cOff + ir * n + jc;
             if (ir < directEnd || mr == 4 && fourDirect) {
-                directTiles(a, aDirect + (ir - ic) * (transA ? 1 : lda), transA, mr, lda, bp, bBase, ldb, bSliverStep,
+                directTiles(a, aDirect + (ir - ic) * lda, mr, lda, bp, bBase, ldb, bSliverStep,
                         kc, c, cRow, n, nc, store, scratch);
                 if (epilogue != null) {
                     GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
@@ -314,18 +309,18 @@ final class GemmBlocking {
                 if (nr == NR) {
                     if (mr == MR) {
                         if (store) {
-                            GemmMicroKernel.store6x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         } else {
-                            GemmMicroKernel.add6x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         }
                     } else if (mr == 4) {
                         if (store) {
-                            GemmMicroKernel.store4x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         } else {
-                            GemmMicroKernel.add4x4(ap, aSliver, MR, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                            GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                         }
                     } else {
-                        GemmMicroKernel.store6x4(ap, aSliver, MR, bp, bSliver, ldb, kc, scratch, 0, NR);
+                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, scratch, 0, NR);
                         writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
                     }
                 } else {
@@ -334,12 +329,12 @@ final class GemmBlocking {
                         int cIdx = cRow + jr + v;
                         if (mr == MR && cols == VL) {
                             if (store) {
-                                GemmMicroKernel.store6x1(ap, aSliver, MR, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                                GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
                             } else {
-                                GemmMicroKernel.add6x1(ap, aSliver, MR, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                                GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
                             }
                         } else {
-                            GemmMicroKernel.store6x1(ap, aSliver, MR, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                             writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
                         }
                     }
@@ -353,76 +348,57 @@ final class GemmBlocking {
 
     /**
      * One sliver of {@code rows} (6, or 4 across whole column slivers only) rows of A read where it is stored
-     * ({@code aIdx}: its first row at this depth block) across {@code nc} columns: stored {@code [m,k]}, its rows are
-     * {@code lda = k} apart ({@link GemmDirectKernel}); transposed ({@code [k,m]}), its rows are consecutive and each
-     * k step {@code lda = m} further (the packed-sliver kernels with that step).
+     * ({@code aIdx}: its first row at this depth block) across {@code nc} columns: stored {@code [m,k]}, its rows
+     * {@code lda = k} apart ({@link GemmDirectKernel}).
      */
-    private static void directTiles(float[] a, int aIdx, boolean transA, int rows, int lda, float[] bp, int bBase,
+    private static void directTiles(float[] a, int aIdx, int rows, int lda, float[] bp, int bBase,
                                     int ldb, int bSliverStep, int kc, float[] c, int cRow, int n, int nc, boolean store,
                                     float[] scratch) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bSliver = bBase + (jr / NR) * bSliverStep;
             if (rows == 4) {
-                direct4x4(transA, store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                direct4x4(store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
                 continue;
             }
             if (nr == NR) {
-                direct6x4(transA, store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                direct6x4(store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
                 continue;
             }
             for (int v = 0; v < nr; v += VL) {
                 int cols = Math.min(VL, nr - v);
                 int cIdx = cRow + jr + v;
                 if (cols == VL) {
-                    direct6x1(transA, store, a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                    direct6x1(store, a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
                 } else {
-                    direct6x1(transA, true, a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                    direct6x1(true, a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                     writeBack(scratch, VL, c, cIdx, n, MR, cols, store);
                 }
             }
         }
     }
 
-    private static void direct6x4(boolean transA, boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff,
-                                  int ldb, int kc, float[] c, int cOff, int ldc) {
-        if (transA) {
-            if (store) {
-                GemmMicroKernel.store6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-            } else {
-                GemmMicroKernel.add6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-            }
-        } else if (store) {
+    private static void direct6x4(boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff, int ldb, int kc,
+                                  float[] c, int cOff, int ldc) {
+        if (store) {
             GemmDirectKernel.store6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
             GemmDirectKernel.add6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 
-    private static void direct4x4(boolean transA, boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff,
-                                  int ldb, int kc, float[] c, int cOff, int ldc) {
-        if (transA) {
-            if (store) {
-                GemmMicroKernel.store4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-            } else {
-                GemmMicroKernel.add4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-            }
-        } else if (store) {
+    private static void direct4x4(boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff, int ldb, int kc,
+                                  float[] c, int cOff, int ldc) {
+        if (store) {
             GemmDirectKernel.store4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
             GemmDirectKernel.add4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 
-    private static void direct6x1(boolean transA, boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff,
-                                  int ldb, int kc, float[] c, int cOff, int ldc) {
-        if (transA) {
-            if (store) {
-                GemmMicroKernel.store6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-            } else {
-                GemmMicroKernel.add6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-            }
-        } else if (store) {
+    private static void direct6x1(boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff, int ldb, int kc,
+                                  float[] c, int cOff, int ldc) {
+        if (store) {
             GemmDirectKernel.store6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
             GemmDirectKernel.add6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);

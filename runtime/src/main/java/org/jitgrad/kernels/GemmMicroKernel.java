@@ -6,8 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-blocked micro-kernels: 6 rows of packed A times 4 (or 1) vectors of packed B, all accumulators held in
  * vector registers (24 of the 32 zmm registers for the 6x4 kernel), one FMA per accumulator and k step. The rows of
- * one k step are consecutive floats, the next step {@code aStep} further: {@code MR} in a packed sliver, {@code m} in
- * a transposed A read where it is stored.
+ * one k step are consecutive floats in a packed sliver, the next step {@code MR} further. The A index is written
+ * as a constant multiple of the loop counter so that C2 can remove its bounds checks from the loop: with the step a
+ * parameter ({@code ai += aStep}) they stayed, and the 6x4 kernel ran at 104-113 GFLOP/s against 151-171 (AVX-512
+ * Xeon, its data in L1 or L2; benchmarks/GEMM_RESULTS.md, 2026-12-06 20:2x).
  *
  * <p>Each kernel is branch-free in the data: the "add into C" and "store into C" forms are separate methods (the
  * driver calls the store form for the first depth block of an overwriting product), so C2 compiles each once with
@@ -28,36 +30,34 @@ final class GemmMicroKernel {
 
     /**
      * C += Apanel·Bpanel on a 6 x 4*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*MR}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void add6x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void add6x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S); FloatVector c42 = FloatVector.zero(S); FloatVector c43 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S); FloatVector c52 = FloatVector.zero(S); FloatVector c53 = FloatVector.zero(S);
-        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff + MR * p + 0]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + MR * p + 1]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + MR * p + 2]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + MR * p + 3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[aOff + MR * p + 4]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[aOff + MR * p + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
-            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -94,36 +94,34 @@ final class GemmMicroKernel {
 
     /**
      * C = Apanel·Bpanel (C's old contents are never read) on a 6 x 4*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*MR}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void store6x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void store6x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S); FloatVector c42 = FloatVector.zero(S); FloatVector c43 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S); FloatVector c52 = FloatVector.zero(S); FloatVector c53 = FloatVector.zero(S);
-        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff + MR * p + 0]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + MR * p + 1]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + MR * p + 2]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + MR * p + 3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[aOff + MR * p + 4]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[aOff + MR * p + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
-            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -160,33 +158,31 @@ final class GemmMicroKernel {
 
     /**
      * C += Apanel·Bpanel on a 6 x 1*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*MR}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void add6x1(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void add6x1(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
-        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff + MR * p + 0]);
             c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + MR * p + 1]);
             c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + MR * p + 2]);
             c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + MR * p + 3]);
             c30 = a3.fma(b0, c30);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[aOff + MR * p + 4]);
             c40 = a4.fma(b0, c40);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[aOff + MR * p + 5]);
             c50 = a5.fma(b0, c50);
-            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -205,33 +201,31 @@ final class GemmMicroKernel {
 
     /**
      * C = Apanel·Bpanel (C's old contents are never read) on a 6 x 1*VL tile over {@code kc} steps: A sliver from {@code aOff}
-     * (step {@code p} at {@code aOff + p*aStep}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
+     * (step {@code p} at {@code aOff + p*MR}, its 6 rows consecutive), B sliver from {@code bOff} ({@code [p][col]}, row stride
      * {@code ldb}). Accumulators start at zero and are written once at the end; no branch depends on the data.
      */
-    static void store6x1(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void store6x1(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
-        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff + MR * p + 0]);
             c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + MR * p + 1]);
             c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + MR * p + 2]);
             c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + MR * p + 3]);
             c30 = a3.fma(b0, c30);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[aOff + MR * p + 4]);
             c40 = a4.fma(b0, c40);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[aOff + MR * p + 5]);
             c50 = a5.fma(b0, c50);
-            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff;
@@ -252,27 +246,25 @@ final class GemmMicroKernel {
      * C += Apanel·Bpanel on a 4 x 4*VL tile: the first 4 rows of a 6-row A sliver (an edge sliver of 4 valid rows,
      * which every power-of-two m leaves, since those are 2 or 4 mod 6), without computing the 2 padding rows.
      */
-    static void add4x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void add4x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
-        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff + MR * p + 0]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + MR * p + 1]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + MR * p + 2]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + MR * p + 3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff + 0 * ldc;
@@ -301,27 +293,25 @@ final class GemmMicroKernel {
      * C = Apanel·Bpanel on a 4 x 4*VL tile: the first 4 rows of a 6-row A sliver (an edge sliver of 4 valid rows,
      * which every power-of-two m leaves, since those are 2 or 4 mod 6), without computing the 2 padding rows.
      */
-    static void store4x4(float[] ap, int aOff, int aStep, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+    static void store4x4(float[] ap, int aOff, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
-        int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff + MR * p + 0]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + MR * p + 1]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + MR * p + 2]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + MR * p + 3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            ai += aStep;
             bi += ldb;
         }
         int r0 = cOff + 0 * ldc;

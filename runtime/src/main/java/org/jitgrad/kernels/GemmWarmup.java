@@ -48,12 +48,12 @@ final class GemmWarmup {
             bp[i] = 1f / (i + 2);
         }
         for (int i = 0; i < CALLS; i++) {
-            GemmMicroKernel.store6x4(ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.add6x4(ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.store6x1(ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.add6x1(ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.store4x4(ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.add4x4(ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.store6x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.add6x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.store6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.add6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.store4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            GemmMicroKernel.add4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
             // The same six rows read in place: rows of KC floats.
             GemmDirectKernel.store6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
             GemmDirectKernel.add6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);

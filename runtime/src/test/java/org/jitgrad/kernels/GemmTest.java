@@ -284,12 +284,12 @@ class GemmTest {
         checkAllForms(new Case(401, 401, 419, transA, transB, 401 + (transA ? 1 : 0) + (transB ? 2 : 0)), !transA && transB);
     }
 
-    /** Shared packing where a transposed A is read in place too (depth 128) and A ends in a 4-row sliver. */
+    /** Shared packing where a non-transposed A is read in place and A ends in a 4-row sliver. */
     @ParameterizedTest(name = "shared packing 1030x128x520 transA={0} transB={1}")
     @MethodSource("layouts")
     void sharedPackingReadsAInPlaceInEveryLayout(boolean transA, boolean transB) {
         assertTrue(GemmJob.sharesPacking(1030, 128, 520, 3), "large enough for the shared-packing path on 3 threads");
-        assertTrue(GemmBlocking.readsAInPlace(transA, 128));
+        assertEquals(!transA, GemmBlocking.readsAInPlace(transA, 128));
         checkAllForms(new Case(1030, 128, 520, transA, transB, 1030 + (transA ? 1 : 0) + (transB ? 2 : 0)), false);
     }
 
@@ -415,12 +415,11 @@ class GemmTest {
     }
 
     @Test
-    void aIsReadInPlaceUnlessItIsTransposedAndDeep() {
+    void aIsReadInPlaceOnlyUntransposed() {
         assertTrue(GemmBlocking.readsAInPlace(false, 1024));  // wide forward: six sequential row streams
-        assertTrue(GemmBlocking.readsAInPlace(true, 64));     // mnist dW: 64 lines of L1 per sliver
-        assertTrue(GemmBlocking.readsAInPlace(true, 128));
-        assertEquals(false, GemmBlocking.readsAInPlace(true, 256)); // wide dW: 256 lines, 4 KB apart
-        assertEquals(false, GemmBlocking.readsAInPlace(true, 1000)); // depth blocks of 250
+        assertTrue(GemmBlocking.readsAInPlace(false, 64));
+        assertFalse(GemmBlocking.readsAInPlace(true, 64));    // a transposed A is always packed
+        assertFalse(GemmBlocking.readsAInPlace(true, 1000));
     }
 
     @Test
