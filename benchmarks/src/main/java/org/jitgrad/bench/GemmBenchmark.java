@@ -52,6 +52,14 @@ public class GemmBenchmark {
                 case "small32" -> set(32, 64, 64, false, false);         // deep's forward: 32x64 by 64x64
                 case "small32_dW" -> set(64, 32, 64, true, false);       // deep's dW = X^T·dY
                 case "small32_dX" -> set(32, 64, 64, false, true);       // deep's dX = dY·W^T
+                // nanoGPT's CPU configuration (768 tokens, width 128): the layers' forward products, their dX and dW
+                case "gpt_qkv" -> set(768, 128, 384, false, false);
+                case "gpt_fc" -> set(768, 128, 512, false, false);
+                case "gpt_mproj" -> set(768, 512, 128, false, false);
+                case "gpt_qkv_dX" -> set(768, 384, 128, false, true);
+                case "gpt_qkv_dW" -> set(128, 768, 384, true, false);
+                case "gpt_mproj_dW" -> set(512, 768, 128, true, false);
+                case "gpt_head" -> set(768, 128, 65, false, true);       // logits = X·wte^T (tied embedding)
                 default -> throw new IllegalArgumentException(shape);
             }
         }

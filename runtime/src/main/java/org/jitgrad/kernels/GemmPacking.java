@@ -2,6 +2,7 @@ package org.jitgrad.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of A and B into the contiguous layouts the micro-kernel streams: A as consecutive slivers of
@@ -16,6 +17,8 @@ final class GemmPacking {
     private static final int MR = GemmMicroKernel.MR;
     private static final int NR = GemmMicroKernel.NR;
     private static final int VL = GemmMicroKernel.VL;
+    /** Eight lanes: the 6 values of one k step of a transposed A's sliver and 2 that the next copy overwrites. */
+    private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
 
     /**
      * Packs rows {@code [i0, i1)} and depth {@code [p0, p0+kc)} of op(A): the sliver of rows {@code i0 + s*MR ...}
@@ -47,25 +50,27 @@ final class GemmPacking {
                 }
             }
         } else {
-            // A stored [k,m]: row p of the storage holds all m values; walk it once for every sliver.
+            // A stored [k,m]: sliver by sliver, the 6 values of each k step are consecutive in row p of the storage.
+            // They are copied as one 8-float vector whose last 2 lanes land in the next step's slot, rewritten by the
+            // next copy; the last step is copied alone, so nothing is written past the sliver. The read stays inside
+            // A: the 2 extra floats are in the row of the next step at worst. Against scalar copies a row at a time,
+            // the GPT's 512x768 by 768x128 dW went from 999 to 859 us (GEMM_RESULTS.md, 2026-12-06).
             int fullEnd = i0 + (i1 - i0) / MR * MR;
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (p0 + p) * m;
-                int d = dstOff + p * MR;
-                int ir = i0;
-                for (; ir < fullEnd; ir += MR, d += MR * kc) {
-                    int s = src + ir;
-                    dst[d] = a[s];
-                    dst[d + 1] = a[s + 1];
-                    dst[d + 2] = a[s + 2];
-                    dst[d + 3] = a[s + 3];
-                    dst[d + 4] = a[s + 4];
-                    dst[d + 5] = a[s + 5];
+            int d0 = dstOff;
+            for (int ir = i0; ir < fullEnd; ir += MR, d0 += MR * kc) {
+                int src = aOff + p0 * m + ir;
+                int d = d0;
+                for (int p = 0; p < kc - 1; p++, src += m, d += MR) {
+                    FloatVector.fromArray(EIGHT, a, src).intoArray(dst, d);
                 }
-                if (ir < i1) {
-                    int mr = i1 - ir;
+                System.arraycopy(a, src, dst, d, MR);
+            }
+            if (fullEnd < i1) {
+                int mr = i1 - fullEnd;
+                for (int p = 0, d = d0; p < kc; p++, d += MR) {
+                    int src = aOff + (p0 + p) * m + fullEnd;
                     for (int r = 0; r < MR; r++) {
-                        dst[d + r] = r < mr ? a[src + ir + r] : 0f;
+                        dst[d + r] = r < mr ? a[src + r] : 0f;
                     }
                 }
             }
