@@ -61,7 +61,7 @@ public final class NormKernels {
             FloatVector xh = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
             acc = FloatVector.fromArray(S, g, off + i).fma(xh, acc);
         }
-        float s = LaneSum.inOrder(acc);
+        float s = LaneSum.tree(acc);
         for (; i < len; i++) s = Math.fma(g[off + i], (x[off + i] - mean) * rstd, s);
         return s;
     }
@@ -74,7 +74,7 @@ public final class NormKernels {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mean);
             acc = d.fma(d, acc);
         }
-        float s = LaneSum.inOrder(acc);
+        float s = LaneSum.tree(acc);
         for (; i < len; i++) {
             float d = x[off + i] - mean;
             s = Math.fma(d, d, s);

@@ -22,7 +22,7 @@ public final class ReduceKernels {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, i));
-        float s = LaneSum.inOrder(acc);
+        float s = LaneSum.tree(acc);
         for (; i < n; i++) s += x[i];
         return s;
     }
@@ -108,7 +108,7 @@ public final class ReduceKernels {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int up = S.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        float s = LaneSum.inOrder(acc);
+        float s = LaneSum.tree(acc);
         for (; i < n; i++) s += x[off + i];
         return s;
     }

@@ -48,7 +48,7 @@ public final class SoftmaxKernels {
             e.intoArray(y, off + i);
             acc = acc.add(e);
         }
-        float sum = LaneSum.inOrder(acc);
+        float sum = LaneSum.tree(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             y[off + i] = e;
@@ -94,7 +94,7 @@ public final class SoftmaxKernels {
             for (int up = S.loopBound(len); i < up; i += L) {
                 acc = acc.add(FloatVector.fromArray(S, x, base + i).sub(max).lanewise(VectorOperators.EXP));
             }
-            float sum = LaneSum.inOrder(acc);
+            float sum = LaneSum.tree(acc);
             for (; i < len; i++) sum += (float) Math.exp(x[base + i] - max);
             return max + (float) Math.log(sum);
         }
@@ -110,6 +110,10 @@ public final class SoftmaxKernels {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
+                if (inner == 1) {
+                    softmaxGradRow(y, g, base, len, dx);
+                    continue;
+                }
                 float dot = 0f;
                 for (int l = 0; l < len; l++) dot += g[base + l * inner] * y[base + l * inner];
                 for (int l = 0; l < len; l++) {
@@ -118,6 +122,23 @@ public final class SoftmaxKernels {
                 }
             }
         }
+    }
+
+    /** {@link #softmaxGrad} of one contiguous row {@code [off, off+n)}. */
+    private static void softmaxGradRow(float[] y, float[] g, int off, int n, float[] dx) {
+        int whole = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < whole; i += L) {
+            acc = FloatVector.fromArray(S, g, off + i).fma(FloatVector.fromArray(S, y, off + i), acc);
+        }
+        float dot = LaneSum.tree(acc);
+        for (; i < n; i++) dot = Math.fma(g[off + i], y[off + i], dot);
+        for (i = 0; i < whole; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, off + i);
+            yv.mul(FloatVector.fromArray(S, g, off + i).sub(dot)).intoArray(dx, off + i);
+        }
+        for (; i < n; i++) dx[off + i] = y[off + i] * (g[off + i] - dot);
     }
 
     /** {@code dx = g - exp(y) * Σ g} along the axis, where {@code y} is the log-softmax output. */
