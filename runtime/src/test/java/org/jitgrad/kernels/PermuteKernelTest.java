@@ -13,14 +13,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link PermuteKernel} against the definition, for all 24 permutations of rank-4 shapes: axes of length 1 (which the
- * kernel drops), mergeable runs, contiguous runs short and long (the element loop and arraycopy), and transposed
- * blocks of 16 and more (the in-register transpose) with ragged edges.
+ * kernel drops), mergeable runs, contiguous runs short and long (the element loop, whole vectors up to 8 of them,
+ * arraycopy), and transposed blocks of 16 and more (the in-register transpose) with ragged edges.
  */
 class PermuteKernelTest {
     static Stream<Arguments> cases() {
         int[][] shapes = {
             {1, 1, 1, 1}, {2, 3, 4, 5}, {1, 7, 1, 17}, {3, 1, 33, 2}, {2, 17, 3, 33}, {1, 1, 16, 16}, {2, 33, 17, 1},
-            {1, 20, 3, 18}, {3, 0, 2, 5},
+            {1, 20, 3, 18}, {3, 0, 2, 5}, {3, 4, 5, 32}, {2, 3, 2, 128}, {2, 3, 2, 144},
         };
         List<Arguments> cases = new ArrayList<>();
         for (int[] shape : shapes) for (int[] perm : permutations()) cases.add(Arguments.of(shape, perm));
