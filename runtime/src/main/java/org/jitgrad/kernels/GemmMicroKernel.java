@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vector registers (24 of the 32 zmm registers for the 6x4 kernel), one FMA per accumulator and k step. The rows of
  * one k step are consecutive floats in a packed sliver, the next step {@code MR} further. The A index is written
  * as a constant multiple of the loop counter so that C2 can remove its bounds checks from the loop: with the step a
- * parameter ({@code ai += aStep}) they stayed, and the 6x4 kernel ran at 104-113 GFLOP/s against 151-171 (AVX-512
- * Xeon, its data in L1 or L2; benchmarks/GEMM_RESULTS.md, 2026-12-06 20:2x).
+ * parameter ({@code ai += aStep}) they stayed, and the 6x4 kernel ran at 104-113 GFLOP/s against 141-153 (AVX-512
+ * Xeon, its data in L1 or L2; benchmarks/GEMM_RESULTS.md, 2026-12-06).
  *
  * <p>Each kernel is branch-free in the data: the "add into C" and "store into C" forms are separate methods (the
  * driver calls the store form for the first depth block of an overwriting product), so C2 compiles each once with
