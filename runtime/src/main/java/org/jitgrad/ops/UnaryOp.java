@@ -3,7 +3,6 @@ package org.jitgrad.ops;
 import java.util.Arrays;
 import java.util.List;
 import org.jitgrad.kernels.UnaryKernels;
-import org.jitgrad.kernels.VectorLanes;
 import org.jitgrad.tensor.Shape;
 
 /** Elementwise one-input ops. Each constant: its kernel, its lane rule, then its local gradient. */
@@ -69,7 +68,7 @@ public enum UnaryOp implements ElementwiseOp {
      * error below 1.5e-7); its derivative {@code 2/√π·exp(-x²)} is exact.
      */
     ERF {
-        void run(float[] x, float c, float[] y, int n) { VectorLanes.map(v -> erf(VectorLanes.INSTANCE, v), x, y, n); }
+        void run(float[] x, float c, float[] y, int n) { UnaryKernels.erf(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return erf(l, x); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) {
             return b.mul(g, b.scale(b.apply(EXP, OpParams.NONE, b.neg(b.mul(x, x))), TWO_OVER_SQRT_PI));
@@ -84,7 +83,11 @@ public enum UnaryOp implements ElementwiseOp {
 
     abstract <T> T grad(GradBuilder<T> b, float c, T x, T y, T g);
 
-    /** erf as a lane rule: one formula for the tape's kernel and the compiler's loops. */
+    /**
+     * erf as a lane rule: the formula of the compiler's loops, and of the tape's kernel {@link UnaryKernels#erf}, which
+     * writes the same operations out in one loop (this method is too large for C2 to inline there; UnaryOpTest checks
+     * that the two agree bit for bit).
+     */
     static <V> V erf(LaneBuilder<V> l, V x) {
         V ax = l.abs(x);
         // |x| < 0.5: 2/√π (x - x³/3 + x⁵/10 - x⁷/42 + x⁹/216 - x¹¹/1320), relative error < 1e-7 there
