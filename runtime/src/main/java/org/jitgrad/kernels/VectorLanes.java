@@ -1,15 +1,14 @@
 package org.jitgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jitgrad.ops.LaneBuilder;
 
 /**
- * Lane rules evaluated on real vectors: lets a kernel run an op's lane rule directly, so the tape and
- * the compiler's fused loops compute one formula. Monomorphic and stateless, so the JIT inlines a rule
- * into the kernel's loop.
+ * Lane rules evaluated on real vectors, with the {@code FloatVector} calls that the compiler's fused loops emit
+ * ({@code EmittingLanes}): what a tape kernel written out by hand is checked against, bit for bit (a rule as large
+ * as erf's was not inlined into a kernel's loop through this class, and boxed its vectors there).
  */
 public final class VectorLanes implements LaneBuilder<FloatVector> {
     /** The species every kernel and generated loop uses. */
@@ -18,22 +17,6 @@ public final class VectorLanes implements LaneBuilder<FloatVector> {
     public static final VectorLanes INSTANCE = new VectorLanes();
 
     private VectorLanes() {}
-
-    /** Applies a one-input lane rule to {@code x[0..n)} into {@code y}, the tail in one masked step. */
-    public static void map(Rule rule, float[] x, float[] y, int n) {
-        int i = 0, lanes = S.length();
-        for (int up = S.loopBound(n); i < up; i += lanes) rule.apply(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            rule.apply(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-        }
-    }
-
-    /** A one-input lane rule on real vectors. */
-    @FunctionalInterface
-    public interface Rule {
-        FloatVector apply(FloatVector x);
-    }
 
     @Override public FloatVector constant(float c) { return FloatVector.broadcast(S, c); }
     @Override public FloatVector add(FloatVector a, FloatVector b) { return a.add(b); }
