@@ -271,6 +271,7 @@ public final class ClassEmitter implements Opcodes {
                     for (IrNode leaf : l.leaves()) w.loadArrayField(plan.of(leaf).name());
                     w.loadArrayField(plan.of(l.root()).name());
                     if (l.columnSum() != null) w.loadArrayField(plan.of(l.columnSum()).name());
+                    for (IrNode e : l.extraOutputs()) w.loadArrayField(plan.of(e).name());
                     boolean runtimeBounds = !extents.isFixed(l.root());
                     if (runtimeBounds) {
                         boolean rows = l.rowLoop();

@@ -17,9 +17,9 @@ import org.jitgrad.ops.ElementwiseOp;
  * Emits the body of a method that runs one {@link FusedLoop}: a loop over rows (only when a leaf is a
  * row or column broadcast or a column sum is fused), and inside it a vector loop over columns with one
  * masked iteration for the tail. Each member's lane rule is emitted by {@link EmittingLanes}; every value
- * lives in a local and only the root (and the column sum) is stored. The bounds are constants, or, for
- * a loop whose shape depends on a dynamic dimension, the method's two trailing {@code int} parameters
- * (rows, columns).
+ * lives in a local and only the root, the extra outputs (and the column sum) are stored. The bounds are
+ * constants, or, for a loop whose shape depends on a dynamic dimension, the method's two trailing {@code int}
+ * parameters (rows, columns).
  */
 final class FusedLoopEmitter implements Opcodes {
     private final MethodWriter w;
@@ -33,6 +33,7 @@ final class FusedLoopEmitter implements Opcodes {
     private final Map<IrNode, Integer> vectors = new IdentityHashMap<>();
     private int out;
     private int columnSum = -1;
+    private final Map<IrNode, Integer> extraArrays = new IdentityHashMap<>();
     private int base;
     private int col;
     private int mask = -1;
@@ -42,7 +43,8 @@ final class FusedLoopEmitter implements Opcodes {
 
     /**
      * Emits into a static method whose parameters are the leaves' arrays (in {@link FusedLoop#leaves()}
-     * order), then the output array, then the column-sum array if any, then with {@code runtimeBounds}
+     * order), then the output array, then the column-sum array if any, then the extra outputs' arrays (in
+     * {@link FusedLoop#extraOutputs()} order), then with {@code runtimeBounds}
      * the rows and columns: see {@link #descriptor}.
      */
     FusedLoopEmitter(MethodWriter w, FusedLoop loop, boolean runtimeBounds) {
@@ -64,7 +66,7 @@ final class FusedLoopEmitter implements Opcodes {
 
     /** The number of array parameters of the loop's method. */
     static int arrayCount(FusedLoop loop) {
-        return loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0);
+        return loop.leaves().size() + 1 + (loop.columnSum() != null ? 1 : 0) + loop.extraOutputs().size();
     }
 
     /** The number of local slots the method's parameters take. */
@@ -90,6 +92,7 @@ final class FusedLoopEmitter implements Opcodes {
         }
         out = parameter++;
         if (loop.columnSum() != null) columnSum = parameter++;
+        for (IrNode e : loop.extraOutputs()) extraArrays.put(e, parameter++);
         if (runtimeBounds) {
             rowsLocal = parameter++;
             colsLocal = parameter++;
@@ -247,6 +250,12 @@ final class FusedLoopEmitter implements Opcodes {
             List<Integer> operands = new ArrayList<>(m.inputs().size());
             for (IrNode in : m.inputs()) operands.add(vectors.get(in));
             vectors.put(m, ((ElementwiseOp) m.op()).lanes(lanes, m.params(), operands));
+        }
+        for (IrNode e : loop.extraOutputs()) {
+            w.aload(vectors.get(e));
+            w.aload(extraArrays.get(e));
+            pushIndex(true);
+            intoArray(masked);
         }
         int root = vectors.get(loop.root());
         w.aload(root);

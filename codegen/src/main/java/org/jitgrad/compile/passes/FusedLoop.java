@@ -10,7 +10,8 @@ import org.jitgrad.tensor.Shape;
 
 /**
  * A chain (or small DAG) of elementwise ops computed in one vector loop: {@code members} in
- * topological order, the last being {@code root}, whose value is stored. {@code leaves} are the values
+ * topological order, the last being {@code root}, whose value is stored, as are the {@code extraOutputs} (members
+ * that steps after the loop read, such as GELU's intermediates kept for the backward). {@code leaves} are the values
  * read from memory, each in one of the {@link Load} forms. Optionally the loop also sums the root over
  * its rows into {@code columnSum} (a bias gradient).
  */
@@ -29,10 +30,22 @@ public final class FusedLoop implements Step {
 
     private final List<IrNode> members;
     private final List<IrNode> leaves;
+    private final List<IrNode> extraOutputs;
     private IrNode columnSum;
 
     FusedLoop(List<IrNode> members) {
+        this(members, List.of());
+    }
+
+    /** {@code extraOutputs}: members before the root whose values steps after the loop read, stored too. */
+    FusedLoop(List<IrNode> members, List<IrNode> extraOutputs) {
         this.members = List.copyOf(members);
+        this.extraOutputs = List.copyOf(extraOutputs);
+        for (IrNode e : extraOutputs) {
+            if (!members.contains(e) || e == members.get(members.size() - 1)) {
+                throw new IllegalArgumentException("extra output " + e + " is not a member before the root");
+            }
+        }
         List<IrNode> l = new ArrayList<>();
         for (IrNode m : members) {
             for (IrNode in : m.inputs()) if (!members.contains(in) && !l.contains(in)) l.add(in);
@@ -89,6 +102,9 @@ public final class FusedLoop implements Step {
 
     public IrNode root() { return members.get(members.size() - 1); }
 
+    /** Members other than the root that the loop stores as well (in member order), because later steps read them. */
+    public List<IrNode> extraOutputs() { return extraOutputs; }
+
     public List<IrNode> leaves() { return leaves; }
 
     /** How {@code leaf} is read. */
@@ -127,18 +143,28 @@ public final class FusedLoop implements Step {
             }
             ms.add(new Member(m.op(), m.params(), operands));
         }
-        return new Structure(withShape ? root().shape() : null, columnSum != null, loads, ms);
+        List<Integer> stored = new ArrayList<>();
+        for (IrNode e : extraOutputs) stored.add(members.indexOf(e));
+        return new Structure(withShape ? root().shape() : null, columnSum != null, loads, ms, stored);
     }
 
-    /** The value key of {@link #structure()}; {@code root} is null for a loop with run-time bounds. */
-    public record Structure(Shape root, boolean columnSum, List<Load> leaves, List<Member> members) {}
+    /**
+     * The value key of {@link #structure()}; {@code root} is null for a loop with run-time bounds; {@code extraOutputs}
+     * are member indices.
+     */
+    public record Structure(Shape root, boolean columnSum, List<Load> leaves, List<Member> members,
+                            List<Integer> extraOutputs) {}
 
     /** One member in a structure: its op, parameters and operands (leaf index, or -1 - member index). */
     public record Member(Op op, OpParams params, List<Integer> operands) {}
 
     @Override
     public List<IrNode> outputs() {
-        return columnSum == null ? List.of(root()) : List.of(root(), columnSum);
+        List<IrNode> out = new ArrayList<>();
+        out.add(root());
+        if (columnSum != null) out.add(columnSum);
+        out.addAll(extraOutputs);
+        return out;
     }
 
     @Override
@@ -149,6 +175,7 @@ public final class FusedLoop implements Step {
         StringBuilder sb = new StringBuilder("fused loop ").append(root().ref()).append(" ").append(root().shape()).append(" {");
         for (IrNode m : members) sb.append("\n      ").append(m);
         if (columnSum != null) sb.append("\n      + column sum ").append(columnSum);
+        for (IrNode e : extraOutputs) sb.append("\n      + stores ").append(e.ref());
         return sb.append("\n    }").toString();
     }
 }

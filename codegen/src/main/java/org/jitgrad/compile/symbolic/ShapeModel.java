@@ -181,6 +181,7 @@ public final class ShapeModel {
                 for (IrNode m : l.members()) sb.append(' ').append(ix.get(m));
                 for (IrNode leaf : l.leaves()) sb.append(" leaf ").append(ix.get(leaf)).append(l.loadOf(leaf));
                 if (l.columnSum() != null) sb.append(" colsum ").append(ix.get(l.columnSum()));
+                for (IrNode e : l.extraOutputs()) sb.append(" stores ").append(ix.get(e));
                 yield sb.toString();
             }
             case KernelStep k -> "kernel " + ix.get(k.node());

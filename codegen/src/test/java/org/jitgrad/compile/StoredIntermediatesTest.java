@@ -1,0 +1,84 @@
+package org.jitgrad.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.jitgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fused loop stores the members that later steps read (GELU's scaled input and {@code 1 + erf}, kept for its
+ * backward), so one loop replaces three; a member read by a step before the loop's root stays out of it.
+ */
+class StoredIntermediatesTest {
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    @Test
+    void geluForwardIsOneLoopThatStoresWhatItsBackwardReads() {
+        Tensor w = Tensor.randn(1, 6, 40).requiresGrad();
+        Tensor r = Tensor.randn(2, 9, 40);
+        TensorFn fn = in -> in[0].matmul(w).gelu().mul(r).sum();
+        Tensor x = Tensor.randn(3, 9, 6);
+        Engines.assertSameLossAndGradients(fn, List.of(w), x);
+        Compiled step = Compiled.trace(fn);
+        step.run(x);
+        String plan = step.explain();
+        String steps = plan.substring(plan.indexOf("== steps after fusion"));
+        assertEquals(2, count(steps, "+ stores"), steps);
+        assertTrue(steps.contains("erf("), steps);
+    }
+
+    @Test
+    void withoutStoringTheSameGraphTakesMoreLoopsAndGivesTheSameValues() {
+        Tensor w = Tensor.randn(4, 6, 40).requiresGrad();
+        Tensor r = Tensor.randn(5, 9, 40);
+        TensorFn fn = in -> in[0].matmul(w).gelu().mul(r).sum();
+        Tensor x = Tensor.randn(6, 9, 6);
+        Compiled stored = Compiled.trace(fn);
+        float storedLoss = stored.run(x);
+        float[] storedGrad = w.grad().toArray();
+        String before = System.getProperty("jitgrad.fusion.storeIntermediates");
+        System.setProperty("jitgrad.fusion.storeIntermediates", "false");
+        try {
+            w.setGrad(null);
+            Compiled separate = Compiled.trace(fn);
+            float separateLoss = separate.run(x);
+            String plan = separate.explain();
+            String steps = plan.substring(plan.indexOf("== steps after fusion"));
+            assertFalse(steps.contains("+ stores"), steps);
+            String storedSteps = stored.explain().substring(stored.explain().indexOf("== steps after fusion"));
+            assertTrue(count(steps, "fused loop") > count(storedSteps, "fused loop"), steps + "\n" + storedSteps);
+            // the same lane rules either way; only the JIT tier of the vector exp may differ (Engines)
+            Engines.assertClose("loss", new float[] {storedLoss}, new float[] {separateLoss}, Engines.REL);
+            Engines.assertClose("dW", storedGrad, w.grad().toArray(), Engines.REL);
+        } finally {
+            if (before == null) System.clearProperty("jitgrad.fusion.storeIntermediates");
+            else System.setProperty("jitgrad.fusion.storeIntermediates", before);
+        }
+    }
+
+    @Test
+    void aMemberReadBeforeTheRootStaysOutOfTheLoop() {
+        // a = exp(x) feeds the product (created before the root b) and b = a * 2 + x: a must be computed first
+        Tensor w = Tensor.randn(7, 8, 8).requiresGrad();
+        TensorFn fn = in -> {
+            Tensor a = in[0].exp();
+            Tensor c = a.matmul(w);
+            Tensor b = a.mul(2f).add(in[0]);
+            return c.sum().add(b.mul(b).sum());
+        };
+        Tensor x = Tensor.randn(8, 5, 8).mul(0.3f);
+        Engines.assertSameLossAndGradients(fn, List.of(w), x);
+        Compiled step = Compiled.trace(fn);
+        step.run(x);
+        String plan = step.explain();
+        String steps = plan.substring(plan.indexOf("== steps after fusion"));
+        assertTrue(steps.indexOf("exp(") < steps.indexOf("matmul("), "exp is computed before the product reads it: " + steps);
+    }
+}
