@@ -32,8 +32,13 @@ class UnaryOpTest {
             UnaryOp.erf(VectorLanes.INSTANCE, FloatVector.fromArray(S, padded, i)).intoArray(rule, i);
         }
         for (int i = 0; i < n; i++) {
-            assertEquals(Float.floatToRawIntBits(rule[i]), Float.floatToRawIntBits(kernel[i]),
-                    "erf(" + x[i] + "): lane rule " + rule[i] + ", kernel " + kernel[i]);
+            String at = "erf(" + x[i] + "): lane rule " + rule[i] + ", kernel " + kernel[i];
+            if (Float.isNaN(rule[i])) {
+                // a NaN's sign bit depends on which instruction made it, and so on the JIT tier: only NaN-ness is fixed
+                assertTrue(Float.isNaN(kernel[i]), at);
+            } else {
+                assertEquals(Float.floatToRawIntBits(rule[i]), Float.floatToRawIntBits(kernel[i]), at);
+            }
         }
     }
 
