@@ -13,6 +13,21 @@ import org.junit.jupiter.api.Test;
  * backward), so one loop replaces three; a member read by a step before the loop's root stays out of it.
  */
 class StoredIntermediatesTest {
+    /** {@code Σ gelu(x·w)·r} on a [9,6] input: w, the function and the input, from seeds {@code seed..seed+2}. */
+    private record GeluGraph(Tensor w, TensorFn fn, Tensor x) {
+        static GeluGraph of(long seed) {
+            Tensor w = Tensor.randn(seed, 6, 40).requiresGrad();
+            Tensor r = Tensor.randn(seed + 1, 9, 40);
+            return new GeluGraph(w, in -> in[0].matmul(w).gelu().mul(r).sum(), Tensor.randn(seed + 2, 9, 6));
+        }
+    }
+
+    /** The listing of {@code step}'s steps after fusion (its last run's plan). */
+    private static String steps(Compiled step) {
+        String plan = step.explain();
+        return plan.substring(plan.indexOf("== steps after fusion"));
+    }
+
     private static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
@@ -21,42 +36,34 @@ class StoredIntermediatesTest {
 
     @Test
     void geluForwardIsOneLoopThatStoresWhatItsBackwardReads() {
-        Tensor w = Tensor.randn(1, 6, 40).requiresGrad();
-        Tensor r = Tensor.randn(2, 9, 40);
-        TensorFn fn = in -> in[0].matmul(w).gelu().mul(r).sum();
-        Tensor x = Tensor.randn(3, 9, 6);
-        Engines.assertSameLossAndGradients(fn, List.of(w), x);
-        Compiled step = Compiled.trace(fn);
-        step.run(x);
-        String plan = step.explain();
-        String steps = plan.substring(plan.indexOf("== steps after fusion"));
+        GeluGraph g = GeluGraph.of(1);
+        Engines.assertSameLossAndGradients(g.fn(), List.of(g.w()), g.x());
+        Compiled step = Compiled.trace(g.fn());
+        step.run(g.x());
+        String steps = steps(step);
         assertEquals(2, count(steps, "+ stores"), steps);
         assertTrue(steps.contains("erf("), steps);
     }
 
     @Test
     void withoutStoringTheSameGraphTakesMoreLoopsAndGivesTheSameValues() {
-        Tensor w = Tensor.randn(4, 6, 40).requiresGrad();
-        Tensor r = Tensor.randn(5, 9, 40);
-        TensorFn fn = in -> in[0].matmul(w).gelu().mul(r).sum();
-        Tensor x = Tensor.randn(6, 9, 6);
-        Compiled stored = Compiled.trace(fn);
-        float storedLoss = stored.run(x);
-        float[] storedGrad = w.grad().toArray();
+        GeluGraph g = GeluGraph.of(4);
+        Compiled stored = Compiled.trace(g.fn());
+        float storedLoss = stored.run(g.x());
+        float[] storedGrad = g.w().grad().toArray();
         String before = System.getProperty("jitgrad.fusion.storeIntermediates");
         System.setProperty("jitgrad.fusion.storeIntermediates", "false");
         try {
-            w.setGrad(null);
-            Compiled separate = Compiled.trace(fn);
-            float separateLoss = separate.run(x);
-            String plan = separate.explain();
-            String steps = plan.substring(plan.indexOf("== steps after fusion"));
+            g.w().setGrad(null);
+            Compiled separate = Compiled.trace(g.fn());
+            float separateLoss = separate.run(g.x());
+            String steps = steps(separate);
             assertFalse(steps.contains("+ stores"), steps);
-            String storedSteps = stored.explain().substring(stored.explain().indexOf("== steps after fusion"));
+            String storedSteps = steps(stored);
             assertTrue(count(steps, "fused loop") > count(storedSteps, "fused loop"), steps + "\n" + storedSteps);
             // the same lane rules either way; only the JIT tier of the vector exp may differ (Engines)
             Engines.assertClose("loss", new float[] {storedLoss}, new float[] {separateLoss}, Engines.REL);
-            Engines.assertClose("dW", storedGrad, w.grad().toArray(), Engines.REL);
+            Engines.assertClose("dW", storedGrad, g.w().grad().toArray(), Engines.REL);
         } finally {
             if (before == null) System.clearProperty("jitgrad.fusion.storeIntermediates");
             else System.setProperty("jitgrad.fusion.storeIntermediates", before);
@@ -77,8 +84,7 @@ class StoredIntermediatesTest {
         Engines.assertSameLossAndGradients(fn, List.of(w), x);
         Compiled step = Compiled.trace(fn);
         step.run(x);
-        String plan = step.explain();
-        String steps = plan.substring(plan.indexOf("== steps after fusion"));
+        String steps = steps(step);
         assertTrue(steps.indexOf("exp(") < steps.indexOf("matmul("), "exp is computed before the product reads it: " + steps);
     }
 }

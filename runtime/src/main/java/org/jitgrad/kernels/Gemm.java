@@ -331,7 +331,7 @@ public final class Gemm {
         if (!shared) {
             int regionRows = GemmJob.rowStart(m, 1, rp, false);
             int regionCols = (int) Math.min(n, (long) colSlivers / cp * GemmMicroKernel.NR);
-            boolean directA = GemmBlocking.readsAInPlace(transA, k);
+            boolean directA = GemmBlocking.readsAInPlace(transA);
             boolean directB = GemmBlocking.readsBInPlace(transB, regionRows, regionCols);
             cost += PACK_COST * ((directA ? 0 : rows) + (directB ? 0 : cols));
         }

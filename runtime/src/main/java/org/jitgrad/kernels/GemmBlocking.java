@@ -56,9 +56,9 @@ final class GemmBlocking {
     /**
      * Whether a product reads A's whole 6-row slivers where A is stored ({@link #DIRECT_A}). A transposed A is always
      * packed: reading it in place needs the k step as a parameter of the kernel, and C2 then keeps the bounds checks of
-     * the A loads in the loop (104-113 GFLOP/s against 151-171 at a constant step, {@link GemmMicroKernel}).
+     * the A loads in the loop (104-113 GFLOP/s against 141-153 at a constant step, {@link GemmMicroKernel}).
      */
-    static boolean readsAInPlace(boolean transA, int k) {
+    static boolean readsAInPlace(boolean transA) {
         return DIRECT_A && !transA;
     }
 
@@ -96,7 +96,7 @@ final class GemmBlocking {
                               float[] bias, int biasOff, Epilogue act,
                               int i0, int i1, int j0, int j1, GemmWorkspace ws) {
         computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
-                i0, i1, j0, j1, ws, readsAInPlace(transA, k), false, NC);
+                i0, i1, j0, j1, ws, readsAInPlace(transA), false, NC);
     }
 
     /**
@@ -240,11 +240,11 @@ final class GemmBlocking {
      * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C from operands packed whole beforehand (shared by
      * the threads of a parallel call): depth block {@code pc} of A at {@code pc*mPad}, of B at {@code pc*nPad}, laid out
      * as {@link GemmPacking} packs them ({@code i0} and {@code j0} are multiples of {@code MR} and {@code NR}). Rows
-     * before {@code directEnd} (a multiple of {@code MR}) are read from {@code a} where it is stored instead; the
-     * packed A then holds only the rows after it.
+     * before {@code directEnd} (a multiple of {@code MR}) are read from {@code a} where it is stored instead (never a
+     * transposed A, see {@link #readsAInPlace}); the packed A then holds only the rows after it.
      */
-    static void computeRegionPrepacked(float[] ap, int mPad, float[] bp, int nPad, float[] a, int aOff, boolean transA,
-                                       int m, int directEnd, float[] c, int cOff, int k, int n,
+    static void computeRegionPrepacked(float[] ap, int mPad, float[] bp, int nPad, float[] a, int aOff,
+                                       int directEnd, float[] c, int cOff, int k, int n,
                                        boolean accumulate, float[] bias, int biasOff, Epilogue act,
                                        int i0, int i1, int j0, int j1, GemmWorkspace ws, boolean ownEdge) {
         if (i0 >= i1 || j0 >= j1) {

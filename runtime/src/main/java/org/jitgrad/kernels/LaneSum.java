@@ -6,10 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The sum of a vector's lanes in a fixed order: lane by lane ({@link #inOrder}), or as a tree ({@link #tree}: halves
- * added pairwise, {@code v[i] + v[i + L/2]}, then halves of that, down to one lane). Kernels use these instead of {@code reduceLanes(ADD)}, whose order of additions is unspecified
- * and differs between the interpreter and C2's intrinsic: with it, a reduction's last bits changed once the JIT
- * compiled the kernel (a 1x784x256 product differed between two identical calls in GemmTest), so the same step could
- * give two results in one run. The orders here are spelled out, so they are the same in every mode. The tree costs
+ * added pairwise, {@code v[i] + v[i + L/2]}, then halves of that, down to one lane). Kernels use these instead of
+ * {@code reduceLanes(ADD)}, whose order of additions is unspecified and differs between the interpreter and C2's
+ * intrinsic: with it, a reduction's last bits changed once the JIT compiled the kernel (a 1x784x256 product differed
+ * between two identical calls in GemmTest), so the same step could give two results in one run. The orders here are spelled out, so they are the same in every mode. The tree costs
  * log2(L) dependent shuffle-and-adds against L dependent adds: a sum of a row of 128 took 28 ns against 46 when each
  * sum waited for the last (a probe, AVX-512), which matters in the rows that layer norm's backward reduces four times.
  */

@@ -56,7 +56,8 @@ public final class UnaryKernels {
         if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).sqrt().intoArray(y, i, m); }
     }
 
-    private static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
+    /** {@code 2/√π}, erf's scale (its series here, its derivative in {@code UnaryOp}). */
+    public static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
 
     /**
      * {@code y = erf(x)}: the operations of {@code UnaryOp.erf}'s lane rule, in the same order, written out in one

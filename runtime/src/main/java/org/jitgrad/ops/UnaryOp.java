@@ -71,11 +71,9 @@ public enum UnaryOp implements ElementwiseOp {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.erf(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return erf(l, x); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) {
-            return b.mul(g, b.scale(b.apply(EXP, OpParams.NONE, b.neg(b.mul(x, x))), TWO_OVER_SQRT_PI));
+            return b.mul(g, b.scale(b.apply(EXP, OpParams.NONE, b.neg(b.mul(x, x))), UnaryKernels.TWO_OVER_SQRT_PI));
         }
     };
-
-    static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
 
     abstract void run(float[] x, float c, float[] y, int n);
 
@@ -98,7 +96,7 @@ public enum UnaryOp implements ElementwiseOp {
         series = l.add(l.mul(series, x2), l.constant(1f / 10));
         series = l.add(l.mul(series, x2), l.constant(-1f / 3));
         series = l.add(l.mul(series, x2), l.constant(1f));
-        series = l.mul(l.mul(series, x), l.constant(TWO_OVER_SQRT_PI));
+        series = l.mul(l.mul(series, x), l.constant(UnaryKernels.TWO_OVER_SQRT_PI));
         // |x| >= 0.5: sign(x)·(1 - poly(t)·exp(-x²)), t = 1/(1 + 0.3275911|x|)
         V t = l.div(l.constant(1f), l.add(l.mul(ax, l.constant(0.3275911f)), l.constant(1f)));
         V poly = l.constant(1.061405429f);

@@ -289,7 +289,7 @@ class GemmTest {
     @MethodSource("layouts")
     void sharedPackingReadsAInPlaceInEveryLayout(boolean transA, boolean transB) {
         assertTrue(GemmJob.sharesPacking(1030, 128, 520, 3), "large enough for the shared-packing path on 3 threads");
-        assertEquals(!transA, GemmBlocking.readsAInPlace(transA, 128));
+        assertEquals(!transA, GemmBlocking.readsAInPlace(transA));
         checkAllForms(new Case(1030, 128, 520, transA, transB, 1030 + (transA ? 1 : 0) + (transB ? 2 : 0)), false);
     }
 
@@ -416,10 +416,8 @@ class GemmTest {
 
     @Test
     void aIsReadInPlaceOnlyUntransposed() {
-        assertTrue(GemmBlocking.readsAInPlace(false, 1024));  // wide forward: six sequential row streams
-        assertTrue(GemmBlocking.readsAInPlace(false, 64));
-        assertFalse(GemmBlocking.readsAInPlace(true, 64));    // a transposed A is always packed
-        assertFalse(GemmBlocking.readsAInPlace(true, 1000));
+        assertTrue(GemmBlocking.readsAInPlace(false));   // six sequential row streams, at any depth
+        assertFalse(GemmBlocking.readsAInPlace(true));   // a transposed A is always packed, at any depth
     }
 
     @Test

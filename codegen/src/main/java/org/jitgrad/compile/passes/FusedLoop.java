@@ -33,10 +33,6 @@ public final class FusedLoop implements Step {
     private final List<IrNode> extraOutputs;
     private IrNode columnSum;
 
-    FusedLoop(List<IrNode> members) {
-        this(members, List.of());
-    }
-
     /** {@code extraOutputs}: members before the root whose values steps after the loop read, stored too. */
     FusedLoop(List<IrNode> members, List<IrNode> extraOutputs) {
         this.members = List.copyOf(members);

@@ -19,8 +19,9 @@ import org.jitgrad.ops.UnaryOp;
 /**
  * Groups the graph into steps. Elementwise ops whose values are used only inside one group, or inside it and
  * by steps after it (the loop then stores them too), are fused into that group's vector loop (so an
- * activation's backward {@code g·(1-y²)} is computed in the loop that consumes the upstream gradient); a row sum of a group's result (a bias gradient) becomes a side
- * output of its loop; cross-entropy and its gradient become one pass. Everything else is a kernel step.
+ * activation's backward {@code g·(1-y²)} is computed in the loop that consumes the upstream gradient); a row
+ * sum of a group's result (a bias gradient) becomes a side output of its loop; cross-entropy and its gradient
+ * become one pass. Everything else is a kernel step.
  */
 public final class Fusion {
     private Fusion() {}
@@ -56,15 +57,15 @@ public final class Fusion {
         Set<IrNode> assigned = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<IrNode, Step> stepAtRoot = new IdentityHashMap<>();
         List<IrNode> nodes = graph.nodes();
+        boolean storeIntermediates = storesIntermediates();
         fuseMatmulEpilogues(nodes, consumers, roots, assigned, stepAtRoot);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             IrNode node = nodes.get(i);
             if (node.kind() != IrNode.Kind.OP || assigned.contains(node)) continue;
             if (isElementwise(node, fusible)) {
-                List<IrNode> extras = new ArrayList<>();
-                List<IrNode> members = grow(node, consumers, roots, assigned, fusible, extras);
-                assigned.addAll(members);
-                stepAtRoot.put(node, new FusedLoop(members, extras));
+                FusedLoop loop = grow(node, consumers, roots, assigned, fusible, storeIntermediates);
+                assigned.addAll(loop.members());
+                stepAtRoot.put(node, loop);
             } else {
                 assigned.add(node);
                 stepAtRoot.put(node, new KernelStep(node));
@@ -123,15 +124,16 @@ public final class Fusion {
     }
 
     /**
-     * The members of the group rooted at {@code root}, in topological (node id) order. An input used only inside the
-     * group joins it; so does one that steps after the group's root also read ({@code extraOutputs}, in node order):
-     * the loop stores it as it goes, instead of a loop of its own writing it and the group reading it back (GELU's
-     * forward was three passes over its tensor for the two intermediates its backward keeps; the GPT step took 66.19,
-     * 69.58 and 56.83 ms against 68.40, 70.68 and 62.77, medians of the two alternating in one JVM on a noisy host).
-     * Steps run in the order of their roots, so a reader before the root keeps the input out.
+     * The loop of the group rooted at {@code root}, its members in topological (node id) order. An input used only
+     * inside the group joins it; with {@code storeIntermediates} so does one that steps after the group's root also
+     * read, as an extra output: the loop stores it as it goes, instead of a loop of its own writing it and the group
+     * reading it back (GELU's forward was three passes over its tensor for the two intermediates its backward keeps;
+     * the GPT step took 66.19, 69.58 and 56.83 ms against 68.40, 70.68 and 62.77, medians of the two alternating in
+     * one JVM on a noisy host). Steps run in the order of their roots, so a reader before the root keeps the input
+     * out.
      */
-    private static List<IrNode> grow(IrNode root, Map<IrNode, List<IrNode>> consumers, Set<IrNode> roots,
-                                     Set<IrNode> assigned, Predicate<IrNode> fusible, List<IrNode> extraOutputs) {
+    private static FusedLoop grow(IrNode root, Map<IrNode, List<IrNode>> consumers, Set<IrNode> roots,
+                                  Set<IrNode> assigned, Predicate<IrNode> fusible, boolean storeIntermediates) {
         Set<IrNode> members = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<IrNode> stored = Collections.newSetFromMap(new IdentityHashMap<>());
         members.add(root);
@@ -145,7 +147,7 @@ public final class Fusion {
                     boolean readLater = false, readBefore = false;
                     for (IrNode c : consumers.get(in)) {
                         if (members.contains(c)) continue;
-                        if (c.id() > root.id() && storesIntermediates()) readLater = true;
+                        if (storeIntermediates && c.id() > root.id()) readLater = true;
                         else readBefore = true;
                     }
                     if (!readBefore) {
@@ -158,13 +160,14 @@ public final class Fusion {
         }
         List<IrNode> ordered = new ArrayList<>(members);
         ordered.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        List<IrNode> extraOutputs = new ArrayList<>();
         for (IrNode m : ordered) if (stored.contains(m)) extraOutputs.add(m);
-        return ordered;
+        return new FusedLoop(ordered, extraOutputs);
     }
 
     /**
      * {@code -Djitgrad.fusion.storeIntermediates=false} keeps every input read after the loop out of it, as before
-     * (read at each compile, so one JVM can compare the two).
+     * (read once per compile, so one JVM can compare the two).
      */
     private static boolean storesIntermediates() {
         return !"false".equals(System.getProperty("jitgrad.fusion.storeIntermediates"));
