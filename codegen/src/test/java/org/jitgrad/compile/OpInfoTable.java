@@ -194,7 +194,15 @@ final class OpInfoTable {
                 .sample("axis -1 [3:10) of [7,17]", t -> t.get(0).slice(-1, 3, 10), randn(55, 7, 17))
                 .sample("split 3 along axis 1 of [2,7,5]", t -> t.get(0).split(3, 1).get(2), randn(56, 2, 7, 5))
                 .rejects("end past the axis", () -> randn(1, 7, 17).slice(1, 3, 18), ShapeException.class, "18", "[7, 17]"));
-        all.add(new OpInfo(LayoutOp.PAD)
+        all.add(new OpInfo(LayoutOp.PAD).backwardOnly()
+                .sample("backward of a slice", t -> t.get(0).slice(1, 2, 5).exp(), randn(165, 3, 7, 5))
+                .sample("backward of two overlapping slices", t -> t.get(0).slice(-1, 0, 10).mul(t.get(0).slice(-1, 4, 14)),
+                        randn(164, 7, 17))
+                .sample("backward of slices that tile the axis (one concat in the compiled step)", t -> {
+                    List<Tensor> qkv = t.get(0).split(6, -1);
+                    return qkv.get(0).mul(qkv.get(1)).add(qkv.get(2).tanh());
+                }, randn(166, 2, 7, 18)));
+        all.add(new OpInfo(LayoutOp.CONCAT)
                 .sample("cat along axis 0", t -> Tensor.cat(0, t.get(0), t.get(1)), randn(57, 3, 17), randn(58, 4, 17))
                 .sample("cat of three along axis -1", t -> Tensor.cat(-1, t.get(0), t.get(1), t.get(0)), randn(59, 2, 7, 5), randn(66, 2, 7, 1))
                 .rejects("cat of mismatched parts", () -> Tensor.cat(0, randn(1, 3, 17), randn(2, 4, 16)), ShapeException.class,

@@ -17,8 +17,9 @@ public final class Eager {
      * @throws org.jitgrad.tensor.ShapeException naming the op and shapes when they do not fit
      */
     public static Tensor apply(Op op, OpParams params, Tensor... inputs) {
-        if (inputs.length != op.arity()) {
-            throw new IllegalArgumentException(op.name() + ": expects " + op.arity() + " inputs, got " + inputs.length);
+        if (op.arity() == Op.VARIADIC ? inputs.length == 0 : inputs.length != op.arity()) {
+            throw new IllegalArgumentException(op.name() + ": expects " + (op.arity() == Op.VARIADIC ? "at least 1"
+                    : String.valueOf(op.arity())) + " inputs, got " + inputs.length);
         }
         Shape[] shapes = new Shape[inputs.length];
         float[][] data = new float[inputs.length][];

@@ -28,4 +28,12 @@ public final class SliceKernels {
             Arrays.fill(out, base + before + run, base + row, 0f);
         }
     }
+
+    /**
+     * Copies {@code x}, {@code [outer, run]}, into columns {@code [at, at + run)} of {@code out}, {@code [outer, row]}:
+     * one part of a concatenation, whose other columns the other parts fill.
+     */
+    public static void place(float[] x, int outer, int run, int row, int at, float[] out) {
+        for (int o = 0; o < outer; o++) System.arraycopy(x, o * run, out, o * row + at, run);
+    }
 }

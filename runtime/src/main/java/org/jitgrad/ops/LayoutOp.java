@@ -1,5 +1,6 @@
 package org.jitgrad.ops;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jitgrad.kernels.PermuteKernel;
@@ -8,8 +9,9 @@ import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.ShapeException;
 
 /**
- * Ops that move elements without computing on them: a permutation of the axes, a range of one axis, and the range's
- * adjoint (placing a tensor inside a larger zero tensor). Each materializes a new contiguous tensor.
+ * Ops that move elements without computing on them: a permutation of the axes, a range of one axis, the range's
+ * adjoint (placing a tensor inside a larger zero tensor) and the joining of tensors along an axis. Each materializes
+ * a new contiguous tensor.
  */
 public enum LayoutOp implements Op {
     /** Output axis {@code i} is input axis {@code dims[i]} ({@link OpParams.Permutation}, already normalized). */
@@ -96,6 +98,51 @@ public enum LayoutOp implements Op {
             int len = b.shape(x.get(0)).dim(p.axis());
             return Arrays.asList(b.apply(SLICE, new OpParams.Range(p.axis(), p.start(), p.start() + len), g));
         }
+    },
+    /**
+     * The inputs joined along one axis ({@link OpParams.Axis}, already normalized), as {@code torch.cat}: every input
+     * has the same rank and the same dimensions except along that axis. Takes any number of inputs (one or more).
+     */
+    CONCAT {
+        @Override
+        public int arity() { return VARIADIC; }
+
+        @Override
+        public Shape outputShape(OpParams params, Shape... in) {
+            int axis = ((OpParams.Axis) params).axis();
+            if (in.length == 0) throw new ShapeException("cat: needs at least one tensor");
+            Shape first = in[0];
+            if (axis < 0 || axis >= first.rank()) {
+                throw new ShapeException("cat: axis " + axis + " is out of range for shape " + first + " (rank "
+                        + first.rank() + "; the axis must be normalized to 0.." + (first.rank() - 1) + ")");
+            }
+            return concatShape(axis, axis, in);
+        }
+
+        @Override
+        public void forward(OpParams params, Shape[] s, float[][] in, Shape os, float[] out) {
+            int axis = ((OpParams.Axis) params).axis();
+            int outer = os.outer(axis), inner = os.inner(axis), row = os.dim(axis) * inner;
+            int at = 0;
+            for (int k = 0; k < in.length; k++) {
+                int run = s[k].dim(axis) * inner;
+                SliceKernels.place(in[k], outer, run, row, at, out);
+                at += run;
+            }
+        }
+
+        @Override
+        public <T> List<T> backward(GradBuilder<T> b, OpParams params, List<T> x, T y, T g, boolean[] needs) {
+            int axis = ((OpParams.Axis) params).axis();
+            List<T> grads = new ArrayList<>(x.size());
+            int start = 0;
+            for (int k = 0; k < x.size(); k++) {
+                int len = b.shape(x.get(k)).dim(axis);
+                grads.add(needs[k] ? b.apply(SLICE, new OpParams.Range(axis, start, start + len), g) : null);
+                start += len;
+            }
+            return grads;
+        }
     };
 
     @Override
@@ -142,6 +189,31 @@ public enum LayoutOp implements Op {
             throw new ShapeException("slice: range [" + start + ", " + end + ") of axis " + axis + " does not fit shape "
                     + shape + " (the axis has length " + len + "; need 0 <= start <= end <= " + len + ")");
         }
+    }
+
+    /**
+     * The shape of {@code parts} joined along {@code axis} (normalized).
+     *
+     * @param givenAxis the axis as the caller wrote it (for the message)
+     * @throws ShapeException naming the shapes unless every part has the rank and the dimensions of part 0 except
+     *                        along the axis, or if the joined axis would be too long
+     */
+    public static Shape concatShape(int givenAxis, int axis, Shape... parts) {
+        Shape first = parts[0];
+        long total = 0;
+        for (int i = 0; i < parts.length; i++) {
+            Shape s = parts[i];
+            boolean fits = s.rank() == first.rank();
+            for (int d = 0; fits && d < s.rank(); d++) fits = d == axis || s.dim(d) == first.dim(d);
+            if (!fits) {
+                throw new ShapeException("cat: part " + i + " has shape " + s + " but part 0 has shape " + first
+                        + "; along axis " + givenAxis + " every part needs rank " + first.rank()
+                        + " and the same dimensions except on that axis");
+            }
+            total += s.dim(axis);
+        }
+        if (total > Integer.MAX_VALUE) throw new ShapeException("cat: joined axis " + givenAxis + " would have " + total + " elements");
+        return withDim(first, axis, (int) total);
     }
 
     /** {@code axis}, which the caller must already have normalized to {@code 0..rank-1}. */

@@ -16,7 +16,10 @@ public interface Op {
     /** The op's name as it appears in error messages and listings. */
     String name();
 
-    /** Number of tensor inputs. */
+    /** {@link #arity()} of an op that takes any number of inputs, one or more. */
+    int VARIADIC = -1;
+
+    /** Number of tensor inputs, or {@link #VARIADIC}. */
     int arity();
 
     /**

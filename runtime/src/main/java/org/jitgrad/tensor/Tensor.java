@@ -435,8 +435,7 @@ public final class Tensor {
 
     /**
      * The parts joined along {@code axis} (negative counts from the end), as {@code torch.cat}: all parts have the
-     * same rank and the same dimensions except along {@code axis}. Computed as the sum of each part placed in zeros
-     * at its offset (so a {@code -0.0} comes out as {@code 0.0}); each part's gradient is its slice of the output's.
+     * same rank and the same dimensions except along {@code axis}. Each part's gradient is its slice of the output's.
      *
      * @throws IllegalArgumentException if there are no parts or a part is null
      * @throws ShapeException           naming the shapes if a part's rank or another dimension differs, or naming the
@@ -447,29 +446,11 @@ public final class Tensor {
         for (int i = 0; i < parts.length; i++) {
             if (parts[i] == null) throw new IllegalArgumentException("cat: part " + i + " is null");
         }
-        Shape first = parts[0].shape;
-        int ax = first.normalizeAxis(axis, "cat");
-        long total = 0;
-        for (int i = 0; i < parts.length; i++) {
-            Shape s = parts[i].shape;
-            boolean fits = s.rank() == first.rank();
-            for (int d = 0; fits && d < s.rank(); d++) fits = d == ax || s.dim(d) == first.dim(d);
-            if (!fits) {
-                throw new ShapeException("cat: part " + i + " has shape " + s + " but part 0 has shape " + first
-                        + "; along axis " + axis + " every part needs rank " + first.rank()
-                        + " and the same dimensions except on that axis");
-            }
-            total += s.dim(ax);
-        }
-        if (total > Integer.MAX_VALUE) throw new ShapeException("cat: joined axis " + axis + " would have " + total + " elements");
-        Tensor joined = null;
-        int offset = 0;
-        for (Tensor part : parts) {
-            Tensor placed = Eager.apply(LayoutOp.PAD, new OpParams.Placement(ax, offset, (int) total), part);
-            joined = joined == null ? placed : joined.add(placed);
-            offset += part.shape.dim(ax);
-        }
-        return joined;
+        int ax = parts[0].shape.normalizeAxis(axis, "cat");
+        Shape[] shapes = new Shape[parts.length];
+        for (int i = 0; i < parts.length; i++) shapes[i] = parts[i].shape;
+        LayoutOp.concatShape(axis, ax, shapes);
+        return Eager.apply(LayoutOp.CONCAT, new OpParams.Axis(ax, false), parts);
     }
 
     /**

@@ -40,13 +40,15 @@ public final class Autodiff {
             for (IrNode in : n.inputs()) if (needsGrad.contains(in)) needsGrad.add(n);
         }
         Map<IrNode, IrNode> grads = new IdentityHashMap<>();
+        Map<IrNode, List<IrNode>> placements = new IdentityHashMap<>();
         if (!needsGrad.contains(loss)) return;
         grads.put(loss, graph.addOwnedConst(loss.shape(), onesLike(loss.shape())));
         IrGradBuilder builder = new IrGradBuilder(graph, fold);
         for (int i = forward.size() - 1; i >= 0; i--) {
             IrNode node = forward.get(i);
-            IrNode g = grads.get(node);
-            if (g == null || node.kind() != IrNode.Kind.OP) continue;
+            if (node.kind() != IrNode.Kind.OP) continue;
+            IrNode g = finalGradient(graph, node, grads, placements);
+            if (g == null) continue;
             boolean[] needs = new boolean[node.inputs().size()];
             for (int k = 0; k < needs.length; k++) needs[k] = needsGrad.contains(node.input(k));
             List<IrNode> inputGrads = node.op().backward(builder, node.params(), node.inputs(), node, g, needs);
@@ -56,12 +58,35 @@ public final class Autodiff {
                 IrNode in = node.input(k);
                 IrNode previous = grads.get(in);
                 grads.put(in, previous == null ? gk : graph.addOp(BinaryOp.ADD, OpParams.NONE, List.of(previous, gk)));
+                trackPlacement(in, previous == null, gk, placements);
             }
         }
         for (IrNode p : graph.params()) {
-            IrNode g = grads.get(p);
+            IrNode g = finalGradient(graph, p, grads, placements);
             if (g != null) graph.setGradient(p, g);
         }
+    }
+
+    /**
+     * Keeps, for each value, its gradient contributions while every one is a zero-padded slice gradient, so that
+     * {@link SliceGradients} can join them instead of summing them.
+     */
+    private static void trackPlacement(IrNode in, boolean first, IrNode gk, Map<IrNode, List<IrNode>> placements) {
+        List<IrNode> own = placements.get(in);
+        if (SliceGradients.isPlacement(gk) && (first || own != null)) {
+            if (own == null) placements.put(in, own = new ArrayList<>());
+            own.add(gk);
+        } else {
+            placements.remove(in);
+        }
+    }
+
+    /** The summed gradient of {@code node}, or one concatenation where its contributions tile an axis; null if none. */
+    private static IrNode finalGradient(Graph graph, IrNode node, Map<IrNode, IrNode> grads,
+                                        Map<IrNode, List<IrNode>> placements) {
+        IrNode joined = SliceGradients.joined(graph, placements.remove(node));
+        if (joined != null) grads.put(node, joined);
+        return grads.get(node);
     }
 
     private static float[] onesLike(Shape s) {
