@@ -19,6 +19,8 @@ final class GemmPacking {
     private static final int VL = GemmMicroKernel.VL;
     /** Eight lanes: the 6 values of one k step of a transposed A's sliver and 2 that the next copy overwrites. */
     private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
+    /** Rows of a transposed A taken at a time: 16 rows of 512 floats are 32 KB, within L1. */
+    private static final int PB = 16;
 
     /**
      * Packs rows {@code [i0, i1)} and depth {@code [p0, p0+kc)} of op(A): the sliver of rows {@code i0 + s*MR ...}
@@ -50,21 +52,26 @@ final class GemmPacking {
                 }
             }
         } else {
-            // A stored [k,m]: sliver by sliver, the 6 values of each k step are consecutive in row p of the storage.
-            // They are copied as one 8-float vector whose last 2 lanes land in the next step's slot, rewritten by the
-            // next copy; the last step is copied alone, so nothing is written past the sliver. The read stays inside
-            // A: the 2 extra floats are in the row of the next step at worst. Against scalar copies a row at a time,
-            // the GPT's 512x768 by 768x128 dW went from 999 to 859 us (GEMM_RESULTS.md, 2026-12-06).
+            // A stored [k,m]: the 6 values of each k step of a sliver are consecutive in row p of the storage. They
+            // are copied as one 8-float vector whose last 2 lanes land in the next step's slot, rewritten by the next
+            // copy; the sliver's last step is copied alone, so nothing is written past it. The read stays inside A:
+            // the 2 extra floats are in the row of the next step at worst. The rows are taken PB at a time, every
+            // sliver's steps from them before the next PB rows: with rows a power-of-two stride apart, one sliver's
+            // whole depth maps onto a few L1 sets, and the next sliver found those lines evicted.
             int fullEnd = i0 + (i1 - i0) / MR * MR;
-            int d0 = dstOff;
-            for (int ir = i0; ir < fullEnd; ir += MR, d0 += MR * kc) {
-                int src = aOff + p0 * m + ir;
-                int d = d0;
-                for (int p = 0; p < kc - 1; p++, src += m, d += MR) {
-                    FloatVector.fromArray(EIGHT, a, src).intoArray(dst, d);
+            for (int pb = 0; pb < kc; pb += PB) {
+                int pEnd = Math.min(kc, pb + PB);
+                int lastCopied = pEnd == kc ? kc - 1 : pEnd;
+                for (int ir = i0, d0 = dstOff; ir < fullEnd; ir += MR, d0 += MR * kc) {
+                    int src = aOff + (p0 + pb) * m + ir;
+                    int d = d0 + pb * MR;
+                    for (int p = pb; p < lastCopied; p++, src += m, d += MR) {
+                        FloatVector.fromArray(EIGHT, a, src).intoArray(dst, d);
+                    }
+                    if (lastCopied < pEnd) System.arraycopy(a, src, dst, d, MR);
                 }
-                System.arraycopy(a, src, dst, d, MR);
             }
+            int d0 = dstOff + (fullEnd - i0) / MR * MR * kc;
             if (fullEnd < i1) {
                 int mr = i1 - fullEnd;
                 for (int p = 0, d = d0; p < kc; p++, d += MR) {
