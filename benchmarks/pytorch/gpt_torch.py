@@ -158,14 +158,19 @@ def main():
     print("torch %s, %d thread(s), %d parameters" % (torch.__version__, torch.get_num_threads(),
                                                       sum(p.numel() for p in model.parameters())))
     if a.mode == "step":
-        x, y = batch(train, gen)
+        # as GptStepBenchmark: the steps cycle through 64 batches of the training text, so the model trains as in a
+        # real run instead of memorizing one batch
+        batches = [batch(train, gen) for _ in range(64)]
+        it = 0
         for _ in range(30):
-            step(model, opt, x, y)
+            step(model, opt, *batches[it % 64])
+            it += 1
         rounds = []
         for _ in range(a.rounds):
             start = time.perf_counter()
             for _ in range(a.steps_per_round):
-                step(model, opt, x, y)
+                step(model, opt, *batches[it % 64])
+                it += 1
             rounds.append((time.perf_counter() - start) / a.steps_per_round * 1e3)
         med, low, high = median_interval(rounds)
         print("gpt step eager: %s ms/step" % fmt_interval(med, low, high, lambda v: "{:.2f}".format(v)))
