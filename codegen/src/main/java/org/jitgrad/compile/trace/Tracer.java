@@ -68,7 +68,8 @@ public final class Tracer implements OpObserver {
     public void onOp(Op op, OpParams params, Tensor[] inputs, Tensor output) {
         List<IrNode> in = new ArrayList<>(inputs.length);
         for (Tensor t : inputs) in.add(nodeFor(t, op));
-        known.put(output, graph.addOp(op, params, in));
+        TransposedOperands.Application recorded = TransposedOperands.fold(op, params, in);
+        known.put(output, graph.addOp(op, recorded.params(), recorded.inputs()));
     }
 
     private IrNode nodeFor(Tensor t, Op usedBy) {
