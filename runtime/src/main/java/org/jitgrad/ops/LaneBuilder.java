@@ -22,9 +22,6 @@ public interface LaneBuilder<V> {
 
     V div(V a, V b);
 
-    /** {@code a·b + c}, rounded once. */
-    V fma(V a, V b, V c);
-
     V max(V a, V b);
 
     V min(V a, V b);
