@@ -2,8 +2,11 @@ package org.jitgrad.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.jitgrad.compile.Plans.count;
+import static org.jitgrad.compile.Plans.steps;
 
 import java.util.List;
+import java.util.Random;
 import org.jitgrad.nn.Gpt;
 import org.jitgrad.nn.GptConfig;
 import org.jitgrad.tensor.Tensor;
@@ -15,11 +18,6 @@ import org.junit.jupiter.api.Test;
  * overlap, the sum stays. Values equal the tape's either way.
  */
 class SliceGradientsTest {
-    private static String steps(Compiled step) {
-        String plan = step.explain();
-        return plan.substring(plan.indexOf("== steps after fusion"));
-    }
-
     /** {@code Σ f(x·w)·r} for a [5,6] input and w [6,18]. */
     private static void check(TensorFn body, boolean joined) {
         Tensor w = Tensor.randn(11, 6, 18).requiresGrad();
@@ -68,14 +66,11 @@ class SliceGradientsTest {
     @Test
     void aGptStepJoinsTheQkvGradientsOfEveryLayer() {
         Gpt gpt = new Gpt(new GptConfig(11, 8, 2, 2, 16, 0f, false), 5);
-        Tensor ids = Tensor.of(new float[] {1, 4, 2, 9, 0, 3, 7, 7, 5, 10, 6, 1, 2, 8, 4, 3}, 2, 8);
-        Tensor targets = Tensor.of(new float[] {4, 2, 9, 0, 3, 7, 7, 5, 10, 6, 1, 2, 8, 4, 3, 0}, 2, 8);
+        Random r = new Random(3);
         Compiled step = Compiled.trace(in -> gpt.loss(in[0], in[1]));
-        step.run(ids, targets);
+        step.run(GptCompiledTest.ids(r, 11, 2, 8), GptCompiledTest.ids(r, 11, 2, 8));
         String steps = steps(step);
-        int concats = 0;
-        for (int i = steps.indexOf("concat("); i >= 0; i = steps.indexOf("concat(", i + 1)) concats++;
-        assertEquals(2, concats, steps);
+        assertEquals(2, count(steps, "concat("), steps);
         assertFalse(steps.contains("pad("), steps);
     }
 }

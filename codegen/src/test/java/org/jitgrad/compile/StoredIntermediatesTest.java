@@ -3,6 +3,8 @@ package org.jitgrad.compile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jitgrad.compile.Plans.count;
+import static org.jitgrad.compile.Plans.steps;
 
 import java.util.List;
 import org.jitgrad.tensor.Tensor;
@@ -20,18 +22,6 @@ class StoredIntermediatesTest {
             Tensor r = Tensor.randn(seed + 1, 9, 40);
             return new GeluGraph(w, in -> in[0].matmul(w).gelu().mul(r).sum(), Tensor.randn(seed + 2, 9, 6));
         }
-    }
-
-    /** The listing of {@code step}'s steps after fusion (its last run's plan). */
-    private static String steps(Compiled step) {
-        String plan = step.explain();
-        return plan.substring(plan.indexOf("== steps after fusion"));
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
-        return n;
     }
 
     @Test

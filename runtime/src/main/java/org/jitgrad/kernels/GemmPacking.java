@@ -71,7 +71,7 @@ final class GemmPacking {
                     if (lastCopied < pEnd) System.arraycopy(a, src, dst, d, MR);
                 }
             }
-            int d0 = dstOff + (fullEnd - i0) / MR * MR * kc;
+            int d0 = dstOff + (fullEnd - i0) * kc;   // after the full slivers
             if (fullEnd < i1) {
                 int mr = i1 - fullEnd;
                 for (int p = 0, d = d0; p < kc; p++, d += MR) {

@@ -10,12 +10,11 @@ import org.jitgrad.ops.OpParams;
 
 /**
  * A matrix product whose operand is a transpose of the last two axes ({@code q.matmul(k.transpose(-2, -1))} in
- * attention) is recorded reading the untransposed tensor with the product's transpose flag flipped: the kernels read
- * either layout in place (or pack it as they would the materialized transpose, with the same values); the same for a matrix transpose
- * ({@code x.matmul(wte.transpose())}, a tied language-model head), the transpose
- * is never materialized, and the backward products come out in the layout their consumers want ({@code dK} itself
- * instead of {@code dKᵀ} and its transpose). The transpose stays recorded for any other consumer; unused, dead-code
- * elimination drops it.
+ * attention) or a matrix transpose ({@code x.matmul(wte.transpose())}, a tied language-model head) is recorded reading
+ * the untransposed tensor with the product's transpose flag flipped. The kernels read either layout in place, or pack
+ * it as they would the materialized transpose, with the same values; the transpose is never materialized, and the
+ * backward products come out in the layout their consumers want ({@code dK} itself instead of {@code dKᵀ} and its
+ * transpose). The transpose stays recorded for any other consumer; unused, dead-code elimination drops it.
  */
 final class TransposedOperands {
     private TransposedOperands() {}
