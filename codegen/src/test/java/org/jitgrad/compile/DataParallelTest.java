@@ -15,6 +15,7 @@ import org.jitgrad.optim.AdamW;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.optim.SGD;
 import org.jitgrad.tensor.Tensor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,6 +141,7 @@ class DataParallelTest {
     }
 
     @Test
+    @Tag("allocation")
     void aWarmStepAllocatesNothing() {
         TrainingParity.Net net = TrainingParity.Net.of(2);
         Compiled step = Compiled.trace(net.fn())

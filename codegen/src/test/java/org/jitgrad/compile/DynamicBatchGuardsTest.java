@@ -23,6 +23,7 @@ import org.jitgrad.snapshot.SnapshotPublisher;
 import org.jitgrad.tensor.NoGrad;
 import org.jitgrad.tensor.Tensor;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +140,7 @@ class DynamicBatchGuardsTest {
     }
 
     @Test
+    @Tag("allocation")
     void aStepAllocatesNothingWhateverTheBatchSize() {
         var mx = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);

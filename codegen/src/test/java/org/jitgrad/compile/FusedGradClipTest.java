@@ -13,6 +13,7 @@ import org.jitgrad.optim.SGD;
 import org.jitgrad.tensor.Tensor;
 import org.jitgrad.testing.Approx;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@link Compiled#withGradClipping}: clipping by total norm fused before the fused update. */
@@ -136,6 +137,7 @@ class FusedGradClipTest {
     }
 
     @Test
+    @Tag("allocation")
     void aClippedFusedStepAllocatesNothing() {
         var mx = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);

@@ -78,7 +78,16 @@ final class GemmVector {
             s2 = FloatVector.fromArray(S, mat, row0 + 2 * k + p, mask).fma(x, s2);
             s3 = FloatVector.fromArray(S, mat, row0 + 3 * k + p, mask).fma(x, s3);
         }
-        float r0 = LaneSum.inOrder(s0), r1 = LaneSum.inOrder(s1), r2 = LaneSum.inOrder(s2), r3 = LaneSum.inOrder(s3);
+        // LaneSum.inOrder written out: after some call histories (a test suite run in random order) C2 reached its
+        // NodeCountInliningCutoff in this method before the sums, refused to inline the helper and boxed four vectors
+        // per call from then on. The JDK's own vector methods are force-inlined past that cutoff; ours are not.
+        float r0 = 0f, r1 = 0f, r2 = 0f, r3 = 0f;
+        for (int l = 0; l < L; l++) {
+            r0 += s0.lane(l);
+            r1 += s1.lane(l);
+            r2 += s2.lane(l);
+            r3 += s3.lane(l);
+        }
         if (accumulate) {
             r0 += out[o];
             r1 += out[o + 1];

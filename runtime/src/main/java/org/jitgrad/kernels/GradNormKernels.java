@@ -3,6 +3,7 @@ package org.jitgrad.kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,8 +15,15 @@ public final class GradNormKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final int FL = F.length();
-    /** How many double vectors one float vector widens into. */
-    private static final int PARTS = Math.max(1, FL / D.length());
+    /**
+     * Floats as many as {@link #D}'s lanes, so that each widens with a plain part-0 conversion. Widening a whole
+     * {@link #F} vector's upper part ({@code convertShape(F2D, D, 1)}) goes through a slice and an iota shuffle
+     * 17 calls deep in the JDK: inlined into a generated step, that passed C2's inlining depth and the step
+     * allocated on every call.
+     */
+    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int HL = HALF.length();
 
     private GradNormKernels() {}
 
@@ -29,9 +37,8 @@ public final class GradNormKernels {
         DoubleVector acc = DoubleVector.zero(D);
         int i = 0;
         for (int up = F.loopBound(n); i < up; i += FL) {
-            FloatVector v = FloatVector.fromArray(F, g, i);
-            for (int part = 0; part < PARTS; part++) {
-                DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
+            for (int h = i; h < i + FL; h += HL) {
+                DoubleVector d = (DoubleVector) FloatVector.fromArray(HALF, g, h).convertShape(VectorOperators.F2D, D, 0);
                 acc = d.fma(d, acc);
             }
         }
@@ -52,10 +59,10 @@ public final class GradNormKernels {
         DoubleVector sq = DoubleVector.zero(D);
         int i = 0;
         for (int up = F.loopBound(n); i < up; i += FL) {
-            FloatVector v = FloatVector.fromArray(F, acc, i).add(FloatVector.fromArray(F, other, i)).mul(scale);
-            v.intoArray(acc, i);
-            for (int part = 0; part < PARTS; part++) {
-                DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
+            for (int h = i; h < i + FL; h += HL) {
+                FloatVector v = FloatVector.fromArray(HALF, acc, h).add(FloatVector.fromArray(HALF, other, h)).mul(scale);
+                v.intoArray(acc, h);
+                DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
                 sq = d.fma(d, sq);
             }
         }
