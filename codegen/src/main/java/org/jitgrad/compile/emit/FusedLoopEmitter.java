@@ -15,7 +15,7 @@ import org.jitgrad.ops.ElementwiseOp;
 
 /**
  * Emits the body of a method that runs one {@link FusedLoop}: a loop over rows (only when a leaf is a
- * row or column broadcast or a column sum is fused), and inside it a vector loop over columns with one
+ * row, column or tile broadcast or a column sum is fused), and inside it a vector loop over columns with one
  * masked iteration for the tail. Each member's lane rule is emitted by {@link EmittingLanes}; every value
  * lives in a local and only the root, the extra outputs (and the column sum) are stored. The bounds are
  * constants, or, for a loop whose shape depends on a dynamic dimension, the method's two trailing {@code int}
@@ -31,6 +31,8 @@ final class FusedLoopEmitter implements Opcodes {
     private final Map<IrNode, Load> loads = new IdentityHashMap<>();
     private final Map<IrNode, Integer> arrays = new IdentityHashMap<>();
     private final Map<IrNode, Integer> vectors = new IdentityHashMap<>();
+    /** For each {@link Load#TILE} leaf, the local holding where the current row starts in it. */
+    private final Map<IrNode, Integer> tileRows = new IdentityHashMap<>();
     private int out;
     private int columnSum = -1;
     private final Map<IrNode, Integer> extraArrays = new IdentityHashMap<>();
@@ -128,6 +130,7 @@ final class FusedLoopEmitter implements Opcodes {
             int r = w.newLocal();
             w.istore(r);
             loadColumns(r);
+            startTileRows();
             columns();
         } else if (rows > 1) {
             rowsLoop(false);
@@ -151,6 +154,7 @@ final class FusedLoopEmitter implements Opcodes {
         w.mv.visitInsn(IMUL);
         w.istore(base);
         loadColumns(r);
+        startTileRows();
         columns();
         w.mv.visitIincInsn(r, 1);
         w.mv.visitJumpInsn(GOTO, top);
@@ -173,6 +177,18 @@ final class FusedLoopEmitter implements Opcodes {
             w.mv.visitInsn(FALOAD);
             w.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + D_SPECIES + "F)" + D_FV);
             w.astore(v);
+        }
+    }
+
+    /** At the start of a row: each {@link Load#TILE} leaf's offset of the row, {@code base mod size(leaf)}. */
+    private void startTileRows() {
+        for (IrNode leaf : loop.leaves()) {
+            if (loads.get(leaf) != Load.TILE) continue;
+            int t = tileRows.computeIfAbsent(leaf, k -> w.newLocal());
+            w.iload(base);
+            w.pushInt(leaf.shape().size());
+            w.mv.visitInsn(IREM);
+            w.istore(t);
         }
     }
 
@@ -241,7 +257,13 @@ final class FusedLoopEmitter implements Opcodes {
             int v = vectors.computeIfAbsent(leaf, k -> w.newLocal());
             w.species();
             w.aload(arrays.get(leaf));
-            pushIndex(l == Load.FULL);
+            if (l == Load.TILE) {
+                w.iload(tileRows.get(leaf));
+                w.iload(col);
+                w.mv.visitInsn(IADD);
+            } else {
+                pushIndex(l == Load.FULL);
+            }
             fromArray(masked);
             w.astore(v);
         }

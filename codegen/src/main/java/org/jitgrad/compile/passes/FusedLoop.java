@@ -25,7 +25,13 @@ public final class FusedLoop implements Step {
         /** One row of the last dimension, repeated for every row. */
         ROW,
         /** One value per row (shape {@code [..., 1]}), broadcast along the row. */
-        COLUMN
+        COLUMN,
+        /**
+         * A block of several rows, the root's trailing dimensions, repeated along the leading ones: an attention
+         * mask {@code [t, t]} in a loop over {@code [b, h, t, t]}, position embeddings {@code [t, C]} over
+         * {@code [b, t, C]}. Row {@code r} of the root reads row {@code r mod rows(leaf)} of the leaf.
+         */
+        TILE
     }
 
     private final List<IrNode> members;
@@ -60,7 +66,20 @@ public final class FusedLoop implements Step {
         int last = root.lastDim();
         if (leaf.rank() > 0 && leaf.lastDim() == last && leaf.size() == last) return Load.ROW;
         if ((leaf.rank() == 0 || leaf.lastDim() == 1) && (long) leaf.size() * last == root.size()) return Load.COLUMN;
+        if (isTile(leaf, root)) return Load.TILE;
         return null;
+    }
+
+    /** Whether {@code leaf}, leading ones aside, is the root's trailing dimensions, more than one row of them. */
+    private static boolean isTile(Shape leaf, Shape root) {
+        int lead = 0;
+        while (lead < leaf.rank() && leaf.dim(lead) == 1) lead++;
+        int tileRank = leaf.rank() - lead;
+        if (tileRank < 2 || tileRank > root.rank()) return false;
+        for (int i = 1; i <= tileRank; i++) {
+            if (leaf.dim(leaf.rank() - i) != root.dim(root.rank() - i)) return false;
+        }
+        return leaf.size() > root.lastDim() && root.size() % leaf.size() == 0;
     }
 
     /**
@@ -78,20 +97,21 @@ public final class FusedLoop implements Step {
             case SCALAR -> leaf.size() == 1;
             case ROW -> leaf.size() == last && (leaf.rank() == 0 ? last == 1 : leaf.lastDim() == last);
             case COLUMN -> (leaf.rank() == 0 || leaf.lastDim() == 1) && (long) leaf.size() * last == root.size();
+            case TILE -> isTile(leaf, root);
         };
     }
 
     public List<IrNode> members() { return members; }
 
     /**
-     * Whether the loop walks the root row by row (a leaf is read as a {@link Load#ROW} or
-     * {@link Load#COLUMN}, or a column sum is fused) rather than as one flat run of elements.
+     * Whether the loop walks the root row by row (a leaf is read as a {@link Load#ROW}, {@link Load#COLUMN}
+     * or {@link Load#TILE}, or a column sum is fused) rather than as one flat run of elements.
      */
     public boolean rowLoop() {
         if (columnSum != null) return true;
         for (IrNode leaf : leaves) {
             Load l = loadOf(leaf);
-            if (l == Load.ROW || l == Load.COLUMN) return true;
+            if (l == Load.ROW || l == Load.COLUMN || l == Load.TILE) return true;
         }
         return false;
     }
@@ -129,7 +149,12 @@ public final class FusedLoop implements Step {
      */
     public Structure structure(boolean withShape) {
         List<Load> loads = new ArrayList<>();
-        for (IrNode leaf : leaves) loads.add(loadOf(leaf));
+        List<Integer> tiles = new ArrayList<>();
+        for (IrNode leaf : leaves) {
+            Load l = loadOf(leaf);
+            loads.add(l);
+            tiles.add(l == Load.TILE ? leaf.shape().size() : 0);
+        }
         List<Member> ms = new ArrayList<>();
         for (IrNode m : members) {
             List<Integer> operands = new ArrayList<>();
@@ -141,14 +166,15 @@ public final class FusedLoop implements Step {
         }
         List<Integer> stored = new ArrayList<>();
         for (IrNode e : extraOutputs) stored.add(members.indexOf(e));
-        return new Structure(withShape ? root().shape() : null, columnSum != null, loads, ms, stored);
+        return new Structure(withShape ? root().shape() : null, columnSum != null, loads, tiles, ms, stored);
     }
 
     /**
-     * The value key of {@link #structure()}; {@code root} is null for a loop with run-time bounds; {@code extraOutputs}
+     * The value key of {@link #structure()}; {@code root} is null for a loop with run-time bounds; {@code tiles} has
+     * each {@link Load#TILE} leaf's size (0 for the other leaves), which the method bakes in; {@code extraOutputs}
      * are member indices.
      */
-    public record Structure(Shape root, boolean columnSum, List<Load> leaves, List<Member> members,
+    public record Structure(Shape root, boolean columnSum, List<Load> leaves, List<Integer> tiles, List<Member> members,
                             List<Integer> extraOutputs) {}
 
     /** One member in a structure: its op, parameters and operands (leaf index, or -1 - member index). */

@@ -98,6 +98,9 @@ final class SizeBinding {
                     if (!FusedLoop.readableAs(l.loadOf(leaf), shapes.get(leaf), root)) {
                         return "leaf " + leaf.ref() + " " + shapes.get(leaf) + " cannot be read as " + l.loadOf(leaf) + " in a loop over " + root;
                     }
+                    if (l.loadOf(leaf) == FusedLoop.Load.TILE && !shapes.get(leaf).equals(leaf.shape())) {
+                        return "tiled leaf " + leaf.ref() + " " + shapes.get(leaf) + " is not the " + leaf.shape() + " its loop was compiled for";
+                    }
                 }
                 if (l.columnSum() != null && !FusedLoop.readableAs(FusedLoop.Load.ROW, shapes.get(l.columnSum()), root)) {
                     return "column sum " + l.columnSum().ref() + " " + shapes.get(l.columnSum()) + " is not a row of " + root;
