@@ -53,14 +53,24 @@ public final class ClassEmitter implements Opcodes {
     private static final AtomicLong COUNTER = new AtomicLong();
     /** The field holding the fused {@link GradClip}; defined only when the program clips. */
     private static final String CLIP_FIELD = "clip";
+    /**
+     * The field holding a handle to each fused-loop method, through which the step methods call them. A handle read
+     * from an array is not a constant, so C2 never inlines a loop into a step method: inlined, a small loop went past
+     * the step method's node budget after some call histories and its vector operations were left as calls to their
+     * allocating Java fallbacks (GEMM_RESULTS.md, 2026-12-07). Each loop is compiled on its own instead.
+     */
+    private static final String LOOPS_FIELD = "loops";
+    private static final String D_HANDLES = "[Ljava/lang/invoke/MethodHandle;";
 
     private ClassEmitter() {}
 
     /**
-     * A generated class: its constructor {@code (float[][] buffers, KernelCall[] calls, Optimizer, GradClip)},
-     * the field order of the buffers and the default-lowered calls it makes.
+     * A generated class: its constructor {@code (float[][] buffers, KernelCall[] calls, Optimizer, GradClip,
+     * MethodHandle[] loops)}, the field order of the buffers, the default-lowered calls it makes and the handles
+     * of its fused-loop methods.
      */
-    public record Emitted(MethodHandle constructor, List<Buffer> fields, List<KernelCall> calls, byte[] bytes, String name) {
+    public record Emitted(MethodHandle constructor, List<Buffer> fields, List<KernelCall> calls, List<MethodHandle> loops,
+                          byte[] bytes, String name) {
         /**
          * Creates an instance over {@code buffers} (in {@link #fields()} order); {@code optimizer} and
          * {@code clip} may be null when the program fuses none.
@@ -78,7 +88,7 @@ public final class ClassEmitter implements Opcodes {
                 throw new IllegalArgumentException("instantiate " + name + ": " + ownCalls.length + " kernel calls for " + calls.size());
             }
             try {
-                return (GeneratedStep) constructor.invoke(buffers, ownCalls, optimizer, clip);
+                return (GeneratedStep) constructor.invoke(buffers, ownCalls, optimizer, clip, loops.toArray(MethodHandle[]::new));
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -115,8 +125,9 @@ public final class ClassEmitter implements Opcodes {
         }
         List<KernelCall> callList = List.copyOf(calls);
         if (program.clipping()) builder = builder.defineField(CLIP_FIELD, GradClip.class, Visibility.PRIVATE);
+        builder = builder.defineField(LOOPS_FIELD, MethodHandle[].class, Visibility.PRIVATE);
         builder = builder.defineConstructor(Visibility.PUBLIC)
-                .withParameters(float[][].class, KernelCall[].class, Optimizer.class, GradClip.class)
+                .withParameters(float[][].class, KernelCall[].class, Optimizer.class, GradClip.class, MethodHandle[].class)
                 .intercept(body(mv -> constructor(mv, owner, fieldNames, callList, program.clipping())));
 
         List<List<Step>> chunks = new ArrayList<>();
@@ -124,33 +135,36 @@ public final class ClassEmitter implements Opcodes {
             chunks.add(program.steps().subList(i, Math.min(program.steps().size(), i + STEPS_PER_METHOD)));
         }
         Extents extents = program.extents();
-        Map<FusedLoop.Structure, String> methodOfStructure = new LinkedHashMap<>();
-        Map<FusedLoop, String> loopNames = new LinkedHashMap<>();
+        Map<FusedLoop.Structure, Integer> methodOfStructure = new LinkedHashMap<>();
+        Map<FusedLoop, Integer> loopMethods = new LinkedHashMap<>();
+        List<MethodType> loopTypes = new ArrayList<>();
         for (Step s : program.steps()) {
             if (!(s instanceof FusedLoop loop)) continue;
             boolean runtimeBounds = !extents.isFixed(loop.root());
             FusedLoop.Structure key = loop.structure(!runtimeBounds);
-            String name = methodOfStructure.get(key);
-            if (name == null) {
-                name = "loop" + methodOfStructure.size();
-                methodOfStructure.put(key, name);
+            Integer index = methodOfStructure.get(key);
+            if (index == null) {
+                index = methodOfStructure.size();
+                methodOfStructure.put(key, index);
                 int arrays = FusedLoopEmitter.arrayCount(loop);
                 Class<?>[] types = new Class<?>[arrays + (runtimeBounds ? 2 : 0)];
                 java.util.Arrays.fill(types, float[].class);
                 if (runtimeBounds) types[arrays] = types[arrays + 1] = int.class;
+                loopTypes.add(MethodType.methodType(void.class, types));
                 int slots = FusedLoopEmitter.parameterSlots(loop, runtimeBounds);
-                builder = builder.defineMethod(name, void.class, Visibility.PRIVATE, net.bytebuddy.description.modifier.Ownership.STATIC)
+                builder = builder.defineMethod(loopMethod(index), void.class, Visibility.PRIVATE,
+                                net.bytebuddy.description.modifier.Ownership.STATIC)
                         .withParameters(types)
                         .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, slots), loop, runtimeBounds).emit()));
             }
-            loopNames.put(loop, name);
+            loopMethods.put(loop, index);
         }
         UpdateSchedule updates = UpdateSchedule.of(program);
         for (int c = 0; c < chunks.size(); c++) {
             List<Step> chunk = chunks.get(c);
             int firstStep = c * STEPS_PER_METHOD;
             builder = builder.defineMethod("steps" + c, void.class, Visibility.PRIVATE)
-                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, firstStep, program, loopNames,
+                    .intercept(body(mv -> chunk(new MethodWriter(mv, owner, 1), chunk, firstStep, program, loopMethods,
                             callIndex, updates)));
         }
         int chunkCount = chunks.size();
@@ -165,11 +179,21 @@ public final class ClassEmitter implements Opcodes {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
             MethodHandle ctor = lookup.findConstructor(lookup.lookupClass(),
-                    MethodType.methodType(void.class, float[][].class, KernelCall[].class, Optimizer.class, GradClip.class));
-            return new Emitted(ctor, List.copyOf(fields.values()), callList, bytes, simpleName);
+                    MethodType.methodType(void.class, float[][].class, KernelCall[].class, Optimizer.class, GradClip.class,
+                            MethodHandle[].class));
+            List<MethodHandle> loops = new ArrayList<>();
+            for (int i = 0; i < loopTypes.size(); i++) {
+                loops.add(lookup.findStatic(lookup.lookupClass(), loopMethod(i), loopTypes.get(i)));
+            }
+            return new Emitted(ctor, List.copyOf(fields.values()), callList, List.copyOf(loops), bytes, simpleName);
         } catch (IllegalAccessException | NoSuchMethodException e) {
             throw new IllegalStateException("cannot define generated class " + simpleName, e);
         }
+    }
+
+    /** The name of the static method that runs fused loop number {@code index}. */
+    private static String loopMethod(int index) {
+        return "loop" + index;
     }
 
     /** Every buffer the program touches, by field name, in a stable order. */
@@ -220,7 +244,10 @@ public final class ClassEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, 3);
         mv.visitMethodInsn(INVOKESPECIAL, GeneratedStep.class.getName().replace('.', '/'), "<init>",
                 "(L" + OPTIMIZER + ";)V", false);
-        MethodWriter w = new MethodWriter(mv, owner, 5);
+        MethodWriter w = new MethodWriter(mv, owner, 6);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 5);
+        mv.visitFieldInsn(PUTFIELD, owner, LOOPS_FIELD, D_HANDLES);
         if (clipping) {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, 4);
@@ -260,7 +287,7 @@ public final class ClassEmitter implements Opcodes {
     }
 
     private static void chunk(MethodWriter w, List<Step> steps, int firstStep, Program program,
-                              Map<FusedLoop, String> loops, Map<IrNode, Integer> calls, UpdateSchedule updates) {
+                              Map<FusedLoop, Integer> loops, Map<IrNode, Integer> calls, UpdateSchedule updates) {
         BufferPlan plan = program.plan();
         Extents extents = program.extents();
         KernelCallEmitter kernels = new KernelCallEmitter(w, plan, extents);
@@ -268,6 +295,10 @@ public final class ClassEmitter implements Opcodes {
             Step s = steps.get(i);
             switch (s) {
                 case FusedLoop l -> {
+                    w.mv.visitVarInsn(ALOAD, 0);
+                    w.mv.visitFieldInsn(GETFIELD, w.owner(), LOOPS_FIELD, D_HANDLES);
+                    w.pushInt(loops.get(l));
+                    w.mv.visitInsn(AALOAD);
                     for (IrNode leaf : l.leaves()) w.loadArrayField(plan.of(leaf).name());
                     w.loadArrayField(plan.of(l.root()).name());
                     if (l.columnSum() != null) w.loadArrayField(plan.of(l.columnSum()).name());
@@ -278,7 +309,8 @@ public final class ClassEmitter implements Opcodes {
                         w.push(rows ? extents.rows(l.root()) : Extent.of(1));
                         w.push(rows ? extents.dim(l.root(), l.root().shape().rank() - 1) : extents.size(l.root()));
                     }
-                    w.invokeStatic(w.owner(), loops.get(l), FusedLoopEmitter.descriptor(l, runtimeBounds));
+                    w.mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact",
+                            FusedLoopEmitter.descriptor(l, runtimeBounds), false);
                 }
                 case KernelStep k -> kernels.emit(k.node(), calls.get(k.node()));
                 case CrossEntropyStep ce -> kernels.emit(ce);
