@@ -95,6 +95,41 @@ class GeneratedClassTest {
     }
 
     @Test
+    void stepMethodsReachFusedLoopsOnlyThroughHandles(@TempDir Path dir) throws IOException {
+        System.setProperty(ClassEmitter.DUMP_PROPERTY, dir.toString());
+        Compiled step;
+        try {
+            TrainingParity.Net net = TrainingParity.Net.of(12);
+            step = Compiled.trace(net.fn());
+            step.run(TrainingParity.input(6), TrainingParity.labels());
+        } finally {
+            System.clearProperty(ClassEmitter.DUMP_PROPERTY);
+        }
+        byte[] bytes;
+        try (var s = Files.list(dir)) {
+            bytes = Files.readAllBytes(s.findFirst().orElseThrow());
+        }
+        int[] direct = {0}, throughHandles = {0};
+        new net.bytebuddy.jar.asm.ClassReader(bytes).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+            @Override
+            public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                if (!name.startsWith("steps")) return null;
+                return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String callee, String d, boolean itf) {
+                        if (callee.startsWith("loop")) direct[0]++;
+                        if (owner.equals("java/lang/invoke/MethodHandle") && callee.equals("invokeExact")) throughHandles[0]++;
+                    }
+                };
+            }
+        }, 0);
+        int loops = Plans.count(Plans.steps(step), "fused loop");
+        assertTrue(loops >= 2, Plans.steps(step));
+        assertEquals(0, direct[0], "no step method calls a loop method directly (C2 could inline it)");
+        assertEquals(loops, throughHandles[0], "every fused loop is called through its handle");
+    }
+
+    @Test
     void compileAheadOfTheFirstStep() {
         Sequential model = ReferenceModels.TINY.model(1);
         Tensor x = ReferenceModels.TINY.input(2), y = ReferenceModels.TINY.target(3);
