@@ -146,15 +146,12 @@ public final class ClassEmitter implements Opcodes {
             if (index == null) {
                 index = methodOfStructure.size();
                 methodOfStructure.put(key, index);
-                int arrays = FusedLoopEmitter.arrayCount(loop);
-                Class<?>[] types = new Class<?>[arrays + (runtimeBounds ? 2 : 0)];
-                java.util.Arrays.fill(types, float[].class);
-                if (runtimeBounds) types[arrays] = types[arrays + 1] = int.class;
-                loopTypes.add(MethodType.methodType(void.class, types));
+                MethodType type = FusedLoopEmitter.methodType(loop, runtimeBounds);
+                loopTypes.add(type);
                 int slots = FusedLoopEmitter.parameterSlots(loop, runtimeBounds);
                 builder = builder.defineMethod(loopMethod(index), void.class, Visibility.PRIVATE,
                                 net.bytebuddy.description.modifier.Ownership.STATIC)
-                        .withParameters(types)
+                        .withParameters(type.parameterArray())
                         .intercept(body(mv -> new FusedLoopEmitter(new MethodWriter(mv, owner, slots), loop, runtimeBounds).emit()));
             }
             loopMethods.put(loop, index);
@@ -310,7 +307,7 @@ public final class ClassEmitter implements Opcodes {
                         w.push(rows ? extents.dim(l.root(), l.root().shape().rank() - 1) : extents.size(l.root()));
                     }
                     w.mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact",
-                            FusedLoopEmitter.descriptor(l, runtimeBounds), false);
+                            FusedLoopEmitter.methodType(l, runtimeBounds).toMethodDescriptorString(), false);
                 }
                 case KernelStep k -> kernels.emit(k.node(), calls.get(k.node()));
                 case CrossEntropyStep ce -> kernels.emit(ce);

@@ -2,7 +2,9 @@ package org.jitgrad.compile.emit;
 
 import static org.jitgrad.compile.emit.Descriptors.*;
 
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,7 @@ final class FusedLoopEmitter implements Opcodes {
      * Emits into a static method whose parameters are the leaves' arrays (in {@link FusedLoop#leaves()}
      * order), then the output array, then the column-sum array if any, then the extra outputs' arrays (in
      * {@link FusedLoop#extraOutputs()} order), then with {@code runtimeBounds}
-     * the rows and columns: see {@link #descriptor}.
+     * the rows and columns: see {@link #methodType}.
      */
     FusedLoopEmitter(MethodWriter w, FusedLoop loop, boolean runtimeBounds) {
         this.w = w;
@@ -60,10 +62,13 @@ final class FusedLoopEmitter implements Opcodes {
         this.rows = cols == 0 ? 0 : size / cols;
     }
 
-    /** The static method's descriptor for {@code loop}. */
-    static String descriptor(FusedLoop loop, boolean runtimeBounds) {
+    /** The static method's type for {@code loop}: its arrays, then with {@code runtimeBounds} the rows and columns. */
+    static MethodType methodType(FusedLoop loop, boolean runtimeBounds) {
         int arrays = arrayCount(loop);
-        return "(" + "[F".repeat(arrays) + (runtimeBounds ? "II" : "") + ")V";
+        Class<?>[] types = new Class<?>[arrays + (runtimeBounds ? 2 : 0)];
+        Arrays.fill(types, float[].class);
+        if (runtimeBounds) types[arrays] = types[arrays + 1] = int.class;
+        return MethodType.methodType(void.class, types);
     }
 
     /** The number of array parameters of the loop's method. */
@@ -130,7 +135,6 @@ final class FusedLoopEmitter implements Opcodes {
             int r = w.newLocal();
             w.istore(r);
             loadColumns(r);
-            startTileRows();
             columns();
         } else if (rows > 1) {
             rowsLoop(false);
