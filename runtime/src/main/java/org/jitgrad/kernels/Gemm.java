@@ -169,6 +169,43 @@ public final class Gemm {
     }
 
     /**
+     * Whether {@link #matmulStrided} multiplies views of an {@code m x k} by {@code k x n} product where they lie
+     * (small products); larger ones it copies into contiguous scratch first.
+     */
+    public static boolean multipliesViewsInPlace(int m, int k, int n) {
+        return GemmSmall.accepts(m, k, n);
+    }
+
+    /**
+     * A batch of products of strided views, {@code C_i = op(A_i)·op(B_i)} over {@code i = (i0, i1)},
+     * {@code i0 < batch0}, {@code i1 < batch1}, where each matrix lies inside a larger array: {@code A_i} is stored (as
+     * {@code [m,k]}, or {@code [k,m]} if {@code transA}) from {@code aOff + i0*aStride0 + i1*aStride1} with its rows
+     * {@code lda} floats apart and the elements of a row adjacent; likewise B with {@code ldb}, and {@code C_i}
+     * ({@code [m,n]}, overwritten) from {@code cOff + i0*cStride0 + i1*cStride1} with rows {@code ldc} apart. With the
+     * contiguous strides this is {@link #matmulBatched}; otherwise it multiplies, say, the heads of an attention
+     * projection where they lie, with the same results as on contiguous copies. The C views of the batch must not
+     * overlap one another or A and B (the results are then unspecified; nothing outside the C views is written).
+     *
+     * @throws IllegalArgumentException on negative sizes, offsets or strides, null arrays, rows stored closer than
+     *                                  their length, or a view that reaches past its array (checked before anything
+     *                                  is written)
+     */
+    public static void matmulStrided(float[] a, int aOff, int aStride0, int aStride1, int lda, boolean transA,
+                                     float[] b, int bOff, int bStride0, int bStride1, int ldb, boolean transB,
+                                     float[] c, int cOff, int cStride0, int cStride1, int ldc,
+                                     int batch0, int batch1, int m, int k, int n) {
+        if (batch0 < 0 || batch1 < 0 || m < 0 || k < 0 || n < 0) {
+            throw new IllegalArgumentException("matmulStrided: sizes must be >= 0, got batch " + batch0 + "x" + batch1
+                    + ", m=" + m + ", k=" + k + ", n=" + n);
+        }
+        GemmStrided.checkView("A", a, aOff, aStride0, aStride1, lda, transA ? k : m, transA ? m : k, batch0, batch1);
+        GemmStrided.checkView("B", b, bOff, bStride0, bStride1, ldb, transB ? n : k, transB ? k : n, batch0, batch1);
+        GemmStrided.checkView("C", c, cOff, cStride0, cStride1, ldc, m, n, batch0, batch1);
+        GemmStrided.run(a, aOff, aStride0, aStride1, lda, transA, b, bOff, bStride0, bStride1, ldb, transB,
+                c, cOff, cStride0, cStride1, ldc, batch0, batch1, m, k, n, callerThreads(), PARALLEL_THRESHOLD);
+    }
+
+    /**
      * Validated batched entry with an explicit thread count and threshold. Products of at least {@code threshold}
      * multiply-adds are each split across threads by {@link #run}; smaller ones, when the whole batch reaches the
      * threshold, are dealt out whole to the caller and the workers.
@@ -182,8 +219,8 @@ public final class Gemm {
         if (threads > 1 && batches > 1 && work < threshold && work * batches >= threshold) {
             GemmWorkers.ensure(threads - 1);
             GemmJob job = GemmJob.current();
-            job.setBatched(a, aOff, aStride0, aStride1, transA, b, bOff, bStride0, bStride1, transB, c, cOff,
-                    batch0, batch1, m, k, n);
+            job.setBatched(a, aOff, aStride0, aStride1, transA ? m : k, transA, b, bOff, bStride0, bStride1,
+                    transB ? k : n, transB, c, cOff, batch1 * m * n, m * n, n, batch0, batch1, m, k, n);
             GemmWorkers.run(job, Math.min(threads, batches) - 1);
             return;
         }

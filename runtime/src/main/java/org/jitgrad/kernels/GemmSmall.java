@@ -24,10 +24,10 @@ final class GemmSmall {
     private static final class Scratch {
         float[] transposed = new float[0];
 
-        /** {@code B[n,k]} (rows of length k) into {@code Bᵀ[k,n]}. */
-        float[] transpose(float[] b, int bOff, int n, int k) {
+        /** {@code B[n,k]} (rows {@code ldb} apart) into {@code Bᵀ[k,n]}. */
+        float[] transpose(float[] b, int bOff, int ldb, int n, int k) {
             if (transposed.length < k * n) transposed = new float[Math.max(k * n, 2 * transposed.length)];
-            TransposeKernel.transpose(b, bOff, k, n, k, transposed, 0, n);
+            TransposeKernel.transpose(b, bOff, ldb, n, k, transposed, 0, n);
             return transposed;
         }
     }
@@ -42,54 +42,66 @@ final class GemmSmall {
                     float[] c, int cOff, int m, int k, int n, boolean accumulate,
                     float[] bias, int biasOff, Epilogue act) {
         if (transB) {
-            b = SCRATCH.get().transpose(b, bOff, n, k);
+            b = SCRATCH.get().transpose(b, bOff, k, n, k);
             bOff = 0;
         }
         // element p of row i of op(A) is a[aOff + i*rowStride + p*colStride]
-        tiles(a, aOff, transA, b, bOff, c, cOff, m, k, n, accumulate);
+        tiles(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, n, c, cOff, n, m, k, n, accumulate);
         if (bias != null || act != null) {
             GemmBiasActivation.apply(c, cOff, n, 0, m, 0, n, bias, biasOff, act == null ? Epilogue.NONE : act);
         }
     }
 
-    private static void tiles(float[] a, int aOff, boolean transA, float[] b, int bOff,
-                              float[] c, int cOff, int m, int k, int n, boolean accumulate) {
-        int rowStride = transA ? 1 : k;
-        int colStride = transA ? m : 1;
+    /**
+     * {@code C = op(A)·op(B)} on strided matrices (see {@link GemmStrided}): A's stored rows {@code lda} apart, B's
+     * {@code ldb} apart, C's rows {@code ldc} apart. The same FMAs in the same order as {@link #run}, so a product gives
+     * the same bits whichever strides its operands have.
+     */
+    static void runStrided(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb, boolean transB,
+                           float[] c, int cOff, int ldc, int m, int k, int n) {
+        if (transB) {
+            b = SCRATCH.get().transpose(b, bOff, ldb, n, k);
+            bOff = 0;
+            ldb = n;
+        }
+        tiles(a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, ldb, c, cOff, ldc, m, k, n, false);
+    }
+
+    private static void tiles(float[] a, int aOff, int rowStride, int colStride, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, int m, int k, int n, boolean accumulate) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
             for (; j + 4 * L <= n; j += 4 * L) {
-                rows4x4(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
+                rows4x4(a, aOff + i * rowStride, rowStride, colStride, b, bOff, ldb, c, cOff + i * ldc + j, ldc, j, k,
                         accumulate);
             }
             for (; j + 2 * L <= n; j += 2 * L) {
-                rows4x2(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
+                rows4x2(a, aOff + i * rowStride, rowStride, colStride, b, bOff, ldb, c, cOff + i * ldc + j, ldc, j, k,
                         accumulate);
             }
             for (; j < n; j += L) {
-                rows4x1(a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate);
+                rows4x1(a, aOff + i * rowStride, rowStride, colStride, b, bOff, ldb, c, cOff + i * ldc + j, ldc, j, n,
+                        k, accumulate);
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j += L) {
-                row1x1(a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n + j, j, k,
-                        accumulate);
+                row1x1(a, aOff + i * rowStride, colStride, b, bOff, ldb, c, cOff + i * ldc + j, j, n, k, accumulate);
             }
         }
     }
 
     // The accumulators start from C (accumulate) or zero, so the tile ends with plain stores: small
     // enough for C1 to compile, which keeps cold calls from running interpreted with boxed vectors.
-    private static void rows4x2(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                                int k, boolean accumulate) {
+    private static void rows4x2(float[] a, int a0, int rs, int cs, float[] b, int bOff, int ldb, float[] c, int c0,
+                                int ldc, int j, int k, boolean accumulate) {
         FloatVector c00 = start(c, c0, accumulate), c01 = start(c, c0 + L, accumulate);
-        FloatVector c10 = start(c, c0 + n, accumulate), c11 = start(c, c0 + n + L, accumulate);
-        FloatVector c20 = start(c, c0 + 2 * n, accumulate), c21 = start(c, c0 + 2 * n + L, accumulate);
-        FloatVector c30 = start(c, c0 + 3 * n, accumulate), c31 = start(c, c0 + 3 * n + L, accumulate);
+        FloatVector c10 = start(c, c0 + ldc, accumulate), c11 = start(c, c0 + ldc + L, accumulate);
+        FloatVector c20 = start(c, c0 + 2 * ldc, accumulate), c21 = start(c, c0 + 2 * ldc + L, accumulate);
+        FloatVector c30 = start(c, c0 + 3 * ldc, accumulate), c31 = start(c, c0 + 3 * ldc + L, accumulate);
         int bRow = bOff + j;
-        for (int p = 0; p < k; p++, bRow += n) {
+        for (int p = 0; p < k; p++, bRow += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bRow);
             FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
             int ap = a0 + p * cs;
@@ -108,28 +120,28 @@ final class GemmSmall {
         }
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + n);
-        c11.intoArray(c, c0 + n + L);
-        c20.intoArray(c, c0 + 2 * n);
-        c21.intoArray(c, c0 + 2 * n + L);
-        c30.intoArray(c, c0 + 3 * n);
-        c31.intoArray(c, c0 + 3 * n + L);
+        c10.intoArray(c, c0 + ldc);
+        c11.intoArray(c, c0 + ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
     }
 
     // 16 accumulators: per k step 4 loads of B and 4 broadcasts of A feed 16 FMAs (the 4x2 tile needs 6 for 8), which
     // pays when B comes from L2, as the weights of a deep stack of small layers do
-    private static void rows4x4(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                                int k, boolean accumulate) {
+    private static void rows4x4(float[] a, int a0, int rs, int cs, float[] b, int bOff, int ldb, float[] c, int c0,
+                                int ldc, int j, int k, boolean accumulate) {
         FloatVector c00 = start(c, c0, accumulate), c01 = start(c, c0 + L, accumulate);
         FloatVector c02 = start(c, c0 + 2 * L, accumulate), c03 = start(c, c0 + 3 * L, accumulate);
-        FloatVector c10 = start(c, c0 + n, accumulate), c11 = start(c, c0 + n + L, accumulate);
-        FloatVector c12 = start(c, c0 + n + 2 * L, accumulate), c13 = start(c, c0 + n + 3 * L, accumulate);
-        FloatVector c20 = start(c, c0 + 2 * n, accumulate), c21 = start(c, c0 + 2 * n + L, accumulate);
-        FloatVector c22 = start(c, c0 + 2 * n + 2 * L, accumulate), c23 = start(c, c0 + 2 * n + 3 * L, accumulate);
-        FloatVector c30 = start(c, c0 + 3 * n, accumulate), c31 = start(c, c0 + 3 * n + L, accumulate);
-        FloatVector c32 = start(c, c0 + 3 * n + 2 * L, accumulate), c33 = start(c, c0 + 3 * n + 3 * L, accumulate);
+        FloatVector c10 = start(c, c0 + ldc, accumulate), c11 = start(c, c0 + ldc + L, accumulate);
+        FloatVector c12 = start(c, c0 + ldc + 2 * L, accumulate), c13 = start(c, c0 + ldc + 3 * L, accumulate);
+        FloatVector c20 = start(c, c0 + 2 * ldc, accumulate), c21 = start(c, c0 + 2 * ldc + L, accumulate);
+        FloatVector c22 = start(c, c0 + 2 * ldc + 2 * L, accumulate), c23 = start(c, c0 + 2 * ldc + 3 * L, accumulate);
+        FloatVector c30 = start(c, c0 + 3 * ldc, accumulate), c31 = start(c, c0 + 3 * ldc + L, accumulate);
+        FloatVector c32 = start(c, c0 + 3 * ldc + 2 * L, accumulate), c33 = start(c, c0 + 3 * ldc + 3 * L, accumulate);
         int bRow = bOff + j;
-        for (int p = 0; p < k; p++, bRow += n) {
+        for (int p = 0; p < k; p++, bRow += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bRow);
             FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bRow + 2 * L);
@@ -145,7 +157,7 @@ final class GemmSmall {
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
         }
         c00.intoArray(c, c0); c01.intoArray(c, c0 + L); c02.intoArray(c, c0 + 2 * L); c03.intoArray(c, c0 + 3 * L);
-        int r1 = c0 + n, r2 = c0 + 2 * n, r3 = c0 + 3 * n;
+        int r1 = c0 + ldc, r2 = c0 + 2 * ldc, r3 = c0 + 3 * ldc;
         c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
         c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
         c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
@@ -159,14 +171,14 @@ final class GemmSmall {
         return accumulate ? FloatVector.fromArray(S, c, at, mask) : FloatVector.zero(S);
     }
 
-    private static void rows4x1(float[] a, int a0, int rs, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                                int k, boolean accumulate) {
+    private static void rows4x1(float[] a, int a0, int rs, int cs, float[] b, int bOff, int ldb, float[] c, int c0,
+                                int ldc, int j, int n, int k, boolean accumulate) {
         // The mask is made here, not passed in: a mask crossing a call that is not inlined is boxed.
         VectorMask<Float> mask = S.indexInRange(j, n);
-        FloatVector c0v = start(c, c0, accumulate, mask), c1v = start(c, c0 + n, accumulate, mask);
-        FloatVector c2v = start(c, c0 + 2 * n, accumulate, mask), c3v = start(c, c0 + 3 * n, accumulate, mask);
+        FloatVector c0v = start(c, c0, accumulate, mask), c1v = start(c, c0 + ldc, accumulate, mask);
+        FloatVector c2v = start(c, c0 + 2 * ldc, accumulate, mask), c3v = start(c, c0 + 3 * ldc, accumulate, mask);
         int bRow = bOff + j;
-        for (int p = 0; p < k; p++, bRow += n) {
+        for (int p = 0; p < k; p++, bRow += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bRow, mask);
             int ap = a0 + p * cs;
             c0v = FloatVector.broadcast(S, a[ap]).fma(b0, c0v);
@@ -175,17 +187,17 @@ final class GemmSmall {
             c3v = FloatVector.broadcast(S, a[ap + 3 * rs]).fma(b0, c3v);
         }
         c0v.intoArray(c, c0, mask);
-        c1v.intoArray(c, c0 + n, mask);
-        c2v.intoArray(c, c0 + 2 * n, mask);
-        c3v.intoArray(c, c0 + 3 * n, mask);
+        c1v.intoArray(c, c0 + ldc, mask);
+        c2v.intoArray(c, c0 + 2 * ldc, mask);
+        c3v.intoArray(c, c0 + 3 * ldc, mask);
     }
 
-    private static void row1x1(float[] a, int a0, int cs, float[] b, int bOff, int n, float[] c, int c0, int j,
-                               int k, boolean accumulate) {
+    private static void row1x1(float[] a, int a0, int cs, float[] b, int bOff, int ldb, float[] c, int c0, int j,
+                               int n, int k, boolean accumulate) {
         VectorMask<Float> mask = S.indexInRange(j, n);
         FloatVector acc = start(c, c0, accumulate, mask);
         int bRow = bOff + j;
-        for (int p = 0; p < k; p++, bRow += n) {
+        for (int p = 0; p < k; p++, bRow += ldb) {
             acc = FloatVector.broadcast(S, a[a0 + p * cs]).fma(FloatVector.fromArray(S, b, bRow, mask), acc);
         }
         acc.intoArray(c, c0, mask);

@@ -33,6 +33,7 @@ import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.KernelStep;
 import org.jitgrad.compile.passes.MatmulStep;
+import org.jitgrad.compile.passes.StridedMatmulStep;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
 import org.jitgrad.compile.plan.BufferPlan;
@@ -312,6 +313,7 @@ public final class ClassEmitter implements Opcodes {
                 case KernelStep k -> kernels.emit(k.node(), calls.get(k.node()));
                 case CrossEntropyStep ce -> kernels.emit(ce);
                 case MatmulStep mm -> kernels.emit(mm);
+                case StridedMatmulStep sm -> kernels.emit(sm);
             }
             int global = firstStep + i;
             if (updates.beginsAfter(global)) beginOptimizerStep(w);

@@ -6,6 +6,8 @@ import net.bytebuddy.jar.asm.Opcodes;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.MatmulStep;
+import org.jitgrad.compile.passes.StridedMatmulStep;
+import org.jitgrad.compile.passes.View;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.UnaryOp;
@@ -93,6 +95,36 @@ final class KernelCallEmitter implements Opcodes {
         String act = step.activation() == null ? "NONE" : step.activation().is(UnaryOp.RELU) ? "RELU" : "TANH";
         w.mv.visitFieldInsn(GETSTATIC, EPILOGUE, act, "L" + EPILOGUE + ";");
         w.invokeStatic(GEMM, "matmul", "([FIZ[FIZ[FIIIIZ[FIL" + EPILOGUE + ";)V");
+    }
+
+    /**
+     * {@code Gemm.matmulStrided} with every offset, stride and size a constant (strided steps exist only in programs
+     * of fixed shapes).
+     */
+    void emit(StridedMatmulStep step) {
+        IrNode mm = step.matmul();
+        int rank = mm.shape().rank();
+        view(step.a());
+        w.pushBoolean(step.transA());
+        view(step.b());
+        w.pushBoolean(step.transB());
+        view(step.c());
+        w.pushInt(rank == 4 ? mm.shape().dim(0) : 1);
+        w.pushInt(mm.shape().dim(rank - 3));
+        w.pushInt(mm.shape().dim(rank - 2));
+        w.pushInt(mm.input(0).shape().dim(step.transA() ? rank - 2 : rank - 1));
+        w.pushInt(mm.shape().dim(rank - 1));
+        w.invokeStatic(GEMM, "matmulStrided", "([FIIIIZ[FIIIIZ[FIIIIIIIII)V");
+    }
+
+    /** Pushes {@code array, offset, batchStride0, batchStride1, rowStride} of a view with one or two batch axes. */
+    private void view(View v) {
+        int r = v.rank();
+        array(v.base());
+        w.pushInt(v.offset());
+        w.pushInt(r == 4 ? v.strides()[0] : 0);
+        w.pushInt(v.strides()[r - 3]);
+        w.pushInt(v.strides()[r - 2]);
     }
 
     /** Pushes {@code a, 0, transA, b, 0, transB, c, 0, m, k, n, false} for {@code mm}, writing into {@code out}. */

@@ -4,7 +4,7 @@ import java.util.List;
 import org.jitgrad.compile.ir.IrNode;
 
 /** One unit of the compiled program: what the generated method does, in order. */
-public sealed interface Step permits FusedLoop, KernelStep, CrossEntropyStep, MatmulStep {
+public sealed interface Step permits FusedLoop, KernelStep, CrossEntropyStep, MatmulStep, StridedMatmulStep {
     /** The values this step writes. */
     List<IrNode> outputs();
 

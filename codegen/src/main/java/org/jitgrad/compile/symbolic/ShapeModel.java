@@ -13,6 +13,7 @@ import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.Fusion;
 import org.jitgrad.compile.passes.KernelStep;
 import org.jitgrad.compile.passes.MatmulStep;
+import org.jitgrad.compile.passes.StridedMatmulStep;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.ops.OpParams;
 
@@ -188,6 +189,7 @@ public final class ShapeModel {
             case CrossEntropyStep ce -> "ce " + ix.get(ce.loss()) + " " + ix.get(ce.grad());
             case MatmulStep m -> "mm " + ix.get(m.matmul()) + " " + (m.biasAdd() == null ? "-" : ix.get(m.biasAdd()))
                     + " " + (m.bias() == null ? "-" : ix.get(m.bias())) + " " + (m.activation() == null ? "-" : ix.get(m.activation()));
+            case StridedMatmulStep sm -> "strided " + ix.get(sm.matmul()) + " " + sm.a() + " " + sm.b() + " " + sm.c();
         };
     }
 

@@ -8,6 +8,7 @@ import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.KernelStep;
 import org.jitgrad.compile.passes.MatmulStep;
+import org.jitgrad.compile.passes.StridedMatmulStep;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.ops.OpParams;
 import org.jitgrad.tensor.Shape;
@@ -122,6 +123,9 @@ final class SizeBinding {
             }
             case CrossEntropyStep ce -> {
                 return null;
+            }
+            case StridedMatmulStep sm -> {
+                return "strided matmul " + sm.matmul().ref() + " has views fixed at compile time";
             }
         }
     }
