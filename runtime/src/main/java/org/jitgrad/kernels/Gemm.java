@@ -185,6 +185,8 @@ public final class Gemm {
      * contiguous strides this is {@link #matmulBatched}; otherwise it multiplies, say, the heads of an attention
      * projection where they lie, with the same results as on contiguous copies. The C views of the batch must not
      * overlap one another or A and B (the results are then unspecified; nothing outside the C views is written).
+     * {@code structure} (square products only) lets the product skip terms known to be zero, or columns not needed
+     * (see {@link Triangular}); {@link Triangular#NONE} computes every term.
      *
      * @throws IllegalArgumentException on negative sizes, offsets or strides, null arrays, rows stored closer than
      *                                  their length, or a view that reaches past its array (checked before anything
@@ -193,16 +195,23 @@ public final class Gemm {
     public static void matmulStrided(float[] a, int aOff, int aStride0, int aStride1, int lda, boolean transA,
                                      float[] b, int bOff, int bStride0, int bStride1, int ldb, boolean transB,
                                      float[] c, int cOff, int cStride0, int cStride1, int ldc,
-                                     int batch0, int batch1, int m, int k, int n) {
+                                     int batch0, int batch1, int m, int k, int n, Triangular structure) {
         if (batch0 < 0 || batch1 < 0 || m < 0 || k < 0 || n < 0) {
             throw new IllegalArgumentException("matmulStrided: sizes must be >= 0, got batch " + batch0 + "x" + batch1
                     + ", m=" + m + ", k=" + k + ", n=" + n);
+        }
+        if (structure == null) throw new IllegalArgumentException("matmulStrided: structure must not be null");
+        if (structure == Triangular.LOWER_RESULT ? m != n : structure != Triangular.NONE && m != k) {
+            throw new IllegalArgumentException("matmulStrided: " + structure + " needs a square "
+                    + (structure == Triangular.LOWER_RESULT ? "result, got m=" + m + ", n=" + n
+                    : "op(A), got m=" + m + ", k=" + k));
         }
         GemmStrided.checkView("A", a, aOff, aStride0, aStride1, lda, transA ? k : m, transA ? m : k, batch0, batch1);
         GemmStrided.checkView("B", b, bOff, bStride0, bStride1, ldb, transB ? n : k, transB ? k : n, batch0, batch1);
         GemmStrided.checkView("C", c, cOff, cStride0, cStride1, ldc, m, n, batch0, batch1);
         GemmStrided.run(a, aOff, aStride0, aStride1, lda, transA, b, bOff, bStride0, bStride1, ldb, transB,
-                c, cOff, cStride0, cStride1, ldc, batch0, batch1, m, k, n, callerThreads(), PARALLEL_THRESHOLD);
+                c, cOff, cStride0, cStride1, ldc, batch0, batch1, m, k, n, structure, callerThreads(),
+                PARALLEL_THRESHOLD);
     }
 
     /**
@@ -220,7 +229,7 @@ public final class Gemm {
             GemmWorkers.ensure(threads - 1);
             GemmJob job = GemmJob.current();
             job.setBatched(a, aOff, aStride0, aStride1, transA ? m : k, transA, b, bOff, bStride0, bStride1,
-                    transB ? k : n, transB, c, cOff, batch1 * m * n, m * n, n, batch0, batch1, m, k, n);
+                    transB ? k : n, transB, c, cOff, batch1 * m * n, m * n, n, batch0, batch1, m, k, n, Triangular.NONE);
             GemmWorkers.run(job, Math.min(threads, batches) - 1);
             return;
         }

@@ -55,6 +55,7 @@ final class GemmJob {
     int rowParts, colParts, rowSlivers, colSlivers;
     /** A batch of whole products ({@link #setBatched}) when {@code batch0 > 0}: its sizes and operand strides. */
     int batch0, batch1, aStride0, aStride1, bStride0, bStride1, cStride0, cStride1, lda, ldb, ldc;
+    Triangular structure = Triangular.NONE;
     Parallel.Part task;
     int taskParts;
 
@@ -114,13 +115,14 @@ final class GemmJob {
     void setBatched(float[] a, int aOff, int aStride0, int aStride1, int lda, boolean transA,
                     float[] b, int bOff, int bStride0, int bStride1, int ldb, boolean transB,
                     float[] c, int cOff, int cStride0, int cStride1, int ldc, int batch0, int batch1, int m, int k,
-                    int n) {
+                    int n, Triangular structure) {
         this.a = a; this.aOff = aOff; this.transA = transA;
         this.b = b; this.bOff = bOff; this.transB = transB;
         this.c = c; this.cOff = cOff; this.m = m; this.k = k; this.n = n; this.accumulate = false;
         this.bias = null; this.act = null;
         this.aStride0 = aStride0; this.aStride1 = aStride1; this.bStride0 = bStride0; this.bStride1 = bStride1;
         this.cStride0 = cStride0; this.cStride1 = cStride1; this.lda = lda; this.ldb = ldb; this.ldc = ldc;
+        this.structure = structure;
         this.batch0 = batch0; this.batch1 = batch1;
         this.prepacked = false;
         this.failure = null;
@@ -249,7 +251,7 @@ final class GemmJob {
             int i0 = i / batch1, i1 = i % batch1;
             GemmStrided.product(a, aOff + i0 * aStride0 + i1 * aStride1, lda, transA,
                     b, bOff + i0 * bStride0 + i1 * bStride1, ldb, transB,
-                    c, cOff + i0 * cStride0 + i1 * cStride1, ldc, m, k, n);
+                    c, cOff + i0 * cStride0 + i1 * cStride1, ldc, m, k, n, structure);
         }
     }
 

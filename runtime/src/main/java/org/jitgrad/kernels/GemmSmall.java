@@ -55,16 +55,34 @@ final class GemmSmall {
     /**
      * {@code C = op(A)·op(B)} on strided matrices (see {@link GemmStrided}): A's stored rows {@code lda} apart, B's
      * {@code ldb} apart, C's rows {@code ldc} apart. The same FMAs in the same order as {@link #run}, so a product gives
-     * the same bits whichever strides its operands have.
+     * the same bits whichever strides its operands have. With a {@link Triangular} structure each group of 4 rows
+     * skips the terms known to be zero (or the columns not needed, written as zeros); the others run as without it.
      */
     static void runStrided(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb, boolean transB,
-                           float[] c, int cOff, int ldc, int m, int k, int n) {
+                           float[] c, int cOff, int ldc, int m, int k, int n, Triangular structure) {
         if (transB) {
             b = SCRATCH.get().transpose(b, bOff, ldb, n, k);
             bOff = 0;
             ldb = n;
         }
-        tiles(a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, ldb, c, cOff, ldc, m, k, n, false);
+        int rowStride = transA ? 1 : lda, colStride = transA ? lda : 1;
+        if (structure == Triangular.NONE) {
+            tiles(a, aOff, rowStride, colStride, b, bOff, ldb, c, cOff, ldc, m, k, n, false);
+            return;
+        }
+        for (int i = 0; i < m; i += 4) {
+            int rows = Math.min(4, m - i), last = i + rows - 1;
+            // the depth range that can hold non-zero terms, and the columns needed, for rows i..last
+            int p0 = structure == Triangular.UPPER_A ? Math.min(i, k) : 0;
+            int p1 = structure == Triangular.LOWER_A ? Math.min(k, last + 1) : k;
+            // whole pairs of vectors: a 4-row tile of one vector is latency-bound and slower per term than one of two
+            int cols = structure == Triangular.LOWER_RESULT ? Math.min(n, (last + 2 * L) / (2 * L) * (2 * L)) : n;
+            tiles(a, aOff + i * rowStride + p0 * colStride, rowStride, colStride, b, bOff + p0 * ldb, ldb,
+                    c, cOff + i * ldc, ldc, rows, p1 - p0, cols, false);
+            for (int r = 0; r < rows && cols < n; r++) {
+                java.util.Arrays.fill(c, cOff + (i + r) * ldc + cols, cOff + (i + r) * ldc + n, 0f);
+            }
+        }
     }
 
     private static void tiles(float[] a, int aOff, int rowStride, int colStride, float[] b, int bOff, int ldb,

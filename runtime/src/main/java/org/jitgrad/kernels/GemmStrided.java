@@ -55,33 +55,38 @@ final class GemmStrided {
     static void run(float[] a, int aOff, int aStride0, int aStride1, int lda, boolean transA,
                     float[] b, int bOff, int bStride0, int bStride1, int ldb, boolean transB,
                     float[] c, int cOff, int cStride0, int cStride1, int ldc,
-                    int batch0, int batch1, int m, int k, int n, int threads, long threshold) {
+                    int batch0, int batch1, int m, int k, int n, Triangular structure, int threads, long threshold) {
         int batches = batch0 * batch1;
         if (batches == 0 || m == 0 || n == 0) return;
         if (threads > 1 && batches > 1 && (long) m * n * k * batches >= threshold) {
             GemmWorkers.ensure(threads - 1);
             GemmJob job = GemmJob.current();
             job.setBatched(a, aOff, aStride0, aStride1, lda, transA, b, bOff, bStride0, bStride1, ldb, transB,
-                    c, cOff, cStride0, cStride1, ldc, batch0, batch1, m, k, n);
+                    c, cOff, cStride0, cStride1, ldc, batch0, batch1, m, k, n, structure);
             GemmWorkers.run(job, Math.min(threads, batches) - 1);
             return;
         }
         for (int i0 = 0; i0 < batch0; i0++) {
             for (int i1 = 0; i1 < batch1; i1++) {
                 product(a, aOff + i0 * aStride0 + i1 * aStride1, lda, transA, b, bOff + i0 * bStride0 + i1 * bStride1,
-                        ldb, transB, c, cOff + i0 * cStride0 + i1 * cStride1, ldc, m, k, n);
+                        ldb, transB, c, cOff + i0 * cStride0 + i1 * cStride1, ldc, m, k, n, structure);
             }
         }
     }
 
-    /** One product of the batch, on this thread. */
+    /**
+     * One product of the batch, on this thread. A {@link Triangular} structure is used by the direct kernels; the
+     * other paths compute every term (the structure only says which terms are zero or unused).
+     */
     static void product(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb, boolean transB,
-                        float[] c, int cOff, int ldc, int m, int k, int n) {
-        if (lda == (transA ? m : k) && ldb == (transB ? k : n) && ldc == n) {
+                        float[] c, int cOff, int ldc, int m, int k, int n, Triangular structure) {
+        if (structure != Triangular.NONE && GemmSmall.accepts(m, k, n)) {
+            GemmSmall.runStrided(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, m, k, n, structure);
+        } else if (lda == (transA ? m : k) && ldb == (transB ? k : n) && ldc == n) {
             Gemm.run(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, false, null, 0, null, 1,
                     Gemm.PARALLEL_THRESHOLD);
         } else if (GemmSmall.accepts(m, k, n)) {
-            GemmSmall.runStrided(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, m, k, n);
+            GemmSmall.runStrided(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, m, k, n, Triangular.NONE);
         } else {
             Scratch s = SCRATCH.get();
             int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;

@@ -66,7 +66,7 @@ class GemmStridedTest {
 
         GemmStrided.checkView("A", a, av.off(), av.s0(), av.s1(), av.ld(), aRows, aCols, b0, b1);
         GemmStrided.run(a, av.off(), av.s0(), av.s1(), av.ld(), transA, b, bv.off(), bv.s0(), bv.s1(), bv.ld(), transB,
-                c, cv.off(), cv.s0(), cv.s1(), cv.ld(), b0, b1, m, k, n, threads, 0);
+                c, cv.off(), cv.s0(), cv.s1(), cv.ld(), b0, b1, m, k, n, Triangular.NONE, threads, 0);
 
         float[] expected = new float[b0 * b1 * m * n];
         Gemm.matmulBatched(av.gather(a, b0, b1), 0, b1 * m * k, m * k, transA, bv.gather(b, b0, b1), 0, b1 * k * n,
@@ -85,25 +85,72 @@ class GemmStridedTest {
         assertEquals(ref, c[cv.at(b0 - 1, b1 - 1, m - 1, n - 1)], 1e-5 * Math.max(1, k));
     }
 
+    /** Head views of {@code [2, 3, t, t]} products with a {@link Triangular} structure against the dense product. */
+    @ParameterizedTest(name = "{0} t={1} d={2} transA={3} transB={4}")
+    @CsvSource({"LOWER_A, 64, 32, false, false", "LOWER_A, 13, 7, false, false", "UPPER_A, 64, 32, true, false",
+            "UPPER_A, 13, 7, true, false", "LOWER_RESULT, 64, 32, false, true", "LOWER_RESULT, 13, 7, false, true",
+            "LOWER_RESULT, 64, 32, false, false"})
+    void triangularProductsSkipOnlyZerosOrUnusedColumns(Triangular structure, int t, int d, boolean transA,
+                                                        boolean transB) {
+        boolean result = structure == Triangular.LOWER_RESULT;
+        int m = t, k = result ? d : t, n = result ? t : d;
+        int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
+        float[] a = random(6 * aRows * aCols, 4), b = random(6 * bRows * bCols, 5);
+        if (!result) {
+            // op(A) zero on the side the structure names, exactly as softmax leaves it
+            for (int x = 0; x < 6; x++)
+                for (int i = 0; i < m; i++)
+                    for (int p = 0; p < k; p++) {
+                        boolean zero = structure == Triangular.LOWER_A ? p > i : p < i;
+                        if (zero) a[x * aRows * aCols + (transA ? p * aCols + i : i * aCols + p)] = 0f;
+                    }
+        }
+        float[] dense = new float[6 * m * n], skipped = new float[6 * m * n];
+        java.util.Arrays.fill(skipped, Float.NaN);
+        Gemm.matmulStrided(a, 0, 3 * aRows * aCols, aRows * aCols, aCols, transA, b, 0, 3 * bRows * bCols,
+                bRows * bCols, bCols, transB, dense, 0, 3 * m * n, m * n, n, 2, 3, m, k, n, Triangular.NONE);
+        Gemm.matmulStrided(a, 0, 3 * aRows * aCols, aRows * aCols, aCols, transA, b, 0, 3 * bRows * bCols,
+                bRows * bCols, bCols, transB, skipped, 0, 3 * m * n, m * n, n, 2, 3, m, k, n, structure);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        for (int x = 0; x < 6; x++)
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    float got = skipped[x * m * n + i * n + j], want = dense[x * m * n + i * n + j];
+                    // a group of 4 rows computes the pairs of vectors of columns reaching its last row's diagonal
+                    int pair = 2 * lanes, last = Math.min(m - 1, i / 4 * 4 + 3);
+                    boolean computed = !result || j < Math.min(n, (last + pair) / pair * pair);
+                    assertEquals(computed ? want : 0f, got, 0f, structure + " C[" + x + "][" + i + "][" + j + "]");
+                }
+    }
+
+    @Test
+    void aTriangularProductMustBeSquare() {
+        float[] x = new float[64 * 64];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
+                x, 0, 0, 0, 32, false, x, 0, 0, 0, 64, false, x, 0, 0, 0, 64, 1, 1, 64, 32, 64, Triangular.LOWER_A));
+        assertTrue(e.getMessage().contains("LOWER_A needs a square op(A), got m=64, k=32"), e.getMessage());
+    }
+
     @Test
     void badViewsAreRefusedBeforeAnythingIsWritten() {
         float[] a = new float[64 * 128], b = new float[64 * 128], c = new float[64 * 128];
         java.util.Arrays.fill(c, 7f);
         // heads of 32 in rows of 128: valid
-        Gemm.matmulStrided(a, 0, 0, 32, 128, false, b, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 64 - 32);
+        Gemm.matmulStrided(a, 0, 0, 32, 128, false, b, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32,
+                Triangular.NONE);
         java.util.Arrays.fill(c, 7f);
         IllegalArgumentException overlap = assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
-                a, 0, 0, 32, 16, false, b, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32));
+                a, 0, 0, 32, 16, false, b, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32, Triangular.NONE));
         assertTrue(overlap.getMessage().contains("A rows of 32 elements cannot lie 16 apart"), overlap.getMessage());
         IllegalArgumentException past = assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
-                a, 0, 0, 32, 128, false, b, 0, 0, 32, 128, true, c, 0, 0, 40, 128, 1, 4, 64, 32, 32));
+                a, 0, 0, 32, 128, false, b, 0, 0, 32, 128, true, c, 0, 0, 40, 128, 1, 4, 64, 32, 32, Triangular.NONE));
         assertTrue(past.getMessage().contains("C (1x4 matrices of 64x32, offset 0, batch strides 0,40, row stride 128)"
                 + " reaches element 8215 but the array has 8192"), past.getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
-                a, 0, 0, -32, 128, false, b, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32));
+                a, 0, 0, -32, 128, false, b, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32, Triangular.NONE));
         assertTrue(negative.getMessage().contains("A offset and strides must be >= 0"), negative.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
-                a, 0, 0, 32, 128, false, null, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32));
+                a, 0, 0, 32, 128, false, null, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32, Triangular.NONE));
         for (float x : c) assertEquals(7f, x);
     }
 }

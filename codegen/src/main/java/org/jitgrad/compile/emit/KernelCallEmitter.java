@@ -21,6 +21,7 @@ import org.jitgrad.ops.UnaryOp;
 final class KernelCallEmitter implements Opcodes {
     private static final String GEMM = KERNELS + "Gemm";
     private static final String EPILOGUE = KERNELS + "Epilogue";
+    private static final String TRIANGULAR = KERNELS + "Triangular";
     private static final String LOSS = KERNELS + "LossKernels";
     static final String CALL = KernelCall.class.getName().replace('.', '/');
     static final String D_CALL = "L" + CALL + ";";
@@ -114,7 +115,8 @@ final class KernelCallEmitter implements Opcodes {
         w.pushInt(mm.shape().dim(rank - 2));
         w.pushInt(mm.input(0).shape().dim(step.transA() ? rank - 2 : rank - 1));
         w.pushInt(mm.shape().dim(rank - 1));
-        w.invokeStatic(GEMM, "matmulStrided", "([FIIIIZ[FIIIIZ[FIIIIIIIII)V");
+        w.mv.visitFieldInsn(GETSTATIC, TRIANGULAR, step.structure().name(), "L" + TRIANGULAR + ";");
+        w.invokeStatic(GEMM, "matmulStrided", "([FIIIIZ[FIIIIZ[FIIIIIIIIIL" + TRIANGULAR + ";)V");
     }
 
     /** Pushes {@code array, offset, batchStride0, batchStride1, rowStride} of a view with one or two batch axes. */

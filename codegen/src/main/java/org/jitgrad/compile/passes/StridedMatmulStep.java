@@ -2,6 +2,7 @@ package org.jitgrad.compile.passes;
 
 import java.util.List;
 import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.kernels.Triangular;
 import org.jitgrad.ops.OpParams;
 
 /**
@@ -10,12 +11,13 @@ import org.jitgrad.ops.OpParams;
  * lies in {@code c.base()}'s buffer; when several such steps fill one value (the parts of a concatenation), each
  * writes its own part.
  *
- * @param matmul the product node (its value has no buffer of its own)
- * @param a      the left operand as stored ({@code [.., m, k]}, or {@code [.., k, m]} if transposed)
- * @param b      the right operand as stored
- * @param c      where the result goes
+ * @param matmul    the product node (its value has no buffer of its own)
+ * @param a         the left operand as stored ({@code [.., m, k]}, or {@code [.., k, m]} if transposed)
+ * @param b         the right operand as stored
+ * @param c         where the result goes
+ * @param structure the zeros (or unused part) on one side of the diagonal that the product skips
  */
-public record StridedMatmulStep(IrNode matmul, View a, View b, View c) implements Step {
+public record StridedMatmulStep(IrNode matmul, View a, View b, View c, Triangular structure) implements Step {
     @Override
     public List<IrNode> outputs() { return List.of(c.base()); }
 
@@ -33,6 +35,6 @@ public record StridedMatmulStep(IrNode matmul, View a, View b, View c) implement
     @Override
     public String describe() {
         return "strided matmul " + matmul.ref() + " into " + c + " = " + a + (transA() ? "ᵀ" : "") + " · " + b
-                + (transB() ? "ᵀ" : "") + " : " + matmul.shape();
+                + (transB() ? "ᵀ" : "") + (structure == Triangular.NONE ? "" : " " + structure) + " : " + matmul.shape();
     }
 }

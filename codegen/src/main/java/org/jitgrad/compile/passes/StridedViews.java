@@ -10,6 +10,7 @@ import java.util.Set;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.kernels.Gemm;
+import org.jitgrad.kernels.Triangular;
 import org.jitgrad.ops.LayoutOp;
 import org.jitgrad.ops.LinalgOp;
 import org.jitgrad.ops.OpParams;
@@ -23,8 +24,9 @@ import org.jitgrad.ops.ReshapeOp;
  * {@code 64x32 · 32x64}), this pass composes the chain before each operand into one {@link View} of the value the
  * chain starts from, and the chain after the result (its only reader, then that value's only reader, through
  * permutations and reshapes, and into a concatenation whose parts are all such results) into a view of the value the
- * chain ends in, and replaces the product by a {@link StridedMatmulStep}. Layout steps left without readers are
- * dropped. Only static shapes: the views' strides are fixed at compile time.
+ * chain ends in, and replaces the product by a {@link StridedMatmulStep}, which also skips what causal attention
+ * leaves zero or unused ({@link TriangularZeros}). Layout steps left without readers are dropped. Only static shapes:
+ * the views' strides are fixed at compile time.
  */
 public final class StridedViews {
     private StridedViews() {}
@@ -72,14 +74,16 @@ public final class StridedViews {
         Set<IrNode> targets = identitySet(List.of());
         for (View v : resultViews.values()) targets.add(v.base());
 
+        TriangularZeros zeros = new TriangularZeros(graph, pinned);
         Map<IrNode, Step> replaced = new IdentityHashMap<>();
         Set<IrNode> dropped = identitySet(List.of());
         for (Candidate c : candidates) {
             IrNode mm = c.matmul();
             View out = resultViews.get(mm);
             View a = operandView(mm.input(0), producer, targets), b = operandView(mm.input(1), producer, targets);
-            if (a.isWhole() && b.isWhole() && out.base() == mm) continue;
-            replaced.put(mm, new StridedMatmulStep(mm, a, b, out));
+            Triangular structure = zeros.of(mm);
+            if (a.isWhole() && b.isWhole() && out.base() == mm && structure == Triangular.NONE) continue;
+            replaced.put(mm, new StridedMatmulStep(mm, a, b, out, structure));
             if (out.base() != mm) {
                 // the chain's steps copy nothing now; the concatenation's parts are written by their products
                 dropped.addAll(c.chain().subList(1, c.chain().size()));
