@@ -36,6 +36,55 @@ class StridedViewsTest {
         for (String copy : List.of("slice(", "permute(", "concat(")) assertEquals(0, count(steps, copy), steps);
         // per layer: q·kᵀ and p·v forward; dP, dV, dQ and dK backward
         assertEquals(2 * 6, count(steps, "strided matmul"), steps);
+        // causal: scores and dP used only on and below the diagonal, p and dS zero above it (as A, or as Aᵀ)
+        assertEquals(2 * 2, count(steps, "LOWER_RESULT"), steps);
+        assertEquals(2 * 2, count(steps, "LOWER_A"), steps);
+        assertEquals(2 * 2, count(steps, "UPPER_A"), steps);
+    }
+
+    /** Single-head attention over {@code [2, 8, 8]} with the given mask (1 = hidden) and an extra read of the scores. */
+    private static String attention(float[] mask, boolean readScoresElsewhere) {
+        Tensor w = Tensor.randn(7, 6, 24).requiresGrad();
+        Tensor m = Tensor.of(mask, 8, 8);
+        TensorFn fn = in -> {
+            List<Tensor> qkv = in[0].matmul(w).split(8, -1);
+            Tensor scores = qkv.get(0).matmul(qkv.get(1).transpose(-2, -1)).mul(0.5f);
+            Tensor p = scores.maskedFill(m, Float.NEGATIVE_INFINITY).softmax(-1);
+            Tensor y = p.matmul(qkv.get(2));
+            Tensor loss = y.mul(y).sum();
+            return readScoresElsewhere ? loss.add(scores.tanh().sum()) : loss;
+        };
+        Tensor x = Tensor.randn(8, 2, 8, 6);
+        Engines.assertSameLossAndGradients(fn, List.of(w), x);
+        Compiled step = Compiled.trace(fn);
+        step.run(x);
+        return steps(step);
+    }
+
+    private static float[] mask(int t, java.util.function.BiPredicate<Integer, Integer> hidden) {
+        float[] m = new float[t * t];
+        for (int i = 0; i < t; i++) for (int j = 0; j < t; j++) m[i * t + j] = hidden.test(i, j) ? 1f : 0f;
+        return m;
+    }
+
+    @Test
+    void onlyTheExactCausalMaskMakesProductsTriangular() {
+        String causal = attention(mask(8, (i, j) -> j > i), false);
+        // scores and dP; p·v and dQ; dV and dK
+        for (String s : List.of("LOWER_RESULT", "LOWER_A", "UPPER_A")) assertEquals(2, count(causal, s), causal);
+        // a window that also hides the diagonal's neighbour below, and one that shows the next position: no structure
+        for (float[] other : List.of(mask(8, (i, j) -> j > i || j == i - 1 && i > 1), mask(8, (i, j) -> j > i + 1))) {
+            String steps = attention(other, false);
+            for (String s : List.of("LOWER_RESULT", "LOWER_A", "UPPER_A")) assertEquals(0, count(steps, s), steps);
+        }
+    }
+
+    @Test
+    void scoresReadElsewhereAreComputedWhole() {
+        String steps = attention(mask(8, (i, j) -> j > i), true);
+        // dP only: the scores' tanh reads above the diagonal too; and the scores' gradient, which now has the tanh's
+        // part above the diagonal, makes dQ and dK whole products (p·v and dV keep theirs)
+        for (String s : List.of("LOWER_RESULT", "LOWER_A", "UPPER_A")) assertEquals(1, count(steps, s), steps);
     }
 
     @Test
