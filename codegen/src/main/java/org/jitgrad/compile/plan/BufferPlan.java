@@ -194,14 +194,19 @@ public final class BufferPlan {
         return sb.toString();
     }
 
-    /** Free-list allocation of arena slots, best fit by size; a slot grows to its largest tenant. */
+    /**
+     * Free-list allocation of arena slots, best fit by size, ties to the slot released last; a slot grows to its
+     * largest tenant.
+     */
     private static final class Arena {
         private final List<Integer> sizes = new ArrayList<>();
         private final List<Integer> free = new ArrayList<>();
 
         int take(int size) {
             int best = -1;
-            for (int idx : free) {
+            // newest first: of slots that fit equally well, the one released last is the likeliest still in cache
+            for (int f = free.size() - 1; f >= 0; f--) {
+                int idx = free.get(f);
                 int cap = sizes.get(idx);
                 if (best < 0) { best = idx; continue; }
                 int bestCap = sizes.get(best);
