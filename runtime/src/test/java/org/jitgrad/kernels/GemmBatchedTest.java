@@ -58,7 +58,8 @@ class GemmBatchedTest {
         return cases.stream();
     }
 
-    private static float[] random(long seed, int n) {
+    /** {@code n} floats uniform in [-1, 1) from {@code seed}. */
+    static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);

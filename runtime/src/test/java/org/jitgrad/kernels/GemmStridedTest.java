@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -40,13 +39,6 @@ class GemmStridedTest {
         }
     }
 
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
-        return x;
-    }
-
     @ParameterizedTest(name = "{0}x{1} of {2}x{3}x{4} transA={5} transB={6} threads={7}")
     @CsvSource({
             "3, 4, 64, 32, 64, false, true, 1", "3, 4, 64, 64, 32, false, false, 1", "3, 4, 64, 64, 32, true, false, 1",
@@ -59,8 +51,8 @@ class GemmStridedTest {
         View av = new View(7, aRows * (b1 * aCols + 5), aCols, b1 * aCols + 5, aRows, aCols);
         View bv = new View(2, bRows * (b1 * bCols + 5), bCols, b1 * bCols + 5, bRows, bCols);
         View cv = new View(1, m * (b1 * n + 3), n, b1 * n + 3, m, n);
-        float[] a = random(av.at(b0 - 1, b1 - 1, aRows - 1, aCols - 1) + 9, 1);
-        float[] b = random(bv.at(b0 - 1, b1 - 1, bRows - 1, bCols - 1) + 4, 2);
+        float[] a = GemmBatchedTest.random(1, av.at(b0 - 1, b1 - 1, aRows - 1, aCols - 1) + 9);
+        float[] b = GemmBatchedTest.random(2, bv.at(b0 - 1, b1 - 1, bRows - 1, bCols - 1) + 4);
         float[] c = new float[cv.at(b0 - 1, b1 - 1, m - 1, n - 1) + 6];
         java.util.Arrays.fill(c, Float.NaN);
 
@@ -95,7 +87,7 @@ class GemmStridedTest {
         boolean result = structure == Triangular.LOWER_RESULT;
         int m = t, k = result ? d : t, n = result ? t : d;
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
-        float[] a = random(6 * aRows * aCols, 4), b = random(6 * bRows * bCols, 5);
+        float[] a = GemmBatchedTest.random(4, 6 * aRows * aCols), b = GemmBatchedTest.random(5, 6 * bRows * bCols);
         if (!result) {
             // op(A) zero on the side the structure names, exactly as softmax leaves it
             for (int x = 0; x < 6; x++)
