@@ -5,7 +5,8 @@ package org.jitgrad.kernels;
  * can skip them: causal attention multiplies by matrices that are zero above the diagonal (the probabilities, the
  * scores' gradient) and computes scores of which only the part on and below the diagonal is used. Skipping a term
  * {@code 0·b} leaves every sum as it was for finite {@code b} (the sums run in the same order; only the sign of a zero
- * result can differ); with an infinite or NaN {@code b} the skipped term would have made the sum NaN.
+ * result can differ); with an infinite or NaN {@code b} the skipped term would have made the sum NaN. Only the direct
+ * kernels of small products skip; larger products compute every term (the structure then changes nothing).
  */
 public enum Triangular {
     /** Nothing known: every term is computed. */
