@@ -26,16 +26,20 @@ public final class PairedSteps {
             throw new IllegalArgumentException("usage: PairedSteps warmup pairs threads name=jar name=jar [name=jar...]");
         }
         int warmup = Integer.parseInt(args[0]), pairs = Integer.parseInt(args[1]), threads = Integer.parseInt(args[2]);
+        if (warmup < 0 || pairs < 1 || threads < 1) {
+            throw new IllegalArgumentException("warmup must be >= 0, pairs and threads >= 1; got " + warmup + ", " + pairs
+                    + ", " + threads);
+        }
         int k = args.length - 3;
         String[] names = new String[k];
         Runnable[] steps = new Runnable[k];
         URL own = PairedSteps.class.getProtectionDomain().getCodeSource().getLocation();
         for (int v = 0; v < k; v++) {
             String[] nameJar = args[3 + v].split("=", 2);
-            Path jar = Path.of(nameJar[1]);
-            if (nameJar.length != 2 || !Files.isRegularFile(jar)) {
+            if (nameJar.length != 2 || !Files.isRegularFile(Path.of(nameJar[1]))) {
                 throw new IllegalArgumentException("expected name=jar with an existing jar, got " + args[3 + v]);
             }
+            Path jar = Path.of(nameJar[1]);
             names[v] = nameJar[0];
             ClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL(), own},
                     ClassLoader.getPlatformClassLoader());

@@ -181,9 +181,10 @@ public final class Gemm {
      * {@code i0 < batch0}, {@code i1 < batch1}, where each matrix lies inside a larger array: {@code A_i} is stored (as
      * {@code [m,k]}, or {@code [k,m]} if {@code transA}) from {@code aOff + i0*aStride0 + i1*aStride1} with its rows
      * {@code lda} floats apart and the elements of a row adjacent; likewise B with {@code ldb}, and {@code C_i}
-     * ({@code [m,n]}, overwritten) from {@code cOff + i0*cStride0 + i1*cStride1} with rows {@code ldc} apart. With the
-     * contiguous strides this is {@link #matmulBatched}; otherwise it multiplies, say, the heads of an attention
-     * projection where they lie, with the same results as on contiguous copies. The C views of the batch must not
+     * ({@code [m,n]}, overwritten) from {@code cOff + i0*cStride0 + i1*cStride1} with rows {@code ldc} apart. It
+     * multiplies, say, the heads of an attention projection where they lie, with the same results as on contiguous
+     * copies. Each product runs on one thread (a batch is dealt out to the workers whole), so it is meant for batches
+     * of small products; {@link #matmulBatched} also splits a large product across threads. The C views of the batch must not
      * overlap one another or A and B (the results are then unspecified; nothing outside the C views is written).
      * {@code structure} (square products only) lets the product skip terms known to be zero, or columns not needed
      * (see {@link Triangular}); {@link Triangular#NONE} computes every term.
@@ -199,6 +200,10 @@ public final class Gemm {
         if (batch0 < 0 || batch1 < 0 || m < 0 || k < 0 || n < 0) {
             throw new IllegalArgumentException("matmulStrided: sizes must be >= 0, got batch " + batch0 + "x" + batch1
                     + ", m=" + m + ", k=" + k + ", n=" + n);
+        }
+        if ((long) batch0 * batch1 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("matmulStrided: a batch of " + batch0 + "x" + batch1
+                    + " products is more than 2^31-1");
         }
         if (structure == null) throw new IllegalArgumentException("matmulStrided: structure must not be null");
         if (structure == Triangular.LOWER_RESULT ? m != n : structure != Triangular.NONE && m != k) {

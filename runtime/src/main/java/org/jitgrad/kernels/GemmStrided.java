@@ -6,8 +6,9 @@ package org.jitgrad.kernels;
  * projection ({@code [batch, time, heads*size]} read as {@code [batch, heads, time, size]}) is multiplied where it lies
  * instead of being copied out first and back after. Products small enough for {@link GemmSmall} run there with the
  * strides as they are (the same FMAs in the same order as on contiguous copies); larger ones, which copying costs
- * little against, are copied into contiguous per-thread scratch around the packed path. Operands with the contiguous
- * strides take {@link Gemm}'s path exactly as {@link Gemm#matmulBatched} does.
+ * little against, are copied into contiguous per-thread scratch around the packed path. A product whose operands
+ * have the contiguous strides (and no {@link Triangular} structure) takes {@link Gemm}'s path on one thread, as a
+ * product that {@link Gemm#matmulBatched} deals out whole does.
  */
 final class GemmStrided {
     private GemmStrided() {}

@@ -12,8 +12,8 @@ public enum Triangular {
     /** Nothing known: every term is computed. */
     NONE,
     /**
-     * Only {@code C[i][j]} with {@code j <= i} is used: each group of 4 rows computes the pairs of column vectors that
-     * reach its diagonal and writes zeros in those wholly above it.
+     * Only {@code C[i][j]} with {@code j <= i} is used: in the direct kernels, each group of 4 rows computes the pairs
+     * of column vectors that reach its diagonal and writes zeros in those wholly above it.
      */
     LOWER_RESULT,
     /** {@code op(A)[i][p] = 0} for {@code p > i}: row {@code i} sums over {@code p <= i} only. */

@@ -143,6 +143,9 @@ class GemmStridedTest {
         assertTrue(negative.getMessage().contains("A offset and strides must be >= 0"), negative.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
                 a, 0, 0, 32, 128, false, null, 0, 0, 32, 128, true, c, 0, 0, 32, 128, 1, 4, 64, 32, 32, Triangular.NONE));
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> Gemm.matmulStrided(
+                a, 0, 0, 0, 128, false, b, 0, 0, 0, 128, true, c, 0, 0, 0, 128, 65536, 65536, 1, 1, 1, Triangular.NONE));
+        assertTrue(huge.getMessage().contains("a batch of 65536x65536 products is more than 2^31-1"), huge.getMessage());
         for (float x : c) assertEquals(7f, x);
     }
 }

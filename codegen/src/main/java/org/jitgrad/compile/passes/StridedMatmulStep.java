@@ -11,7 +11,7 @@ import org.jitgrad.ops.OpParams;
  * lies in {@code c.base()}'s buffer; when several such steps fill one value (the parts of a concatenation), each
  * writes its own part.
  *
- * @param matmul    the product node (its value has no buffer of its own)
+ * @param matmul    the product node (when {@code c} lies in another value's buffer, it has none of its own)
  * @param a         the left operand as stored ({@code [.., m, k]}, or {@code [.., k, m]} if transposed)
  * @param b         the right operand as stored
  * @param c         where the result goes
