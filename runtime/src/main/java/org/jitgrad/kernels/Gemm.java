@@ -228,14 +228,11 @@ public final class Gemm {
                            float[] b, int bOff, int bStride0, int bStride1, boolean transB,
                            float[] c, int cOff, int batch0, int batch1, int m, int k, int n,
                            int threads, long threshold) {
-        int batches = batch0 * batch1;
-        long work = (long) m * n * k;
-        if (threads > 1 && batches > 1 && work < threshold && work * batches >= threshold) {
-            GemmWorkers.ensure(threads - 1);
-            GemmJob job = GemmJob.current();
-            job.setBatched(a, aOff, aStride0, aStride1, transA ? m : k, transA, b, bOff, bStride0, bStride1,
-                    transB ? k : n, transB, c, cOff, batch1 * m * n, m * n, n, batch0, batch1, m, k, n, Triangular.NONE);
-            GemmWorkers.run(job, Math.min(threads, batches) - 1);
+        if ((long) m * n * k < threshold) {
+            // too small to split: whole products, as strided views with the contiguous strides
+            GemmStrided.run(a, aOff, aStride0, aStride1, transA ? m : k, transA, b, bOff, bStride0, bStride1,
+                    transB ? k : n, transB, c, cOff, batch1 * m * n, m * n, n, batch0, batch1, m, k, n, Triangular.NONE,
+                    threads, threshold);
             return;
         }
         for (int i0 = 0, ci = cOff; i0 < batch0; i0++) {
