@@ -177,25 +177,23 @@ public final class StridedViews {
      */
     private static View operandView(IrNode x, Map<IrNode, Step> producer, Set<IrNode> targets) {
         View v = viewUpTo(x, producer, targets);
-        return v != null && v.strides()[v.rank() - 1] == 1 ? v : View.whole(x);
+        return v.strides()[v.rank() - 1] == 1 ? v : View.whole(x);
     }
 
+    /** {@code x} as a view through its chain of slices, permutations and expressible reshapes (never null). */
     private static View viewUpTo(IrNode x, Map<IrNode, Step> producer, Set<IrNode> targets) {
         if (x.kind() != IrNode.Kind.OP || targets.contains(x) || !(producer.get(x) instanceof KernelStep)) {
             return View.whole(x);
         }
         if (x.is(LayoutOp.SLICE)) {
-            View in = viewUpTo(x.input(0), producer, targets);
             OpParams.Range r = (OpParams.Range) x.params();
-            return in == null ? null : in.slice(r.axis(), r.start(), r.end());
+            return viewUpTo(x.input(0), producer, targets).slice(r.axis(), r.start(), r.end());
         }
         if (x.is(LayoutOp.PERMUTE)) {
-            View in = viewUpTo(x.input(0), producer, targets);
-            return in == null ? null : in.permute(((OpParams.Permutation) x.params()).dims());
+            return viewUpTo(x.input(0), producer, targets).permute(((OpParams.Permutation) x.params()).dims());
         }
         if (x.is(ReshapeOp.RESHAPE)) {
-            View in = viewUpTo(x.input(0), producer, targets);
-            View v = in == null ? null : in.reshape(x.shape());
+            View v = viewUpTo(x.input(0), producer, targets).reshape(x.shape());
             return v != null ? v : View.whole(x);
         }
         return View.whole(x);
