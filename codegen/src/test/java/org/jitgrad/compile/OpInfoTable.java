@@ -97,6 +97,7 @@ final class OpInfoTable {
                 case TANH_GRAD -> UnaryOp.TANH;
                 case SIGMOID_GRAD -> UnaryOp.SIGMOID;
                 case RELU_GRAD -> UnaryOp.RELU;
+                case GELU_GRAD -> UnaryOp.GELU;
             };
             all.add(new OpInfo(g).backwardOnly().sample("backward of " + parent.name().toLowerCase(),
                     t -> apply(parent, t.get(0)), randn(11, 7, 17)));
@@ -252,6 +253,7 @@ final class OpInfoTable {
             case RELU -> x.relu();
             case POW -> x.pow(3f);
             case ERF -> x.erf();
+            case GELU -> x.gelu();
         };
     }
 

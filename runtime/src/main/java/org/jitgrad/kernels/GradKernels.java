@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Backward forms of the activations, written in terms of the forward output {@code y} so that the
- * input need not be kept: {@code out[i] = g[i] * f'(x[i])}.
+ * Backward forms of the activations, {@code out[i] = g[i] * f'(x[i])}: written in terms of the forward output
+ * {@code y} where the derivative allows, so that the input need not be kept; GELU's in terms of its input.
  */
 public final class GradKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -55,6 +55,21 @@ public final class GradKernels {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector yv = FloatVector.fromArray(S, y, i, m);
             zero.blend(FloatVector.fromArray(S, g, i, m), yv.compare(VectorOperators.GT, 0f)).intoArray(out, i, m);
+        }
+    }
+
+    /**
+     * {@code out = g·gelu'(x) = g·(Φ(x) + x·φ(x))}, {@code Φ(x) = (1 + erf(x/√2))/2}, {@code φ(x) = exp(-x²/2)/√(2π)}:
+     * {@code GradOp.GELU_GRAD}'s lane rule, in the same order.
+     */
+    public static void geluGrad(float[] g, float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, i, m);
+            FloatVector u = v.mul(UnaryKernels.INV_SQRT2);
+            FloatVector cdf = UnaryKernels.erf(u).add(1f).mul(0.5f);
+            FloatVector pdf = u.mul(u).neg().lanewise(VectorOperators.EXP).mul(UnaryKernels.INV_SQRT_2PI);
+            FloatVector.fromArray(S, g, i, m).mul(cdf.add(v.mul(pdf))).intoArray(out, i, m);
         }
     }
 }

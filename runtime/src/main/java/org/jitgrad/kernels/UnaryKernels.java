@@ -56,40 +56,60 @@ public final class UnaryKernels {
         if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).sqrt().intoArray(y, i, m); }
     }
 
-    /** {@code 2/√π}, erf's scale (its series here, its derivative in {@code UnaryOp}). */
+    /** {@code 2/√π}, the scale of erf's derivative. */
     public static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
+    /** {@code 1/√2}: GELU's {@code Φ(x) = (1 + erf(x/√2))/2}. */
+    public static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+    /** {@code 1/√(2π)}: the standard normal density's scale, in GELU's derivative. */
+    public static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    /** erf's rational form {@code x·P(x²)/Q(x²)} ({@code UnaryOp.erf}): P's coefficients, constant term first. */
+    public static final float ERF_P0 = 1.1283791f, ERF_P1 = 0.19040047f, ERF_P2 = 0.052747592f, ERF_P3 = 0.0037652703f,
+            ERF_P4 = 0.00028486026f, ERF_P5 = 2.0499424e-06f;
+    /** Q's coefficients, constant term first. */
+    public static final float ERF_Q0 = 1.0f, ERF_Q1 = 0.5020708f, ERF_Q2 = 0.11410633f, ERF_Q3 = 0.014968529f,
+            ERF_Q4 = 0.0011624243f, ERF_Q5 = 3.808903e-05f;
+    /** Where x is clamped: erf(3.92) is within 2e-8 of 1. */
+    public static final float ERF_CLAMP = 3.92f;
 
     /**
-     * {@code y = erf(x)}: the operations of {@code UnaryOp.erf}'s lane rule, in the same order, written out in one
-     * loop. The rule itself, reached through a lambda and {@code VectorLanes}, is too large for C2 to inline (434
-     * bytes of bytecode), and the tape then boxed every vector: 4.7 MB and 876-1,065 us for a 768x512 tensor; this loop
-     * allocates nothing and took 365 us (exp 123 us; probe medians, 2026-12-06). {@code UnaryOpTest} checks that the
-     * two agree bit for bit.
+     * {@code y = erf(x)}, by {@link #erf(FloatVector)}: the operations of {@code UnaryOp.erf}'s lane rule in the same
+     * order ({@code UnaryOpTest} checks that the two agree bit for bit).
      */
     public static void erf(float[] x, float[] y, int n) {
-        int i = 0;
-        for (; i < n; i += L) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            erf(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+        }
+    }
+
+    /**
+     * erf of each lane: {@code UnaryOp.erf}'s lane rule written out for the kernels (GELU's too). Multiplies and adds
+     * rounded apart, as the rule's, not fused: {@code FloatVector.fma} in the compiler's generated loops made the GPT
+     * step 2.1 ms slower (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x).
+     */
+    static FloatVector erf(FloatVector x) {
+        FloatVector xc = x.min(ERF_CLAMP).max(-ERF_CLAMP);
+        FloatVector z = xc.mul(xc);
+        FloatVector num = FloatVector.broadcast(S, ERF_P5).mul(z).add(ERF_P4);
+        num = num.mul(z).add(ERF_P3);
+        num = num.mul(z).add(ERF_P2);
+        num = num.mul(z).add(ERF_P1);
+        num = num.mul(z).add(ERF_P0);
+        FloatVector den = FloatVector.broadcast(S, ERF_Q5).mul(z).add(ERF_Q4);
+        den = den.mul(z).add(ERF_Q3);
+        den = den.mul(z).add(ERF_Q2);
+        den = den.mul(z).add(ERF_Q1);
+        den = den.mul(z).add(ERF_Q0);
+        return xc.mul(num).div(den);
+    }
+
+    /** {@code y = gelu(x) = x·(1 + erf(x/√2))/2}: {@code UnaryOp.GELU}'s lane rule, in the same order. */
+    public static void gelu(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, i, m);
-            FloatVector ax = v.abs();
-            FloatVector x2 = v.mul(v);
-            FloatVector series = FloatVector.broadcast(S, -1f / 1320);
-            series = series.mul(x2).add(1f / 216);
-            series = series.mul(x2).add(-1f / 42);
-            series = series.mul(x2).add(1f / 10);
-            series = series.mul(x2).add(-1f / 3);
-            series = series.mul(x2).add(1f);
-            series = series.mul(v).mul(TWO_OVER_SQRT_PI);
-            FloatVector t = FloatVector.broadcast(S, 1f).div(ax.mul(0.3275911f).add(1f));
-            FloatVector poly = FloatVector.broadcast(S, 1.061405429f);
-            poly = poly.mul(t).add(-1.453152027f);
-            poly = poly.mul(t).add(1.421413741f);
-            poly = poly.mul(t).add(-0.284496736f);
-            poly = poly.mul(t).add(0.254829592f);
-            poly = poly.mul(t);
-            FloatVector tail = FloatVector.broadcast(S, 1f).sub(poly.mul(x2.neg().lanewise(VectorOperators.EXP)));
-            FloatVector signed = tail.blend(tail.neg(), v.compare(VectorOperators.LT, 0f));
-            signed.blend(series, ax.compare(VectorOperators.LT, 0.5f)).intoArray(y, i, m);
+            v.mul(erf(v.mul(INV_SQRT2)).add(1f)).mul(0.5f).intoArray(y, i, m);
         }
     }
 

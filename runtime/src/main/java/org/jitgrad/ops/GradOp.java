@@ -2,12 +2,14 @@ package org.jitgrad.ops;
 
 import java.util.List;
 import org.jitgrad.kernels.GradKernels;
+import org.jitgrad.kernels.UnaryKernels;
 import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.ShapeException;
 
 /**
- * The backward forms of the activations, {@code (g, y) -> g·f'(x)} written in terms of the forward
- * output {@code y}. They appear only in backward graphs; differentiating them again is not supported.
+ * The backward forms of the activations, {@code (g, v) -> g·f'(x)}: {@code v} is the forward output {@code y} for
+ * tanh, sigmoid and ReLU (whose derivatives are functions of it), the input {@code x} for GELU. They appear only in
+ * backward graphs; differentiating them again is not supported.
  */
 public enum GradOp implements ElementwiseOp {
     TANH_GRAD {
@@ -17,6 +19,16 @@ public enum GradOp implements ElementwiseOp {
     SIGMOID_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.sigmoidGrad(g, y, out, n); }
         <V> V lane(LaneBuilder<V> l, V g, V y) { return l.mul(l.mul(g, y), l.add(l.neg(y), l.constant(1f))); }
+    },
+    /** {@code g·(Φ(x) + x·φ(x))} from GELU's input x: {@code Φ(x) = (1 + erf(x/√2))/2}, {@code φ(x) = exp(-x²/2)/√(2π)}. */
+    GELU_GRAD {
+        void run(float[] g, float[] x, float[] out, int n) { GradKernels.geluGrad(g, x, out, n); }
+        <V> V lane(LaneBuilder<V> l, V g, V x) {
+            V u = l.mul(x, l.constant(UnaryKernels.INV_SQRT2));
+            V cdf = l.mul(l.add(UnaryOp.erf(l, u), l.constant(1f)), l.constant(0.5f));
+            V pdf = l.mul(l.exp(l.neg(l.mul(u, u))), l.constant(UnaryKernels.INV_SQRT_2PI));
+            return l.mul(g, l.add(cdf, l.mul(x, pdf)));
+        }
     },
     RELU_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.reluGrad(g, y, out, n); }

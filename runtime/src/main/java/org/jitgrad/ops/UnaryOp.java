@@ -64,8 +64,8 @@ public enum UnaryOp implements ElementwiseOp {
         <T> T grad(GradBuilder<T> b, float p, T x, T y, T g) { return b.mul(g, b.scale(b.pow(x, p - 1f), p)); }
     },
     /**
-     * The error function. A Taylor polynomial below |x| = 0.5 and Abramowitz-Stegun 7.1.26 above (absolute
-     * error below 1.5e-7); its derivative {@code 2/√π·exp(-x²)} is exact.
+     * The error function, as the rational function of {@link #erf(LaneBuilder, Object)} (absolute error below 4e-7);
+     * its derivative {@code 2/√π·exp(-x²)} is exact.
      */
     ERF {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.erf(x, y, n); }
@@ -73,6 +73,20 @@ public enum UnaryOp implements ElementwiseOp {
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) {
             return b.mul(g, b.scale(b.apply(EXP, OpParams.NONE, b.neg(b.mul(x, x))), UnaryKernels.TWO_OVER_SQRT_PI));
         }
+    },
+    /**
+     * GELU, exact: {@code x·Φ(x) = x·(1 + erf(x/√2))/2} (PyTorch's default). One op rather than a composite of
+     * scale, erf, add and mul, so that its backward ({@link GradOp#GELU_GRAD}) reads only its input: the composite's
+     * backward read three stored tensors (the input, {@code x/√2} and {@code 1 + erf}), and the GPT step's GELU loops
+     * were bound by those streams (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x).
+     */
+    GELU {
+        void run(float[] x, float c, float[] y, int n) { UnaryKernels.gelu(x, y, n); }
+        <V> V lane(LaneBuilder<V> l, float c, V x) {
+            V cdf2 = l.add(erf(l, l.mul(x, l.constant(UnaryKernels.INV_SQRT2))), l.constant(1f));
+            return l.mul(l.mul(x, cdf2), l.constant(0.5f));
+        }
+        <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) { return b.apply(GradOp.GELU_GRAD, OpParams.NONE, g, x); }
     };
 
     abstract void run(float[] x, float c, float[] y, int n);
@@ -82,32 +96,29 @@ public enum UnaryOp implements ElementwiseOp {
     abstract <T> T grad(GradBuilder<T> b, float c, T x, T y, T g);
 
     /**
-     * erf as a lane rule: the formula of the compiler's loops, and of the tape's kernel {@link UnaryKernels#erf}, which
-     * writes the same operations out in one loop (this method is too large for C2 to inline there; UnaryOpTest checks
-     * that the two agree bit for bit).
+     * erf as a lane rule: the formula of the compiler's loops, and of the tape's kernels ({@code UnaryKernels.erf},
+     * which writes the same operations out; UnaryOpTest checks that the two agree bit for bit). A rational function
+     * {@code x·P(x²)/Q(x²)}, P and Q of degree 5 fitted here to erf on [0, 3.92] (beyond, erf rounds to ±1 in float and
+     * x is clamped); evaluated in float with each multiply and add rounded, its error stays below 4e-7 (3.53e-7, near
+     * x = 3.75; UnaryOpTest), about that of the Abramowitz-Stegun form it replaced, without that form's exp, second
+     * division and selects.
      */
     static <V> V erf(LaneBuilder<V> l, V x) {
-        V ax = l.abs(x);
-        // |x| < 0.5: 2/√π (x - x³/3 + x⁵/10 - x⁷/42 + x⁹/216 - x¹¹/1320), relative error < 1e-7 there
-        V x2 = l.mul(x, x);
-        V series = l.constant(-1f / 1320);
-        series = l.add(l.mul(series, x2), l.constant(1f / 216));
-        series = l.add(l.mul(series, x2), l.constant(-1f / 42));
-        series = l.add(l.mul(series, x2), l.constant(1f / 10));
-        series = l.add(l.mul(series, x2), l.constant(-1f / 3));
-        series = l.add(l.mul(series, x2), l.constant(1f));
-        series = l.mul(l.mul(series, x), l.constant(UnaryKernels.TWO_OVER_SQRT_PI));
-        // |x| >= 0.5: sign(x)·(1 - poly(t)·exp(-x²)), t = 1/(1 + 0.3275911|x|)
-        V t = l.div(l.constant(1f), l.add(l.mul(ax, l.constant(0.3275911f)), l.constant(1f)));
-        V poly = l.constant(1.061405429f);
-        poly = l.add(l.mul(poly, t), l.constant(-1.453152027f));
-        poly = l.add(l.mul(poly, t), l.constant(1.421413741f));
-        poly = l.add(l.mul(poly, t), l.constant(-0.284496736f));
-        poly = l.add(l.mul(poly, t), l.constant(0.254829592f));
-        poly = l.mul(poly, t);
-        V tail = l.sub(l.constant(1f), l.mul(poly, l.exp(l.neg(x2))));
-        V signed = l.select(LaneBuilder.Comparison.LT, x, l.constant(0f), l.neg(tail), tail);
-        return l.select(LaneBuilder.Comparison.LT, ax, l.constant(0.5f), series, signed);
+        V xc = l.max(l.min(x, l.constant(UnaryKernels.ERF_CLAMP)), l.constant(-UnaryKernels.ERF_CLAMP));
+        V z = l.mul(xc, xc);
+        V num = l.constant(UnaryKernels.ERF_P5);
+        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P4));
+        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P3));
+        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P2));
+        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P1));
+        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P0));
+        V den = l.constant(UnaryKernels.ERF_Q5);
+        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q4));
+        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q3));
+        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q2));
+        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q1));
+        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q0));
+        return l.div(l.mul(xc, num), den);
     }
 
     private static float c(OpParams p) {

@@ -305,6 +305,9 @@ public final class Tensor {
     /** The error function, elementwise. */
     public Tensor erf() { return Eager.apply(UnaryOp.ERF, OpParams.NONE, this); }
 
+    /** GELU, exact: {@code x·Φ(x) = 0.5·x·(1 + erf(x/√2))} (PyTorch's default); one op, see {@link UnaryOp#GELU}. */
+    public Tensor gelu() { return Eager.apply(UnaryOp.GELU, OpParams.NONE, this); }
+
     // ---- comparisons and selection -----------------------------------------------------------------
 
     /** {@code this > o ? 1 : 0}, broadcast; no gradient flows through a comparison. */
@@ -359,11 +362,6 @@ public final class Tensor {
     }
 
     // ---- composites: compositions of the primitives above, differentiated through them -------------
-
-    /** GELU, exact: {@code x·Φ(x) = 0.5·x·(1 + erf(x/√2))} (PyTorch's default). */
-    public Tensor gelu() {
-        return mul(mul((float) (1 / Math.sqrt(2))).erf().add(1f)).mul(0.5f);
-    }
 
     /** GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
     public Tensor geluTanh() {
