@@ -9,6 +9,7 @@ import org.jitgrad.compile.emit.ClassEmitter;
 import org.jitgrad.compile.emit.Program;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.passes.CausalSoftmax;
 import org.jitgrad.compile.passes.DeadCodeElimination;
 import org.jitgrad.compile.passes.Fusion;
 import org.jitgrad.compile.passes.Step;
@@ -61,7 +62,7 @@ final class Compiler {
         if (training) Autodiff.differentiate(graph);
         explain.append("== IR (traced").append(training ? " + backward" : "").append(") ==\n").append(graph.listing());
         int removed = DeadCodeElimination.run(graph);
-        List<Step> steps = StridedViews.run(graph, Fusion.run(graph));
+        List<Step> steps = CausalSoftmax.run(graph, StridedViews.run(graph, Fusion.run(graph)));
         explain.append("== steps after fusion (").append(removed).append(" dead nodes removed) ==\n");
         for (Step s : steps) explain.append("  ").append(s.describe()).append('\n');
         BufferPlan plan = BufferPlan.plan(graph, steps);

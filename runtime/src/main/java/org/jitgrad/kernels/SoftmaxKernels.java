@@ -1,6 +1,8 @@
 package org.jitgrad.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,7 +40,7 @@ public final class SoftmaxKernels {
     public static void softmaxRow(float[] x, int off, int n, float[] y) {
         float max = ReduceKernels.maxRow(x, off, n);
         if (max == Float.NEGATIVE_INFINITY) {
-            java.util.Arrays.fill(y, off, off + n, 0f);
+            Arrays.fill(y, off, off + n, 0f);
             return;
         }
         int i = 0;
@@ -72,6 +74,69 @@ public final class SoftmaxKernels {
         }
         float inv = 1f / sum;
         for (int l = 0; l < len; l++) y[base + l * inner] *= inv;
+    }
+
+    /** Whether {@link #causalSoftmax} and {@link #causalSoftmaxGrad} take blocks of {@code t x t}: rows of whole vectors. */
+    public static boolean causalFits(int t) {
+        return t > 0 && t % L == 0;
+    }
+
+    /**
+     * Causal attention's softmax in one pass: for each row {@code i} of each {@code [t, t]} block, the softmax over
+     * {@code j <= i} of {@code scale·s[i][j]}, and zeros for {@code j > i} (where the composite {@code softmax(where(
+     * mask, -inf, scale·s))} puts {@code exp(-inf) = 0}). Only the vectors up to the diagonal are read, and each element
+     * takes the composite's operations in its order ({@link #softmaxRow}: the max, one exp, the sum of the row's vectors
+     * in order, a multiply by its reciprocal), so the values are its bits: a row's skipped vectors would only have added
+     * zeros. Rows of whole vectors only ({@link #causalFits}).
+     */
+    public static void causalSoftmax(float[] s, float scale, int blocks, int t, float[] p) {
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = 0, rows = blocks * t; r < rows; r++) {
+            int i = r % t, off = r * t, diagonal = i / L * L;
+            VectorMask<Float> below = S.indexInRange(0, i - diagonal + 1);   // the diagonal vector's lanes j <= i
+            FloatVector mx = minusInf;
+            for (int v = 0; v < diagonal; v += L) mx = mx.max(FloatVector.fromArray(S, s, off + v).mul(scale));
+            mx = mx.max(minusInf.blend(FloatVector.fromArray(S, s, off + diagonal).mul(scale), below));
+            float max = mx.reduceLanes(VectorOperators.MAX);
+            if (max == Float.NEGATIVE_INFINITY) {
+                Arrays.fill(p, off, off + t, 0f);
+                continue;
+            }
+            FloatVector acc = FloatVector.zero(S);
+            for (int v = 0; v <= diagonal; v += L) {
+                FloatVector z = FloatVector.fromArray(S, s, off + v).mul(scale);
+                if (v == diagonal) z = minusInf.blend(z, below);
+                FloatVector e = z.sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(p, off + v);
+                acc = acc.add(e);
+            }
+            float inv = 1f / LaneSum.tree(acc);
+            for (int v = 0; v <= diagonal; v += L) FloatVector.fromArray(S, p, off + v).mul(inv).intoArray(p, off + v);
+            Arrays.fill(p, off + diagonal + L, off + t, 0f);
+        }
+    }
+
+    /**
+     * The gradient through {@link #causalSoftmax}: {@code dx[i][j] = scale·p[i][j]·(g[i][j] - Σ_k p[i][k]·g[i][k])}
+     * for {@code j <= i} and 0 above: the composite {@code scale·where(mask, 0, softmax_grad(p, g))}'s bits when p is
+     * zero above the diagonal and g finite there (the skipped terms {@code 0·g} would have added zeros).
+     */
+    public static void causalSoftmaxGrad(float[] p, float[] g, float scale, int blocks, int t, float[] dx) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0, rows = blocks * t; r < rows; r++) {
+            int i = r % t, off = r * t, diagonal = i / L * L;
+            FloatVector acc = zero;
+            for (int v = 0; v <= diagonal; v += L) {
+                acc = FloatVector.fromArray(S, g, off + v).fma(FloatVector.fromArray(S, p, off + v), acc);
+            }
+            float dot = LaneSum.tree(acc);
+            for (int v = 0; v <= diagonal; v += L) {
+                FloatVector d = FloatVector.fromArray(S, p, off + v).mul(FloatVector.fromArray(S, g, off + v).sub(dot));
+                if (v == diagonal) d = zero.blend(d, S.indexInRange(0, i - diagonal + 1));
+                d.mul(scale).intoArray(dx, off + v);
+            }
+            Arrays.fill(dx, off + diagonal + L, off + t, 0f);
+        }
     }
 
     /** {@code y = x - max - log Σ exp(x - max)} along the axis. */

@@ -32,6 +32,8 @@ import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.KernelStep;
+import org.jitgrad.compile.passes.CausalSoftmaxGradStep;
+import org.jitgrad.compile.passes.CausalSoftmaxStep;
 import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.StridedMatmulStep;
 import org.jitgrad.compile.passes.Step;
@@ -314,6 +316,8 @@ public final class ClassEmitter implements Opcodes {
                 case CrossEntropyStep ce -> kernels.emit(ce);
                 case MatmulStep mm -> kernels.emit(mm);
                 case StridedMatmulStep sm -> kernels.emit(sm);
+                case CausalSoftmaxStep cs -> kernels.emit(cs);
+                case CausalSoftmaxGradStep cg -> kernels.emit(cg);
             }
             int global = firstStep + i;
             if (updates.beginsAfter(global)) beginOptimizerStep(w);

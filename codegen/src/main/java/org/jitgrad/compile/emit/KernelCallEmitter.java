@@ -4,6 +4,8 @@ import static org.jitgrad.compile.emit.Descriptors.KERNELS;
 
 import net.bytebuddy.jar.asm.Opcodes;
 import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.passes.CausalSoftmaxGradStep;
+import org.jitgrad.compile.passes.CausalSoftmaxStep;
 import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.StridedMatmulStep;
@@ -23,6 +25,7 @@ final class KernelCallEmitter implements Opcodes {
     private static final String EPILOGUE = KERNELS + "Epilogue";
     private static final String TRIANGULAR = KERNELS + "Triangular";
     private static final String LOSS = KERNELS + "LossKernels";
+    private static final String SOFTMAX = KERNELS + "SoftmaxKernels";
     static final String CALL = KernelCall.class.getName().replace('.', '/');
     static final String D_CALL = "L" + CALL + ";";
     private static final String OP = "org/jitgrad/ops/Op";
@@ -117,6 +120,25 @@ final class KernelCallEmitter implements Opcodes {
         w.pushInt(mm.shape().dim(rank - 1));
         w.mv.visitFieldInsn(GETSTATIC, TRIANGULAR, step.structure().name(), "L" + TRIANGULAR + ";");
         w.invokeStatic(GEMM, "matmulStrided", "([FIIIIZ[FIIIIZ[FIIIIIIIIIL" + TRIANGULAR + ";)V");
+    }
+
+    void emit(CausalSoftmaxStep step) {
+        array(step.scores());
+        w.pushFloat(step.scale());
+        w.pushInt(step.blocks());
+        w.pushInt(step.t());
+        array(step.softmax());
+        w.invokeStatic(SOFTMAX, "causalSoftmax", "([FFII[F)V");
+    }
+
+    void emit(CausalSoftmaxGradStep step) {
+        array(step.probabilities());
+        array(step.grad());
+        w.pushFloat(step.scale());
+        w.pushInt(step.blocks());
+        w.pushInt(step.t());
+        array(step.result());
+        w.invokeStatic(SOFTMAX, "causalSoftmaxGrad", "([F[FFII[F)V");
     }
 
     /** Pushes {@code array, offset, batchStride0, batchStride1, rowStride} of a view with one or two batch axes. */

@@ -4,7 +4,8 @@ import java.util.List;
 import org.jitgrad.compile.ir.IrNode;
 
 /** One unit of the compiled program: what the generated method does, in order. */
-public sealed interface Step permits FusedLoop, KernelStep, CrossEntropyStep, MatmulStep, StridedMatmulStep {
+public sealed interface Step permits FusedLoop, KernelStep, CrossEntropyStep, MatmulStep, StridedMatmulStep,
+        CausalSoftmaxStep, CausalSoftmaxGradStep {
     /** The values this step writes. */
     List<IrNode> outputs();
 

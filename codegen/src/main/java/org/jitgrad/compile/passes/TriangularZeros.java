@@ -91,7 +91,7 @@ final class TriangularZeros {
     }
 
     /** A constant {@code [.., t, t]} (leading axes 1) that is non-zero exactly above the diagonal of {@code of}'s. */
-    private static boolean isUpperMask(IrNode mask, IrNode of) {
+    static boolean isUpperMask(IrNode mask, IrNode of) {
         int r = of.shape().rank();
         if (mask.kind() != IrNode.Kind.CONST || r < 2 || mask.shape().rank() < 2) return false;
         int t = of.shape().dim(r - 1);
@@ -107,7 +107,7 @@ final class TriangularZeros {
         return true;
     }
 
-    private static boolean isScalar(IrNode x, float value) {
+    static boolean isScalar(IrNode x, float value) {
         return x.kind() == IrNode.Kind.CONST && x.shape().size() == 1 && x.constant()[0] == value;
     }
 }

@@ -12,6 +12,8 @@ import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.Fusion;
 import org.jitgrad.compile.passes.KernelStep;
+import org.jitgrad.compile.passes.CausalSoftmaxGradStep;
+import org.jitgrad.compile.passes.CausalSoftmaxStep;
 import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.StridedMatmulStep;
 import org.jitgrad.compile.passes.Step;
@@ -190,6 +192,8 @@ public final class ShapeModel {
             case MatmulStep m -> "mm " + ix.get(m.matmul()) + " " + (m.biasAdd() == null ? "-" : ix.get(m.biasAdd()))
                     + " " + (m.bias() == null ? "-" : ix.get(m.bias())) + " " + (m.activation() == null ? "-" : ix.get(m.activation()));
             case StridedMatmulStep sm -> "strided " + ix.get(sm.matmul()) + " " + sm.a() + " " + sm.b() + " " + sm.c();
+            case CausalSoftmaxStep cs -> "causal softmax " + ix.get(cs.softmax());
+            case CausalSoftmaxGradStep cg -> "causal softmax grad " + ix.get(cg.result());
         };
     }
 

@@ -7,6 +7,8 @@ import org.jitgrad.compile.ir.IrNode;
 import org.jitgrad.compile.passes.CrossEntropyStep;
 import org.jitgrad.compile.passes.FusedLoop;
 import org.jitgrad.compile.passes.KernelStep;
+import org.jitgrad.compile.passes.CausalSoftmaxGradStep;
+import org.jitgrad.compile.passes.CausalSoftmaxStep;
 import org.jitgrad.compile.passes.MatmulStep;
 import org.jitgrad.compile.passes.StridedMatmulStep;
 import org.jitgrad.compile.passes.Step;
@@ -126,6 +128,12 @@ final class SizeBinding {
             }
             case StridedMatmulStep sm -> {
                 return "strided matmul " + sm.matmul().ref() + " has views fixed at compile time";
+            }
+            case CausalSoftmaxStep cs -> {
+                return "causal softmax " + cs.softmax().ref() + " has its blocks fixed at compile time";
+            }
+            case CausalSoftmaxGradStep cg -> {
+                return "causal softmax grad " + cg.result().ref() + " has its blocks fixed at compile time";
             }
         }
     }
