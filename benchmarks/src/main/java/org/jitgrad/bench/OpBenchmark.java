@@ -38,7 +38,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djitgrad.threads=1", "-Xms2g", "-Xmx2g",
+        "-XX:Tier3DelayOn=100000"})  // as ./jitgrad passes it (README, Limits: allocation after a long JIT history)
 public class OpBenchmark {
     @Param({"layerNorm", "attention", "block", "conv2d"})
     public String op;
