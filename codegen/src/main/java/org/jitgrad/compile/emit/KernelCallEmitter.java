@@ -13,6 +13,7 @@ import org.jitgrad.compile.passes.View;
 import org.jitgrad.compile.plan.BufferPlan;
 import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.UnaryOp;
+import org.jitgrad.tensor.Shape;
 
 /**
  * Emits kernel steps: by default a call to the op's own {@code forward} (see {@link KernelCall}); the
@@ -124,9 +125,7 @@ final class KernelCallEmitter implements Opcodes {
 
     void emit(CausalSoftmaxStep step) {
         array(step.scores());
-        w.pushFloat(step.scale());
-        w.pushInt(step.blocks());
-        w.pushInt(step.t());
+        scaleAndBlocks(step.scale(), step.softmax().shape());
         array(step.softmax());
         w.invokeStatic(SOFTMAX, "causalSoftmax", "([FFII[F)V");
     }
@@ -134,11 +133,17 @@ final class KernelCallEmitter implements Opcodes {
     void emit(CausalSoftmaxGradStep step) {
         array(step.probabilities());
         array(step.grad());
-        w.pushFloat(step.scale());
-        w.pushInt(step.blocks());
-        w.pushInt(step.t());
+        scaleAndBlocks(step.scale(), step.result().shape());
         array(step.result());
         w.invokeStatic(SOFTMAX, "causalSoftmaxGrad", "([F[FFII[F)V");
+    }
+
+    /** Pushes {@code scale, blocks, t} of a causal softmax kernel over {@code shape}: its {@code [t, t]} blocks. */
+    private void scaleAndBlocks(float scale, Shape shape) {
+        int t = shape.lastDim();
+        w.pushFloat(scale);
+        w.pushInt(shape.size() / (t * t));
+        w.pushInt(t);
     }
 
     /** Pushes {@code array, offset, batchStride0, batchStride1, rowStride} of a view with one or two batch axes. */

@@ -64,7 +64,7 @@ public final class CausalSoftmax {
         float c = ((OpParams.Scalar) scaled.params()).value();
         int t = masked.shape().lastDim();
         if (!(c > 0) || !Float.isFinite(c) || !SoftmaxKernels.causalFits(t)) return null;
-        return new CausalSoftmaxStep(scaled.input(0), c, softmax, masked.shape().size() / (t * t), t);
+        return new CausalSoftmaxStep(scaled.input(0), c, softmax);
     }
 
     /** {@code softmax_grad(p, g)} of causal probabilities, then {@code scale·where(mask, 0, ·)} in a loop of its own. */
@@ -83,7 +83,7 @@ public final class CausalSoftmax {
         int t = masked.shape().lastDim();
         if (!(c > 0) || !Float.isFinite(c) || !SoftmaxKernels.causalFits(t)
                 || !grad.input(1).shape().equals(grad.shape())) return null;
-        return new CausalSoftmaxGradStep(grad.input(0), grad.input(1), c, result, masked.shape().size() / (t * t), t);
+        return new CausalSoftmaxGradStep(grad.input(0), grad.input(1), c, result);
     }
 
     private static boolean alongLastAxis(IrNode x) {

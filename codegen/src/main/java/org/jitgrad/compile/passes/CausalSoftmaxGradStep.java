@@ -8,8 +8,7 @@ import org.jitgrad.compile.ir.IrNode;
  * ({@code SoftmaxKernels.causalSoftmaxGrad}) reading each row only up to its diagonal. {@code result} is the value
  * stored.
  */
-public record CausalSoftmaxGradStep(IrNode probabilities, IrNode grad, float scale, IrNode result, int blocks, int t)
-        implements Step {
+public record CausalSoftmaxGradStep(IrNode probabilities, IrNode grad, float scale, IrNode result) implements Step {
     @Override
     public List<IrNode> outputs() { return List.of(result); }
 

@@ -6,9 +6,10 @@ import org.jitgrad.compile.ir.IrNode;
 /**
  * Causal attention's {@code softmax(where(mask, -inf, scale·scores))} as one kernel call
  * ({@code SoftmaxKernels.causalSoftmax}): the scaling and masking loop is gone, and each row reads and exponentiates
- * only the vectors up to its diagonal. {@code softmax} is the value stored; {@code blocks} {@code [t, t]} blocks.
+ * only the vectors up to its diagonal. {@code softmax} is the value stored, in {@code [t, t]} blocks
+ * along its last two axes.
  */
-public record CausalSoftmaxStep(IrNode scores, float scale, IrNode softmax, int blocks, int t) implements Step {
+public record CausalSoftmaxStep(IrNode scores, float scale, IrNode softmax) implements Step {
     @Override
     public List<IrNode> outputs() { return List.of(softmax); }
 
