@@ -89,7 +89,7 @@ public final class UnaryKernels {
      * step 2.1 ms slower (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x).
      */
     static FloatVector erf(FloatVector x) {
-        FloatVector xc = x.min(ERF_CLAMP).max(-ERF_CLAMP);
+        FloatVector xc = clamp(x, ERF_CLAMP);
         FloatVector z = xc.mul(xc);
         FloatVector num = FloatVector.broadcast(S, ERF_P5).mul(z).add(ERF_P4);
         num = num.mul(z).add(ERF_P3);
@@ -113,13 +113,55 @@ public final class UnaryKernels {
         }
     }
 
-    /** {@code y = tanh(x)}. */
+    /**
+     * Each lane of {@code x} limited to {@code [-c, c]}, by the lane rules' {@code select} ({@code VectorLanes}):
+     * compare and blend. The same values as {@code min} and {@code max} (NaN stays NaN, -0 stays -0), which C2 expands
+     * into several instructions each to keep Java's NaN and signed-zero rules: with them, the clamps took about 40%
+     * of erf's and tanh's time (probe medians in benchmarks/RESULTS.md, 2026-12-07 15:xx).
+     */
+    static FloatVector clamp(FloatVector x, float c) {
+        FloatVector hi = FloatVector.broadcast(S, c), lo = FloatVector.broadcast(S, -c);
+        FloatVector below = x.blend(hi, x.compare(VectorOperators.GT, hi));
+        return below.blend(lo, below.compare(VectorOperators.LT, lo));
+    }
+
+    /** tanh's rational form {@code x·P(x²)/Q(x²)} ({@code UnaryOp.tanh}): P's coefficients, constant term first. */
+    public static final float TANH_P0 = 1.0f, TANH_P1 = 0.13381061f, TANH_P2 = 0.0034956292f, TANH_P3 = 2.0609741e-05f,
+            TANH_P4 = 1.3355539e-08f;
+    /** Q's coefficients, constant term first. */
+    public static final float TANH_Q0 = 1.0f, TANH_Q1 = 0.46714377f, TANH_Q2 = 0.025877140f, TANH_Q3 = 0.00032857014f,
+            TANH_Q4 = 7.7769249e-07f;
+    /** Where x is clamped: tanh(9) is within 3e-8 of 1. */
+    public static final float TANH_CLAMP = 9f;
+
+    /**
+     * {@code y = tanh(x)}, by {@link #tanh(FloatVector)}: the operations of {@code UnaryOp.tanh}'s lane rule in the
+     * same order ({@code UnaryOpTest} checks that the two agree bit for bit).
+     */
     public static void tanh(float[] x, float[] y, int n) {
-        int i = 0;
-        for (int up = S.loopBound(n); i < up; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+        // one masked loop, as erf's: one inlined copy of the form (see GemmBiasActivation's tanh epilogue)
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            tanh(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
         }
-        if (i < n) { VectorMask<Float> m = S.indexInRange(i, n); FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.TANH).intoArray(y, i, m); }
+    }
+
+    /**
+     * tanh of each lane: {@code UnaryOp.tanh}'s lane rule written out for the kernels and the GEMM's epilogue.
+     * Multiplies and adds rounded apart, as in {@link #erf(FloatVector)}.
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector xc = clamp(x, TANH_CLAMP);
+        FloatVector z = xc.mul(xc);
+        FloatVector num = FloatVector.broadcast(S, TANH_P4).mul(z).add(TANH_P3);
+        num = num.mul(z).add(TANH_P2);
+        num = num.mul(z).add(TANH_P1);
+        num = num.mul(z).add(TANH_P0);
+        FloatVector den = FloatVector.broadcast(S, TANH_Q4).mul(z).add(TANH_Q3);
+        den = den.mul(z).add(TANH_Q2);
+        den = den.mul(z).add(TANH_Q1);
+        den = den.mul(z).add(TANH_Q0);
+        return clamp(xc.mul(num).div(den), 1f);
     }
 
     /** {@code y = 1 / (1 + exp(-x))}. */

@@ -30,7 +30,6 @@ public final class VectorLanes implements LaneBuilder<FloatVector> {
     @Override public FloatVector sqrt(FloatVector a) { return a.sqrt(); }
     @Override public FloatVector exp(FloatVector a) { return a.lanewise(VectorOperators.EXP); }
     @Override public FloatVector log(FloatVector a) { return a.lanewise(VectorOperators.LOG); }
-    @Override public FloatVector tanh(FloatVector a) { return a.lanewise(VectorOperators.TANH); }
     @Override public FloatVector pow(FloatVector a, float p) { return a.lanewise(VectorOperators.POW, p); }
 
     @Override

@@ -36,8 +36,6 @@ public interface LaneBuilder<V> {
 
     V log(V a);
 
-    V tanh(V a);
-
     /** {@code a^p} for a constant exponent. */
     V pow(V a, float p);
 

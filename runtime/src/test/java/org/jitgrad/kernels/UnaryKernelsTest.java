@@ -46,7 +46,8 @@ class UnaryKernelsTest {
     void transcendentals(int n) {
         compare("exp", UnaryKernels::exp, ScalarKernels::exp, Rand.uniform(n, n, -20f, 20f), 4, 0f);
         compare("log", UnaryKernels::log, ScalarKernels::log, Rand.uniform(n, n, 1e-3f, 1e3f), 4, 1e-7f);
-        compare("tanh", UnaryKernels::tanh, ScalarKernels::tanh, Rand.uniform(n, n, -6f, 6f), 4, 0f);
+        // the rational form's documented error (UnaryOp.tanh) against Math.tanh rounded to float
+        compare("tanh", UnaryKernels::tanh, ScalarKernels::tanh, Rand.uniform(n, n, -6f, 6f), 0, 5e-7f);
         compare("sigmoid", UnaryKernels::sigmoid, ScalarKernels::sigmoid, Rand.uniform(n, n, -20f, 20f), 4, 0f);
         float[] pos = Rand.uniform(n + 7, n, 0.01f, 10f);
         for (float p : new float[] {3f, 0.5f, -1.5f}) {

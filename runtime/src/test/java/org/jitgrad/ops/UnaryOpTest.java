@@ -15,8 +15,8 @@ import org.jitgrad.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tape's erf, GELU and GELU-gradient kernels against the lane rules the compiler's loops use (the same bits), erf
- * against a double reference everywhere, and known values.
+ * The tape's tanh, erf, GELU and GELU-gradient kernels against the lane rules the compiler's loops use (the same
+ * bits), tanh and erf against double references everywhere, and known values.
  */
 class UnaryOpTest {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -60,6 +60,15 @@ class UnaryOpTest {
         float[] kernel = new float[x.length];
         UnaryKernels.erf(x, kernel, x.length);
         assertSameBits("erf", x, byRule(x, v -> UnaryOp.erf(VectorLanes.INSTANCE, v)), kernel);
+    }
+
+    @Test
+    void tanhKernelGivesTheLaneRulesBits() {
+        float[] x = inputs(11);
+        float[] kernel = new float[x.length];
+        UnaryKernels.tanh(x, kernel, x.length);
+        assertSameBits("tanh", x, byRule(x, v -> UnaryOp.TANH.lanes(VectorLanes.INSTANCE, OpParams.NONE, List.of(v))),
+                kernel);
     }
 
     @Test
@@ -142,6 +151,52 @@ class UnaryOpTest {
         assertTrue(worst <= 4e-7, "erf's worst error " + worst + " at " + worstAt);
         assertTrue(Float.isNaN(erfOf(Float.NaN)), "erf(NaN)");
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(erfOf(-0f)), "erf(-0) is -0");
+    }
+
+    /**
+     * tanh against {@code Math.tanh} on a dense grid over [-10, 10] (both sides of the clamp at 9) and at tiny
+     * values, where the error is relative: the documented 5e-7, the odd symmetry bit for bit, never beyond ±1, and
+     * the special values.
+     */
+    @Test
+    void tanhIsWithinItsDocumentedErrorEverywhere() {
+        int n = 2_000_001;
+        float[] x = new float[n + 3];
+        for (int i = 0; i < n; i++) x[i] = -10f + 20f * i / (n - 1);
+        x[n] = 1e-20f;
+        x[n + 1] = -3e-8f;
+        x[n + 2] = Float.MIN_VALUE;
+        float[] y = new float[x.length];
+        UnaryKernels.tanh(x, y, x.length);
+        float[] negated = new float[x.length];
+        for (int i = 0; i < x.length; i++) negated[i] = -x[i];
+        float[] yNeg = new float[x.length];
+        UnaryKernels.tanh(negated, yNeg, x.length);
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = 0; i < x.length; i++) {
+            double expected = Math.tanh(x[i]);
+            double err = Math.abs(y[i] - expected);
+            if (Math.abs(x[i]) < 1e-3f) err /= Math.abs(expected);   // near 0, relative
+            if (err > worst) {
+                worst = err;
+                worstAt = x[i];
+            }
+            assertTrue(Math.abs(y[i]) <= 1f, "tanh(" + x[i] + ") = " + y[i] + " beyond ±1");
+            assertEquals(Float.floatToRawIntBits(-y[i]), Float.floatToRawIntBits(yNeg[i]), "tanh(-x) = -tanh(x) at " + x[i]);
+        }
+        assertTrue(worst <= 5e-7, "tanh's worst error " + worst + " at " + worstAt);
+        assertTrue(worst > 1e-7, "the error bound is tight: worst " + worst);   // the form is not the exact function
+        float[] special = {Float.NaN, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, 20f};
+        float[] out = new float[special.length];
+        UnaryKernels.tanh(special, out, special.length);
+        assertTrue(Float.isNaN(out[0]), "tanh(NaN)");
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(out[1]), "tanh(-0) is -0");
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(out[2]), "tanh(0) is 0");
+        assertEquals(1f, out[3], "tanh(+inf)");
+        assertEquals(-1f, out[4], "tanh(-inf)");
+        assertEquals(1f, out[5], "tanh(MAX_VALUE)");
+        assertEquals(1f, out[6], "tanh(20)");
     }
 
     /** GELU and its derivative against the double formulas {@code x·Φ(x)} and {@code Φ(x) + x·φ(x)}. */

@@ -64,7 +64,6 @@ final class EmittingLanes implements LaneBuilder<Integer> {
     @Override public Integer sqrt(Integer a) { return unary("sqrt", a); }
     @Override public Integer exp(Integer a) { return lanewise("EXP", a); }
     @Override public Integer log(Integer a) { return lanewise("LOG", a); }
-    @Override public Integer tanh(Integer a) { return lanewise("TANH", a); }
 
     @Override
     public Integer pow(Integer a, float p) {
