@@ -18,7 +18,7 @@ import org.jitgrad.tensor.Tensor;
 final class DynamicParity {
     /**
      * Tight: the two programs run the same kernels in the same order, so they agree bit for bit where
-     * the JIT runs both at one tier; the JDK's vector exp/tanh/erf can differ by an ulp between the
+     * the JIT runs both at one tier; the JDK's vector exp can differ by an ulp between the
      * interpreter, C1 and C2, and one program may be warmer than the other.
      */
     static final double REL = 1e-6;

@@ -13,7 +13,7 @@ final class Engines {
     /**
      * Elements smaller than this fraction of the tensor's largest magnitude are compared against
      * that floor instead of their own size (so each element's error is at most 1e-6 of the tensor's
-     * scale). The JDK's vector tanh and exp differ by an ulp between the interpreter, C1 and C2;
+     * scale). The JDK's vector exp (and log) differ by an ulp between the interpreter, C1 and C2;
      * through a deep backward pass (1 - y², sums of opposite terms) that becomes a large relative
      * error on elements a thousand times below the tensor's scale: rounding, not a bug.
      */
@@ -39,7 +39,7 @@ final class Engines {
 
     /**
      * Like the above after {@code warmups} unchecked rounds of both engines. The JDK evaluates the
-     * Vector API's tanh and exp with a different routine in the interpreter than in C2-compiled code
+     * Vector API's exp and log with a different routine in the interpreter than in C2-compiled code
      * (they can differ by an ulp), so two engines running cold code at different JIT tiers can round
      * differently; deep models amplify that. Warm rounds compare the engines as a service runs them.
      */
@@ -76,7 +76,7 @@ final class Engines {
         }
         // The second call reuses the specialization and must give the same loss and gradients (run overwrites,
         // never accumulates). Within the tolerance, not bit for bit: between the two calls the JIT may replace a
-        // kernel's interpreted or C1 code with C2's, and the JDK's vector tanh/exp differ by an ulp between tiers
+        // kernel's interpreted or C1 code with C2's, and the JDK's vector exp differs by an ulp between tiers
         // (seed 289 of RandomGraphTest once gave -58.629707 then -58.629704). A stale or accumulated buffer would be
         // off by far more.
         float again = step.run(inputs);

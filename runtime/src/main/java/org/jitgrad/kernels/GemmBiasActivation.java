@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fused epilogue {@code c = act(c + bias[col])} over a block of C, vectorized. For the bias alone and ReLU, whole
  * vectors are loaded and stored without a mask and only the last partial vector of a row is masked: masking every
- * vector made a 32x64 bias pass about three times slower. tanh takes one masked loop ({@link #biasAndTanh}).
+ * vector made a 32x64 bias pass about three times slower. tanh, bias included, is {@code UnaryKernels.tanh}'s loop.
  */
 final class GemmBiasActivation {
     private GemmBiasActivation() {}
@@ -48,21 +48,12 @@ final class GemmBiasActivation {
         }
     }
 
-    /**
-     * One masked loop, so that tanh's rational form ({@code UnaryKernels.tanh}) is inlined at one place: with a
-     * second copy for the tail, C2 passed its node-count cutoff and called the tail's tanh out of line, boxing its
-     * vectors (1,712 bytes a step in DynamicBatchGuardsTest's MLP). For tanh the mask costs little against the form.
-     */
+    /** Each row of the block through {@code UnaryKernels.tanh}, bias added first. */
     private static void biasAndTanh(float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1,
                                     float[] bias, int biasOff) {
         for (int i = i0; i < i1; i++) {
-            int row = cOff + i * ldc;
-            for (int j = j0; j < j1; j += VL) {
-                VectorMask<Float> mask = S.indexInRange(j, j1);
-                FloatVector v = FloatVector.fromArray(S, c, row + j, mask);
-                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, biasOff + j, mask));
-                UnaryKernels.tanh(v).intoArray(c, row + j, mask);
-            }
+            int row = cOff + i * ldc + j0;
+            UnaryKernels.tanh(c, row, bias, biasOff + j0, c, row, j1 - j0);
         }
     }
 }

@@ -63,13 +63,6 @@ public final class GradKernels {
      * {@code GradOp.GELU_GRAD}'s lane rule, in the same order.
      */
     public static void geluGrad(float[] g, float[] x, float[] out, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, i, m);
-            FloatVector u = v.mul(UnaryKernels.INV_SQRT2);
-            FloatVector cdf = UnaryKernels.erf(u).add(1f).mul(0.5f);
-            FloatVector pdf = u.mul(u).neg().lanewise(VectorOperators.EXP).mul(UnaryKernels.INV_SQRT_2PI);
-            FloatVector.fromArray(S, g, i, m).mul(cdf.add(v.mul(pdf))).intoArray(out, i, m);
-        }
+        UnaryKernels.erfLoop(UnaryKernels.ErfUse.GELU_GRAD, x, g, out, n);
     }
 }

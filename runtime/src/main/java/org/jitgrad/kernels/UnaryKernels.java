@@ -72,57 +72,70 @@ public final class UnaryKernels {
     /** Where x is clamped: erf(3.92) is within 2e-8 of 1. */
     public static final float ERF_CLAMP = 3.92f;
 
-    /**
-     * {@code y = erf(x)}, by {@link #erf(FloatVector)}: the operations of {@code UnaryOp.erf}'s lane rule in the same
-     * order ({@code UnaryOpTest} checks that the two agree bit for bit).
-     */
+    /** {@code y = erf(x)}: {@code UnaryOp.erf}'s lane rule ({@link #erfLoop}). */
     public static void erf(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            erf(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-        }
+        erfLoop(ErfUse.ERF, x, null, y, n);
+    }
+
+    /** {@code y = gelu(x) = x·(1 + erf(x/√2))/2}: {@code UnaryOp.GELU}'s lane rule ({@link #erfLoop}). */
+    public static void gelu(float[] x, float[] y, int n) {
+        erfLoop(ErfUse.GELU, x, null, y, n);
+    }
+
+    /** What {@link #erfLoop} writes. */
+    enum ErfUse {
+        /** {@code erf(x)}. */
+        ERF,
+        /** {@code gelu(x) = x·(1 + erf(x/√2))/2}. */
+        GELU,
+        /** {@code g·gelu'(x) = g·(Φ(x) + x·φ(x))}, {@code Φ(x) = (1 + erf(x/√2))/2}, {@code φ(x) = exp(-x²/2)/√(2π)}. */
+        GELU_GRAD
     }
 
     /**
-     * erf of each lane: {@code UnaryOp.erf}'s lane rule written out for the kernels (GELU's too). Multiplies and adds
-     * rounded apart, as the rule's, not fused: {@code FloatVector.fma} in the compiler's generated loops made the GPT
-     * step 2.1 ms slower (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x).
+     * The kernels that evaluate erf (erf, GELU, GELU's gradient): the operations of the lane rules
+     * ({@code UnaryOp.erf}, {@code UnaryOp.GELU}, {@code GradOp.GELU_GRAD}) in the same order ({@code UnaryOpTest}
+     * checks that they agree bit for bit), with erf's form written out once, in this loop: C2 did not always inline a
+     * helper taking the vector into the kernels' loops (a call in a loop of a few iterations is not "hot" enough for a
+     * method of its size) and then boxed every vector (12 KB per 1,024 floats). Multiplies and adds rounded apart, as
+     * the rules': {@code FloatVector.fma} in the compiler's generated loops made the GPT step 2.1 ms slower
+     * (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x). The clamp compares and blends, as tanh's.
+     *
+     * @param g the upstream gradient for {@link ErfUse#GELU_GRAD}, else unused
      */
-    static FloatVector erf(FloatVector x) {
-        FloatVector xc = clamp(x, ERF_CLAMP);
-        FloatVector z = xc.mul(xc);
-        FloatVector num = FloatVector.broadcast(S, ERF_P5).mul(z).add(ERF_P4);
-        num = num.mul(z).add(ERF_P3);
-        num = num.mul(z).add(ERF_P2);
-        num = num.mul(z).add(ERF_P1);
-        num = num.mul(z).add(ERF_P0);
-        FloatVector den = FloatVector.broadcast(S, ERF_Q5).mul(z).add(ERF_Q4);
-        den = den.mul(z).add(ERF_Q3);
-        den = den.mul(z).add(ERF_Q2);
-        den = den.mul(z).add(ERF_Q1);
-        den = den.mul(z).add(ERF_Q0);
-        return xc.mul(num).div(den);
-    }
-
-    /** {@code y = gelu(x) = x·(1 + erf(x/√2))/2}: {@code UnaryOp.GELU}'s lane rule, in the same order. */
-    public static void gelu(float[] x, float[] y, int n) {
+    static void erfLoop(ErfUse use, float[] x, float[] g, float[] y, int n) {
+        boolean scaled = use != ErfUse.ERF, gradient = use == ErfUse.GELU_GRAD;
+        FloatVector hi = FloatVector.broadcast(S, ERF_CLAMP), lo = FloatVector.broadcast(S, -ERF_CLAMP);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, i, m);
-            v.mul(erf(v.mul(INV_SQRT2)).add(1f)).mul(0.5f).intoArray(y, i, m);
+            FloatVector u = scaled ? v.mul(INV_SQRT2) : v;
+            FloatVector xc = u.blend(hi, u.compare(VectorOperators.GT, hi));
+            xc = xc.blend(lo, xc.compare(VectorOperators.LT, lo));
+            FloatVector z = xc.mul(xc);
+            FloatVector num = FloatVector.broadcast(S, ERF_P5).mul(z).add(ERF_P4);
+            num = num.mul(z).add(ERF_P3);
+            num = num.mul(z).add(ERF_P2);
+            num = num.mul(z).add(ERF_P1);
+            num = num.mul(z).add(ERF_P0);
+            FloatVector den = FloatVector.broadcast(S, ERF_Q5).mul(z).add(ERF_Q4);
+            den = den.mul(z).add(ERF_Q3);
+            den = den.mul(z).add(ERF_Q2);
+            den = den.mul(z).add(ERF_Q1);
+            den = den.mul(z).add(ERF_Q0);
+            FloatVector erf = xc.mul(num).div(den);
+            FloatVector out;
+            if (!scaled) {
+                out = erf;
+            } else if (!gradient) {
+                out = v.mul(erf.add(1f)).mul(0.5f);
+            } else {
+                FloatVector cdf = erf.add(1f).mul(0.5f);
+                FloatVector pdf = u.mul(u).neg().lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                out = FloatVector.fromArray(S, g, i, m).mul(cdf.add(v.mul(pdf)));
+            }
+            out.intoArray(y, i, m);
         }
-    }
-
-    /**
-     * Each lane of {@code x} limited to {@code [-c, c]}, by the lane rules' {@code select} ({@code VectorLanes}):
-     * compare and blend. The same values as {@code min} and {@code max} (NaN stays NaN, -0 stays -0), which C2 expands
-     * into several instructions each to keep Java's NaN and signed-zero rules: with them, the clamps took about 40%
-     * of erf's and tanh's time (probe medians in benchmarks/RESULTS.md, 2026-12-07 15:xx).
-     */
-    static FloatVector clamp(FloatVector x, float c) {
-        FloatVector hi = FloatVector.broadcast(S, c), lo = FloatVector.broadcast(S, -c);
-        FloatVector below = x.blend(hi, x.compare(VectorOperators.GT, hi));
-        return below.blend(lo, below.compare(VectorOperators.LT, lo));
     }
 
     /** tanh's rational form {@code x·P(x²)/Q(x²)} ({@code UnaryOp.tanh}): P's coefficients, constant term first. */
@@ -134,34 +147,43 @@ public final class UnaryKernels {
     /** Where x is clamped: tanh(9) is within 3e-8 of 1. */
     public static final float TANH_CLAMP = 9f;
 
-    /**
-     * {@code y = tanh(x)}, by {@link #tanh(FloatVector)}: the operations of {@code UnaryOp.tanh}'s lane rule in the
-     * same order ({@code UnaryOpTest} checks that the two agree bit for bit).
-     */
+    /** {@code y = tanh(x)}, by {@link #tanh(float[], int, float[], int, float[], int, int)}. */
     public static void tanh(float[] x, float[] y, int n) {
-        // one masked loop, as erf's: one inlined copy of the form (see GemmBiasActivation's tanh epilogue)
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            tanh(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
-        }
+        tanh(x, 0, null, 0, y, 0, n);
     }
 
     /**
-     * tanh of each lane: {@code UnaryOp.tanh}'s lane rule written out for the kernels and the GEMM's epilogue.
-     * Multiplies and adds rounded apart, as in {@link #erf(FloatVector)}.
+     * {@code y[yOff+i] = tanh(x[xOff+i] + bias[biasOff+i])} for {@code i < n}, without the add when {@code bias} is
+     * null (the GEMM's tanh epilogue passes each row of C and the bias). The operations of {@code UnaryOp.tanh}'s lane
+     * rule in the same order ({@code UnaryOpTest} checks that the two agree bit for bit), written out in the loop: C2
+     * did not always inline a helper taking the vector (a call in a loop of a few iterations is not "hot" enough for a
+     * method of its size), and then boxed every vector (12 KB per 1,024 floats in ElementwiseBenchmark). The clamps
+     * compare and blend: the same values as {@code min} and {@code max} (NaN stays NaN, -0 stays -0), which C2 expands
+     * into several instructions each to keep Java's NaN and signed-zero rules. One masked loop, so the form is in the
+     * code once (a second copy for a tail passed C2's node-count cutoff in the GEMM's epilogue).
      */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector xc = clamp(x, TANH_CLAMP);
-        FloatVector z = xc.mul(xc);
-        FloatVector num = FloatVector.broadcast(S, TANH_P4).mul(z).add(TANH_P3);
-        num = num.mul(z).add(TANH_P2);
-        num = num.mul(z).add(TANH_P1);
-        num = num.mul(z).add(TANH_P0);
-        FloatVector den = FloatVector.broadcast(S, TANH_Q4).mul(z).add(TANH_Q3);
-        den = den.mul(z).add(TANH_Q2);
-        den = den.mul(z).add(TANH_Q1);
-        den = den.mul(z).add(TANH_Q0);
-        return clamp(xc.mul(num).div(den), 1f);
+    static void tanh(float[] x, int xOff, float[] bias, int biasOff, float[] y, int yOff, int n) {
+        FloatVector hi = FloatVector.broadcast(S, TANH_CLAMP), lo = FloatVector.broadcast(S, -TANH_CLAMP);
+        FloatVector one = FloatVector.broadcast(S, 1f), minusOne = FloatVector.broadcast(S, -1f);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            if (bias != null) v = v.add(FloatVector.fromArray(S, bias, biasOff + i, m));
+            FloatVector xc = v.blend(hi, v.compare(VectorOperators.GT, hi));
+            xc = xc.blend(lo, xc.compare(VectorOperators.LT, lo));
+            FloatVector z = xc.mul(xc);
+            FloatVector num = FloatVector.broadcast(S, TANH_P4).mul(z).add(TANH_P3);
+            num = num.mul(z).add(TANH_P2);
+            num = num.mul(z).add(TANH_P1);
+            num = num.mul(z).add(TANH_P0);
+            FloatVector den = FloatVector.broadcast(S, TANH_Q4).mul(z).add(TANH_Q3);
+            den = den.mul(z).add(TANH_Q2);
+            den = den.mul(z).add(TANH_Q1);
+            den = den.mul(z).add(TANH_Q0);
+            FloatVector t = xc.mul(num).div(den);
+            t = t.blend(one, t.compare(VectorOperators.GT, one));
+            t.blend(minusOne, t.compare(VectorOperators.LT, minusOne)).intoArray(y, yOff + i, m);
+        }
     }
 
     /** {@code y = 1 / (1 + exp(-x))}. */

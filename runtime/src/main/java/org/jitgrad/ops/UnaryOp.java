@@ -130,10 +130,9 @@ public enum UnaryOp implements ElementwiseOp {
      * ({@code UnaryKernels.tanh}, the same operations written out; UnaryOpTest checks that they agree bit for bit). A
      * rational function {@code x·P(x²)/Q(x²)}, P and Q of degree 4, fitted here to tanh on [0, 9] (beyond, tanh rounds
      * to ±1 in float and x is clamped); evaluated in float with each multiply and add rounded, its error stays below
-     * 5e-7 (4.14e-7 at x = 8.64 over every float in [0, 9.5], 7 ulps of 1; UnaryOpTest checks a grid), and the result is clamped to [-1, 1]. It replaced the
-     * JDK's vector tanh (SVML), 1.5 times slower in the epilogue's probe on this project's Zen 5 host and not
-     * reproducible across the JIT's tiers (an ulp apart between the interpreter and C2); every tier computes these
-     * operations alike.
+     * 5e-7 (4.14e-7 at x = 8.64 over every float in [0, 9.5], 7 ulps of 1; UnaryOpTest checks a grid), and the result
+     * is clamped to [-1, 1]. Unlike the JDK's vector tanh, which it replaced, every JIT tier computes it alike, and it
+     * is faster (benchmarks/RESULTS.md, 2026-12-07 15:07).
      */
     static <V> V tanh(LaneBuilder<V> l, V x) {
         V xc = clamp(l, x, UnaryKernels.TANH_CLAMP);
@@ -153,7 +152,7 @@ public enum UnaryOp implements ElementwiseOp {
 
     /**
      * {@code x} limited to {@code [-c, c]} by two selects (NaN stays NaN): the values of {@code min} and {@code max},
-     * in far fewer instructions ({@code UnaryKernels.clamp}, which the kernels use, does the same).
+     * in far fewer instructions (the kernels in {@code UnaryKernels} write out the same compares and blends).
      */
     private static <V> V clamp(LaneBuilder<V> l, V x, float c) {
         V hi = l.constant(c), lo = l.constant(-c);
