@@ -132,7 +132,7 @@ public enum UnaryOp implements ElementwiseOp {
      * to ±1 in float and x is clamped); evaluated in float with each multiply and add rounded, its error stays below
      * 5e-7 (4.14e-7 at x = 8.64 over every float in [0, 9.5], 7 ulps of 1; UnaryOpTest checks a grid), and the result
      * is clamped to [-1, 1]. Unlike the JDK's vector tanh, which it replaced, every JIT tier computes it alike, and it
-     * is faster (benchmarks/RESULTS.md, 2026-12-07 15:07).
+     * is faster (benchmarks/RESULTS.md, 2026-12-07 15:43).
      */
     static <V> V tanh(LaneBuilder<V> l, V x) {
         V xc = clamp(l, x, UnaryKernels.TANH_CLAMP);
