@@ -108,21 +108,7 @@ public enum UnaryOp implements ElementwiseOp {
      * division and selects.
      */
     static <V> V erf(LaneBuilder<V> l, V x) {
-        V xc = clamp(l, x, UnaryKernels.ERF_CLAMP);
-        V z = l.mul(xc, xc);
-        V num = l.constant(UnaryKernels.ERF_P5);
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P4));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P3));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P2));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P1));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.ERF_P0));
-        V den = l.constant(UnaryKernels.ERF_Q5);
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q4));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q3));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q2));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q1));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.ERF_Q0));
-        return l.div(l.mul(xc, num), den);
+        return oddRational(l, clamp(l, x, UnaryKernels.ERF_CLAMP), ERF_P, ERF_Q);
     }
 
     /**
@@ -135,19 +121,35 @@ public enum UnaryOp implements ElementwiseOp {
      * is faster (benchmarks/RESULTS.md, 2026-12-07 15:43).
      */
     static <V> V tanh(LaneBuilder<V> l, V x) {
-        V xc = clamp(l, x, UnaryKernels.TANH_CLAMP);
-        V z = l.mul(xc, xc);
-        V num = l.constant(UnaryKernels.TANH_P4);
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.TANH_P3));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.TANH_P2));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.TANH_P1));
-        num = l.add(l.mul(num, z), l.constant(UnaryKernels.TANH_P0));
-        V den = l.constant(UnaryKernels.TANH_Q4);
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.TANH_Q3));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.TANH_Q2));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.TANH_Q1));
-        den = l.add(l.mul(den, z), l.constant(UnaryKernels.TANH_Q0));
-        return clamp(l, l.div(l.mul(xc, num), den), 1f);
+        return clamp(l, oddRational(l, clamp(l, x, UnaryKernels.TANH_CLAMP), TANH_P, TANH_Q), 1f);
+    }
+
+    /** erf's and tanh's coefficients ({@code UnaryKernels}), constant term first. */
+    private static final float[] ERF_P = {UnaryKernels.ERF_P0, UnaryKernels.ERF_P1, UnaryKernels.ERF_P2,
+        UnaryKernels.ERF_P3, UnaryKernels.ERF_P4, UnaryKernels.ERF_P5};
+    private static final float[] ERF_Q = {UnaryKernels.ERF_Q0, UnaryKernels.ERF_Q1, UnaryKernels.ERF_Q2,
+        UnaryKernels.ERF_Q3, UnaryKernels.ERF_Q4, UnaryKernels.ERF_Q5};
+    private static final float[] TANH_P = {UnaryKernels.TANH_P0, UnaryKernels.TANH_P1, UnaryKernels.TANH_P2,
+        UnaryKernels.TANH_P3, UnaryKernels.TANH_P4};
+    private static final float[] TANH_Q = {UnaryKernels.TANH_Q0, UnaryKernels.TANH_Q1, UnaryKernels.TANH_Q2,
+        UnaryKernels.TANH_Q3, UnaryKernels.TANH_Q4};
+
+    /**
+     * {@code x·P(x²)/Q(x²)}, P and Q by Horner's rule from their highest coefficient, each multiply and add rounded: the
+     * operations, in order, that the kernels write out for erf and tanh.
+     */
+    private static <V> V oddRational(LaneBuilder<V> l, V x, float[] p, float[] q) {
+        V z = l.mul(x, x);
+        V num = horner(l, z, p);
+        V den = horner(l, z, q);
+        return l.div(l.mul(x, num), den);
+    }
+
+    /** {@code c[0] + z·(c[1] + z·(...))}, from the highest coefficient down. */
+    private static <V> V horner(LaneBuilder<V> l, V z, float[] c) {
+        V acc = l.constant(c[c.length - 1]);
+        for (int i = c.length - 2; i >= 0; i--) acc = l.add(l.mul(acc, z), l.constant(c[i]));
+        return acc;
     }
 
     /**
