@@ -98,17 +98,19 @@ public final class UnaryKernels {
      * checks that they agree bit for bit), with erf's form written out once, in this loop: C2 did not always inline a
      * helper taking the vector into the kernels' loops (a call in a loop of a few iterations is not "hot" enough for a
      * method of its size) and then boxed every vector (12 KB per 1,024 floats). Multiplies and adds rounded apart, as
-     * the rules': {@code FloatVector.fma} in the compiler's generated loops made the GPT step 2.1 ms slower
-     * (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x). The clamp compares and blends, as tanh's.
+     * the rules': {@code FloatVector.fma} in the compiler's generated loops made the GPT step 2.1 ms slower on the Xeon
+     * host (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x; on Zen 5 0.14-0.38 ms faster, RESULTS.md 2026-12-07 17:xx).
+     * The clamp compares and blends, as tanh's; only the last partial vector is masked, as in {@link #tanh}.
      *
      * @param g the upstream gradient for {@link ErfUse#GELU_GRAD}, else unused
      */
     static void erfLoop(ErfUse use, float[] x, float[] g, float[] y, int n) {
         boolean scaled = use != ErfUse.ERF, gradient = use == ErfUse.GELU_GRAD;
         FloatVector hi = FloatVector.broadcast(S, ERF_CLAMP), lo = FloatVector.broadcast(S, -ERF_CLAMP);
+        VectorMask<Float> m = S.indexInRange(n - n % L, n);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, i, m);
+            boolean whole = i + L <= n;
+            FloatVector v = whole ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, m);
             FloatVector u = scaled ? v.mul(INV_SQRT2) : v;
             FloatVector xc = u.blend(hi, u.compare(VectorOperators.GT, hi));
             xc = xc.blend(lo, xc.compare(VectorOperators.LT, lo));
@@ -132,9 +134,14 @@ public final class UnaryKernels {
             } else {
                 FloatVector cdf = erf.add(1f).mul(0.5f);
                 FloatVector pdf = u.mul(u).neg().lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-                out = FloatVector.fromArray(S, g, i, m).mul(cdf.add(v.mul(pdf)));
+                FloatVector gv = whole ? FloatVector.fromArray(S, g, i) : FloatVector.fromArray(S, g, i, m);
+                out = gv.mul(cdf.add(v.mul(pdf)));
             }
-            out.intoArray(y, i, m);
+            if (whole) {
+                out.intoArray(y, i);
+            } else {
+                out.intoArray(y, i, m);
+            }
         }
     }
 
@@ -159,30 +166,41 @@ public final class UnaryKernels {
      * did not always inline a helper taking the vector (a call in a loop of a few iterations is not "hot" enough for a
      * method of its size), and then boxed every vector (12 KB per 1,024 floats in ElementwiseBenchmark). The clamps
      * compare and blend: the same values as {@code min} and {@code max} (NaN stays NaN, -0 stays -0), which C2 expands
-     * into several instructions each to keep Java's NaN and signed-zero rules. One masked loop, so the form is in the
-     * code once (a second copy for a tail passed C2's node-count cutoff in the GEMM's epilogue).
+     * into several instructions each to keep Java's NaN and signed-zero rules. P and Q by fused multiply-adds, as the
+     * rule's. One loop, so the form is in the code once (a second copy for a tail passed C2's node-count cutoff in the
+     * GEMM's epilogue), whose last partial vector alone loads and stores under a mask: masked stores on every vector
+     * made the 32x64 epilogue a third slower on Zen 5. The mask is made once, before the loop (a mask that is null on
+     * the whole vectors' path was boxed, 96 B a call).
      */
     static void tanh(float[] x, int xOff, float[] bias, int biasOff, float[] y, int yOff, int n) {
         FloatVector hi = FloatVector.broadcast(S, TANH_CLAMP), lo = FloatVector.broadcast(S, -TANH_CLAMP);
         FloatVector one = FloatVector.broadcast(S, 1f), minusOne = FloatVector.broadcast(S, -1f);
+        VectorMask<Float> m = S.indexInRange(n - n % L, n);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
-            if (bias != null) v = v.add(FloatVector.fromArray(S, bias, biasOff + i, m));
+            boolean whole = i + L <= n;
+            FloatVector v = whole ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            if (bias != null) {
+                v = v.add(whole ? FloatVector.fromArray(S, bias, biasOff + i) : FloatVector.fromArray(S, bias, biasOff + i, m));
+            }
             FloatVector xc = v.blend(hi, v.compare(VectorOperators.GT, hi));
             xc = xc.blend(lo, xc.compare(VectorOperators.LT, lo));
             FloatVector z = xc.mul(xc);
-            FloatVector num = FloatVector.broadcast(S, TANH_P4).mul(z).add(TANH_P3);
-            num = num.mul(z).add(TANH_P2);
-            num = num.mul(z).add(TANH_P1);
-            num = num.mul(z).add(TANH_P0);
-            FloatVector den = FloatVector.broadcast(S, TANH_Q4).mul(z).add(TANH_Q3);
-            den = den.mul(z).add(TANH_Q2);
-            den = den.mul(z).add(TANH_Q1);
-            den = den.mul(z).add(TANH_Q0);
+            FloatVector num = FloatVector.broadcast(S, TANH_P4).fma(z, FloatVector.broadcast(S, TANH_P3));
+            num = num.fma(z, FloatVector.broadcast(S, TANH_P2));
+            num = num.fma(z, FloatVector.broadcast(S, TANH_P1));
+            num = num.fma(z, FloatVector.broadcast(S, TANH_P0));
+            FloatVector den = FloatVector.broadcast(S, TANH_Q4).fma(z, FloatVector.broadcast(S, TANH_Q3));
+            den = den.fma(z, FloatVector.broadcast(S, TANH_Q2));
+            den = den.fma(z, FloatVector.broadcast(S, TANH_Q1));
+            den = den.fma(z, FloatVector.broadcast(S, TANH_Q0));
             FloatVector t = xc.mul(num).div(den);
             t = t.blend(one, t.compare(VectorOperators.GT, one));
-            t.blend(minusOne, t.compare(VectorOperators.LT, minusOne)).intoArray(y, yOff + i, m);
+            t = t.blend(minusOne, t.compare(VectorOperators.LT, minusOne));
+            if (whole) {
+                t.intoArray(y, yOff + i);
+            } else {
+                t.intoArray(y, yOff + i, m);
+            }
         }
     }
 

@@ -23,6 +23,7 @@ public final class VectorLanes implements LaneBuilder<FloatVector> {
     @Override public FloatVector sub(FloatVector a, FloatVector b) { return a.sub(b); }
     @Override public FloatVector mul(FloatVector a, FloatVector b) { return a.mul(b); }
     @Override public FloatVector div(FloatVector a, FloatVector b) { return a.div(b); }
+    @Override public FloatVector fma(FloatVector a, FloatVector b, FloatVector c) { return a.fma(b, c); }
     @Override public FloatVector max(FloatVector a, FloatVector b) { return a.max(b); }
     @Override public FloatVector min(FloatVector a, FloatVector b) { return a.min(b); }
     @Override public FloatVector neg(FloatVector a) { return a.neg(); }

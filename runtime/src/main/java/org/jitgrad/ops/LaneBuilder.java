@@ -22,6 +22,9 @@ public interface LaneBuilder<V> {
 
     V div(V a, V b);
 
+    /** {@code a·b + c} with one rounding (a fused multiply-add). */
+    V fma(V a, V b, V c);
+
     V max(V a, V b);
 
     V min(V a, V b);

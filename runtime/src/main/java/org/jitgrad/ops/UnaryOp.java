@@ -108,20 +108,21 @@ public enum UnaryOp implements ElementwiseOp {
      * division and selects.
      */
     static <V> V erf(LaneBuilder<V> l, V x) {
-        return oddRational(l, clamp(l, x, UnaryKernels.ERF_CLAMP), ERF_P, ERF_Q);
+        return oddRational(l, clamp(l, x, UnaryKernels.ERF_CLAMP), ERF_P, ERF_Q, false);
     }
 
     /**
      * tanh as a lane rule: the formula of the compiler's loops, and of the tape's kernels and the GEMM's epilogue
      * ({@code UnaryKernels.tanh}, the same operations written out; UnaryOpTest checks that they agree bit for bit). A
      * rational function {@code x·P(x²)/Q(x²)}, P and Q of degree 4, fitted here to tanh on [0, 9] (beyond, tanh rounds
-     * to ±1 in float and x is clamped); evaluated in float with each multiply and add rounded, its error stays below
-     * 5e-7 (4.14e-7 at x = 8.64 over every float in [0, 9.5], 7 ulps of 1; UnaryOpTest checks a grid), and the result
-     * is clamped to [-1, 1]. Unlike the JDK's vector tanh, which it replaced, every JIT tier computes it alike, and it
-     * is faster (benchmarks/RESULTS.md, 2026-12-07 15:43).
+     * to ±1 in float and x is clamped), P and Q evaluated by fused multiply-adds (erf keeps them apart, see
+     * {@code UnaryKernels.erfLoop}); its error stays below 5e-7 (3.34e-7 at x = 8.49 over every float in [0, 9.5],
+     * 2.8 ulps of 1; UnaryOpTest checks a grid), and the result is clamped to [-1, 1]. Unlike the JDK's vector tanh,
+     * which it replaced, every JIT tier computes it alike (the interpreter's {@code fma} is {@code Math.fma}, exact as
+     * the instruction), and it is faster (benchmarks/RESULTS.md).
      */
     static <V> V tanh(LaneBuilder<V> l, V x) {
-        return clamp(l, oddRational(l, clamp(l, x, UnaryKernels.TANH_CLAMP), TANH_P, TANH_Q), 1f);
+        return clamp(l, oddRational(l, clamp(l, x, UnaryKernels.TANH_CLAMP), TANH_P, TANH_Q, true), 1f);
     }
 
     /** erf's and tanh's coefficients ({@code UnaryKernels}), constant term first. */
@@ -135,20 +136,25 @@ public enum UnaryOp implements ElementwiseOp {
         UnaryKernels.TANH_Q3, UnaryKernels.TANH_Q4};
 
     /**
-     * {@code x·P(x²)/Q(x²)}, P and Q by Horner's rule from their highest coefficient, each multiply and add rounded: the
-     * operations, in order, that the kernels write out for erf and tanh.
+     * {@code x·P(x²)/Q(x²)}, P and Q by Horner's rule from their highest coefficient: the operations, in order, that
+     * the kernels write out for erf and tanh.
      */
-    private static <V> V oddRational(LaneBuilder<V> l, V x, float[] p, float[] q) {
+    private static <V> V oddRational(LaneBuilder<V> l, V x, float[] p, float[] q, boolean fused) {
         V z = l.mul(x, x);
-        V num = horner(l, z, p);
-        V den = horner(l, z, q);
+        V num = horner(l, z, p, fused);
+        V den = horner(l, z, q, fused);
         return l.div(l.mul(x, num), den);
     }
 
-    /** {@code c[0] + z·(c[1] + z·(...))}, from the highest coefficient down. */
-    private static <V> V horner(LaneBuilder<V> l, V z, float[] c) {
+    /**
+     * {@code c[0] + z·(c[1] + z·(...))}, from the highest coefficient down; each step one fused multiply-add
+     * ({@code fused}) or a multiply and an add rounded apart.
+     */
+    private static <V> V horner(LaneBuilder<V> l, V z, float[] c, boolean fused) {
         V acc = l.constant(c[c.length - 1]);
-        for (int i = c.length - 2; i >= 0; i--) acc = l.add(l.mul(acc, z), l.constant(c[i]));
+        for (int i = c.length - 2; i >= 0; i--) {
+            acc = fused ? l.fma(acc, z, l.constant(c[i])) : l.add(l.mul(acc, z), l.constant(c[i]));
+        }
         return acc;
     }
 

@@ -57,6 +57,16 @@ final class EmittingLanes implements LaneBuilder<Integer> {
     @Override public Integer sub(Integer a, Integer b) { return binary("sub", a, b); }
     @Override public Integer mul(Integer a, Integer b) { return binary("mul", a, b); }
     @Override public Integer div(Integer a, Integer b) { return binary("div", a, b); }
+
+    @Override
+    public Integer fma(Integer a, Integer b, Integer c) {
+        w.aload(a);
+        w.aload(b);
+        w.aload(c);
+        w.vector("fma", "(" + D_V + D_V + ")" + D_FV);
+        return store();
+    }
+
     @Override public Integer max(Integer a, Integer b) { return binary("max", a, b); }
     @Override public Integer min(Integer a, Integer b) { return binary("min", a, b); }
     @Override public Integer neg(Integer a) { return unary("neg", a); }
