@@ -62,6 +62,22 @@ class GeneratedClassTest {
     }
 
     @Test
+    void tanhInAGeneratedLoopHasTheKernelsBits() {
+        // tanh after a scale is a fused loop of lane rules (not the GEMM's epilogue): its fused multiply-adds must round
+        // as the tape's kernel does, whole vectors and the masked tail alike (1,003 elements), clamps included
+        float[] v = new float[1003];
+        for (int i = 0; i < v.length; i++) v[i] = -12f + 24f * i / (v.length - 1);
+        v[0] = Float.NaN;
+        v[1] = Float.POSITIVE_INFINITY;
+        v[2] = -0f;
+        Tensor x = Tensor.of(v, v.length);
+        Compiled fn = Compiled.trace(in -> in[0].mul(1.5f).tanh());
+        Tensor compiled = fn.forward(x);
+        assertTrue(fn.explain().contains("fused loop") && fn.explain().contains("tanh("), fn.explain());
+        assertArrayEquals(x.mul(1.5f).tanh().toArray(), compiled.toArray());
+    }
+
+    @Test
     void forwardCompilesNoBackward() {
         Sequential model = ReferenceModels.TINY.model(1);
         Tensor x = ReferenceModels.TINY.input(2);
