@@ -168,8 +168,8 @@ public final class UnaryKernels {
      * compare and blend: the same values as {@code min} and {@code max} (NaN stays NaN, -0 stays -0), which C2 expands
      * into several instructions each to keep Java's NaN and signed-zero rules. P and Q by fused multiply-adds, as the
      * rule's. One loop, so the form is in the code once (a second copy for a tail passed C2's node-count cutoff in the
-     * GEMM's epilogue), whose last partial vector alone loads and stores under a mask: masked stores on every vector
-     * made the 32x64 epilogue a third slower on Zen 5. The mask is made once, before the loop (a mask that is null on
+     * GEMM's epilogue), whose last partial vector alone loads and stores under a mask: masking every vector's loads and
+     * stores made the 32x64 epilogue a third slower on Zen 5 (benchmarks/RESULTS.md, 2026-12-07 17:14). The mask is made once, before the loop (a mask that is null on
      * the whole vectors' path was boxed, 96 B a call).
      */
     static void tanh(float[] x, int xOff, float[] bias, int biasOff, float[] y, int yOff, int n) {
