@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fused epilogue {@code c = act(c + bias[col])} over a block of C, vectorized. For the bias alone and ReLU, whole
  * vectors are loaded and stored without a mask and only the last partial vector of a row is masked: masking every
- * vector made a 32x64 bias pass about three times slower. tanh, bias included, is {@code UnaryKernels.tanh}'s loop.
+ * vector made a 32x64 bias pass about three times slower. tanh, bias included, is {@code UnaryKernels.tanhRows}'s loop.
  */
 final class GemmBiasActivation {
     private GemmBiasActivation() {}
@@ -48,12 +48,10 @@ final class GemmBiasActivation {
         }
     }
 
-    /** Each row of the block through {@code UnaryKernels.tanh}, bias added first. */
+    /** The block through {@code UnaryKernels.tanhRows}, bias added first. */
     private static void biasAndTanh(float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1,
                                     float[] bias, int biasOff) {
-        for (int i = i0; i < i1; i++) {
-            int row = cOff + i * ldc + j0;
-            UnaryKernels.tanh(c, row, bias, biasOff + j0, c, row, j1 - j0);
-        }
+        int first = cOff + i0 * ldc + j0;
+        UnaryKernels.tanhRows(c, first, ldc, bias, biasOff + j0, c, first, ldc, i1 - i0, j1 - j0);
     }
 }

@@ -154,52 +154,57 @@ public final class UnaryKernels {
     /** Where x is clamped: tanh(9) is within 3e-8 of 1. */
     public static final float TANH_CLAMP = 9f;
 
-    /** {@code y = tanh(x)}, by {@link #tanh(float[], int, float[], int, float[], int, int)}. */
+    /** {@code y = tanh(x)}, by {@link #tanhRows}. */
     public static void tanh(float[] x, float[] y, int n) {
-        tanh(x, 0, null, 0, y, 0, n);
+        tanhRows(x, 0, n, null, 0, y, 0, n, 1, n);
     }
 
     /**
-     * {@code y[yOff+i] = tanh(x[xOff+i] + bias[biasOff+i])} for {@code i < n}, without the add when {@code bias} is
-     * null (the GEMM's tanh epilogue passes each row of C and the bias). The operations of {@code UnaryOp.tanh}'s lane
-     * rule in the same order ({@code UnaryOpTest} checks that the two agree bit for bit), written out in the loop: C2
-     * did not always inline a helper taking the vector (a call in a loop of a few iterations is not "hot" enough for a
-     * method of its size), and then boxed every vector (12 KB per 1,024 floats in ElementwiseBenchmark). The clamps
-     * compare and blend: the same values as {@code min} and {@code max} (NaN stays NaN, -0 stays -0), which C2 expands
-     * into several instructions each to keep Java's NaN and signed-zero rules. P and Q by fused multiply-adds, as the
-     * rule's. One loop, so the form is in the code once (a second copy for a tail passed C2's node-count cutoff in the
-     * GEMM's epilogue), whose last partial vector alone loads and stores under a mask: masking every vector's loads and
-     * stores made the 32x64 epilogue a third slower on Zen 5 (benchmarks/RESULTS.md, 2026-12-07 17:14). The mask is made once, before the loop (a mask that is null on
-     * the whole vectors' path was boxed, 96 B a call).
+     * {@code y[yOff+r*ldy+i] = tanh(x[xOff+r*ldx+i] + bias[biasOff+i])} for {@code r < rows}, {@code i < n}, without
+     * the add when {@code bias} is null: the GEMM's tanh epilogue passes a block of C and the bias, one call a block (a
+     * call a row of 64 floats made deep's step about 20 µs slower, benchmarks/RESULTS.md 2026-12-07 17:14). The
+     * operations of {@code UnaryOp.tanh}'s lane rule in the same order ({@code UnaryOpTest} checks that the two agree
+     * bit for bit), written out in the loop: C2 did not always inline a helper taking the vector (a call in a loop of a
+     * few iterations is not "hot" enough for a method of its size), and then boxed every vector (12 KB per 1,024 floats
+     * in ElementwiseBenchmark). The clamps compare and blend: the same values as {@code min} and {@code max} (NaN stays
+     * NaN, -0 stays -0), which C2 expands into several instructions each to keep Java's NaN and signed-zero rules. P
+     * and Q by fused multiply-adds, as the rule's. The form is in the code once (a second copy for a tail passed C2's
+     * node-count cutoff in the GEMM's epilogue); only a row's last partial vector loads and stores under a mask:
+     * masking every vector's loads and stores made the 32x64 epilogue a third slower on Zen 5. The mask is made once,
+     * before the loops (a mask that is null on the whole vectors' path was boxed, 96 B a call).
      */
-    static void tanh(float[] x, int xOff, float[] bias, int biasOff, float[] y, int yOff, int n) {
+    static void tanhRows(float[] x, int xOff, int ldx, float[] bias, int biasOff, float[] y, int yOff, int ldy,
+                         int rows, int n) {
         FloatVector hi = FloatVector.broadcast(S, TANH_CLAMP), lo = FloatVector.broadcast(S, -TANH_CLAMP);
         FloatVector one = FloatVector.broadcast(S, 1f), minusOne = FloatVector.broadcast(S, -1f);
         VectorMask<Float> m = S.indexInRange(n - n % L, n);
-        for (int i = 0; i < n; i += L) {
-            boolean whole = i + L <= n;
-            FloatVector v = whole ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
-            if (bias != null) {
-                v = v.add(whole ? FloatVector.fromArray(S, bias, biasOff + i) : FloatVector.fromArray(S, bias, biasOff + i, m));
-            }
-            FloatVector xc = v.blend(hi, v.compare(VectorOperators.GT, hi));
-            xc = xc.blend(lo, xc.compare(VectorOperators.LT, lo));
-            FloatVector z = xc.mul(xc);
-            FloatVector num = FloatVector.broadcast(S, TANH_P4).fma(z, FloatVector.broadcast(S, TANH_P3));
-            num = num.fma(z, FloatVector.broadcast(S, TANH_P2));
-            num = num.fma(z, FloatVector.broadcast(S, TANH_P1));
-            num = num.fma(z, FloatVector.broadcast(S, TANH_P0));
-            FloatVector den = FloatVector.broadcast(S, TANH_Q4).fma(z, FloatVector.broadcast(S, TANH_Q3));
-            den = den.fma(z, FloatVector.broadcast(S, TANH_Q2));
-            den = den.fma(z, FloatVector.broadcast(S, TANH_Q1));
-            den = den.fma(z, FloatVector.broadcast(S, TANH_Q0));
-            FloatVector t = xc.mul(num).div(den);
-            t = t.blend(one, t.compare(VectorOperators.GT, one));
-            t = t.blend(minusOne, t.compare(VectorOperators.LT, minusOne));
-            if (whole) {
-                t.intoArray(y, yOff + i);
-            } else {
-                t.intoArray(y, yOff + i, m);
+        for (int r = 0, xr = xOff, yr = yOff; r < rows; r++, xr += ldx, yr += ldy) {
+            for (int i = 0; i < n; i += L) {
+                boolean whole = i + L <= n;
+                FloatVector v = whole ? FloatVector.fromArray(S, x, xr + i) : FloatVector.fromArray(S, x, xr + i, m);
+                if (bias != null) {
+                    v = v.add(whole ? FloatVector.fromArray(S, bias, biasOff + i)
+                            : FloatVector.fromArray(S, bias, biasOff + i, m));
+                }
+                FloatVector xc = v.blend(hi, v.compare(VectorOperators.GT, hi));
+                xc = xc.blend(lo, xc.compare(VectorOperators.LT, lo));
+                FloatVector z = xc.mul(xc);
+                FloatVector num = FloatVector.broadcast(S, TANH_P4).fma(z, FloatVector.broadcast(S, TANH_P3));
+                num = num.fma(z, FloatVector.broadcast(S, TANH_P2));
+                num = num.fma(z, FloatVector.broadcast(S, TANH_P1));
+                num = num.fma(z, FloatVector.broadcast(S, TANH_P0));
+                FloatVector den = FloatVector.broadcast(S, TANH_Q4).fma(z, FloatVector.broadcast(S, TANH_Q3));
+                den = den.fma(z, FloatVector.broadcast(S, TANH_Q2));
+                den = den.fma(z, FloatVector.broadcast(S, TANH_Q1));
+                den = den.fma(z, FloatVector.broadcast(S, TANH_Q0));
+                FloatVector t = xc.mul(num).div(den);
+                t = t.blend(one, t.compare(VectorOperators.GT, one));
+                t = t.blend(minusOne, t.compare(VectorOperators.LT, minusOne));
+                if (whole) {
+                    t.intoArray(y, yr + i);
+                } else {
+                    t.intoArray(y, yr + i, m);
+                }
             }
         }
     }
