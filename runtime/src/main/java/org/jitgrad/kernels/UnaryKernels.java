@@ -99,8 +99,8 @@ public final class UnaryKernels {
      * helper taking the vector into the kernels' loops (a call in a loop of a few iterations is not "hot" enough for a
      * method of its size) and then boxed every vector (12 KB per 1,024 floats). Multiplies and adds rounded apart, as
      * the rules': {@code FloatVector.fma} in the compiler's generated loops made the GPT step 2.1 ms slower on the Xeon
-     * host (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x; on Zen 5 0.14-0.38 ms faster, RESULTS.md 2026-12-07 17:xx).
-     * The clamp compares and blends, as tanh's; only the last partial vector is masked, as in {@link #tanh}.
+     * host (benchmarks/GEMM_RESULTS.md, 2026-12-07 05:5x; on Zen 5 0.14-0.38 ms faster, RESULTS.md 2026-12-07 17:14).
+     * The clamp compares and blends, as tanh's; only the last partial vector is masked, as in {@link #tanhRows}.
      *
      * @param g the upstream gradient for {@link ErfUse#GELU_GRAD}, else unused
      */
