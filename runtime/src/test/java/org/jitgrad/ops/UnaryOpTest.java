@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -126,6 +127,27 @@ class UnaryOpTest {
         return Math.copySign(r, x);
     }
 
+    /** The largest error of {@code y} against {@code reference} over {@code x}, relative for |x| below 1e-3. */
+    private record Worst(double error, float at) {
+        static Worst of(float[] x, float[] y, DoubleUnaryOperator reference) {
+            double worst = 0;
+            float worstAt = 0;
+            for (int i = 0; i < x.length; i++) {
+                double expected = reference.applyAsDouble(x[i]);
+                double err = Math.abs(y[i] - expected);
+                if (Math.abs(x[i]) < 1e-3f) err /= Math.abs(expected);   // near 0, relative
+                if (err > worst) {
+                    worst = err;
+                    worstAt = x[i];
+                }
+            }
+            return new Worst(worst, worstAt);
+        }
+
+        @Override
+        public String toString() { return error + " at " + at; }
+    }
+
     @Test
     void erfIsWithinItsDocumentedErrorEverywhere() {
         int n = 400_001;
@@ -137,18 +159,8 @@ class UnaryOpTest {
         x[n + 3] = Float.NEGATIVE_INFINITY;
         float[] y = new float[x.length];
         UnaryKernels.erf(x, y, x.length);
-        double worst = 0;
-        float worstAt = 0;
-        for (int i = 0; i < x.length; i++) {
-            double expected = Float.isInfinite(x[i]) ? Math.signum(x[i]) : erfReference(x[i]);
-            double err = Math.abs(y[i] - expected);
-            if (Math.abs(x[i]) < 1e-3f) err /= Math.abs(expected);   // near 0, relative
-            if (err > worst) {
-                worst = err;
-                worstAt = x[i];
-            }
-        }
-        assertTrue(worst <= 4e-7, "erf's worst error " + worst + " at " + worstAt);
+        Worst worst = Worst.of(x, y, v -> Double.isInfinite(v) ? Math.signum(v) : erfReference(v));
+        assertTrue(worst.error() <= 4e-7, "erf's worst error " + worst);
         assertTrue(Float.isNaN(erfOf(Float.NaN)), "erf(NaN)");
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(erfOf(-0f)), "erf(-0) is -0");
     }
@@ -172,21 +184,13 @@ class UnaryOpTest {
         for (int i = 0; i < x.length; i++) negated[i] = -x[i];
         float[] yNeg = new float[x.length];
         UnaryKernels.tanh(negated, yNeg, x.length);
-        double worst = 0;
-        float worstAt = 0;
         for (int i = 0; i < x.length; i++) {
-            double expected = Math.tanh(x[i]);
-            double err = Math.abs(y[i] - expected);
-            if (Math.abs(x[i]) < 1e-3f) err /= Math.abs(expected);   // near 0, relative
-            if (err > worst) {
-                worst = err;
-                worstAt = x[i];
-            }
             assertTrue(Math.abs(y[i]) <= 1f, "tanh(" + x[i] + ") = " + y[i] + " beyond ±1");
             assertEquals(Float.floatToRawIntBits(-y[i]), Float.floatToRawIntBits(yNeg[i]), "tanh(-x) = -tanh(x) at " + x[i]);
         }
-        assertTrue(worst <= 5e-7, "tanh's worst error " + worst + " at " + worstAt);
-        assertTrue(worst > 1e-7, "the error bound is tight: worst " + worst);   // the form is not the exact function
+        Worst worst = Worst.of(x, y, Math::tanh);
+        assertTrue(worst.error() <= 5e-7, "tanh's worst error " + worst);
+        assertTrue(worst.error() > 1e-7, "the error bound is tight: worst " + worst);   // the form is not the exact function
         float[] special = {Float.NaN, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, 20f};
         float[] out = new float[special.length];
         UnaryKernels.tanh(special, out, special.length);
