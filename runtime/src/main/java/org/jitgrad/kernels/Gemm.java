@@ -379,7 +379,7 @@ public final class Gemm {
         if (!shared) {
             int regionRows = GemmJob.rowStart(m, 1, rp, false);
             int regionCols = (int) Math.min(n, (long) colSlivers / cp * GemmMicroKernel.NR);
-            boolean directA = GemmBlocking.readsAInPlace(transA);
+            boolean directA = GemmBlocking.readsAInPlace(transA, regionCols, GemmBlocking.panelCols(cp));
             boolean directB = GemmBlocking.readsBInPlace(transB, regionRows, regionCols);
             cost += PACK_COST * ((directA ? 0 : rows) + (directB ? 0 : cols));
         }

@@ -54,12 +54,20 @@ final class GemmBlocking {
     static final boolean DIRECT_A = KernelProperties.flag("jitgrad.gemm.directA", true);
 
     /**
-     * Whether a product reads A's whole 6-row slivers where A is stored ({@link #DIRECT_A}). A transposed A is always
-     * packed: reading it in place needs the k step as a parameter of the kernel, and C2 then keeps the bounds checks of
-     * the A loads in the loop (104-113 GFLOP/s against 141-153 at a constant step, {@link GemmMicroKernel}).
+     * Whether they read a transposed A, stored {@code [k,m]}, where it is stored ({@link GemmTransposedKernel});
+     * {@code -Djitgrad.gemm.directTransposedA=false} packs it always.
      */
-    static boolean readsAInPlace(boolean transA) {
-        return DIRECT_A && !transA;
+    static final boolean DIRECT_TRANSPOSED_A = KernelProperties.flag("jitgrad.gemm.directTransposedA", true);
+
+    /**
+     * Whether a region {@code cols} wide, computed in B panels at most {@code panelCols} wide, reads A's whole 6-row
+     * slivers where A is stored ({@link #DIRECT_A}, {@link #DIRECT_TRANSPOSED_A}). A transposed A only when one panel
+     * covers the region: each panel reads every sliver of the depth block again, and a packed block streams from L2
+     * where the strided one did not (wide's 1024x256 by 256x1024 weight gradient, two panels: 3,189-3,322 us read in
+     * place against 2,652-2,664 packed; benchmarks/GEMM_RESULTS.md, 2026-12-07).
+     */
+    static boolean readsAInPlace(boolean transA, int cols, int panelCols) {
+        return transA ? DIRECT_TRANSPOSED_A && cols <= panelCols : DIRECT_A;
     }
 
     /**
@@ -96,12 +104,12 @@ final class GemmBlocking {
                               float[] bias, int biasOff, Epilogue act,
                               int i0, int i1, int j0, int j1, GemmWorkspace ws) {
         computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate, bias, biasOff, act,
-                i0, i1, j0, j1, ws, readsAInPlace(transA), false, NC);
+                i0, i1, j0, j1, ws, readsAInPlace(transA, j1 - j0, NC), false, NC);
     }
 
     /**
      * {@link #computeRegion} with the choice of reading A's whole 6-row slivers (and 4-row ones, see
-     * {@link #readsFourRowsInPlace}) where A is stored ({@code directA}; never a transposed A),
+     * {@link #readsFourRowsInPlace}) where A is stored ({@code directA}),
      * of computing the region's first sliver of columns in the workspace's edge block ({@code ownEdge}, see
      * {@link #beginEdge}), and of the widest B panel ({@code panelCols}, a multiple of {@code NR}: {@link #NC} on one
      * thread, {@link #panelCols(int)} of the split in a parallel call). None of the three changes a bit of the result.
@@ -133,9 +141,9 @@ final class GemmBlocking {
         int rowsPadded = roundUp(Math.min(MC, i1 - i0), MR);
         float[] ap = ws.aPack(rowsPadded * kcMax);
         boolean directB = readsBInPlace(transB, i1 - i0, j1 - j0);
-        directA &= !transA;
         boolean fourDirect = directA && readsFourRowsInPlace(j1 - j0);
         float[] bp = directB ? null : ws.bPack(kcMax * ncMax);
+        int lda = transA ? m : k;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean store = pc == 0 && !accumulate;
@@ -169,14 +177,14 @@ final class GemmBlocking {
                     int inEdge = jc == j0 ? edgeCols : 0;
                     for (int from = ic; from < ie; from = nextPiece(from, sixEnd, ie)) {
                         int to = nextPiece(from, sixEnd, ie);
-                        int aDirect = aOff + from * k + pc;
+                        int aDirect = directOffset(aOff, transA, m, k, from, pc);
                         int aPacked = packedOffset(from - ic, kc);
                         if (inEdge > 0) {
-                            tiles(ap, aPacked, a, aDirect, k, directEnd, fourDirect, bSrc, bBase, ldb, bSliverStep, kc,
+                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase, ldb, bSliverStep, kc,
                                     edge, edgeOff, NR, from, to, jc, inEdge, store, bias, biasOff, epilogue, ws.scratch);
                         }
                         if (inEdge < nc) {
-                            tiles(ap, aPacked, a, aDirect, k, directEnd, fourDirect, bSrc, bBase + inEdge / NR * bSliverStep,
+                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase + inEdge / NR * bSliverStep,
                                     ldb, bSliverStep, kc, c, cOff, n, from, to, jc + inEdge, nc - inEdge, store, bias,
                                     biasOff, epilogue, ws.scratch);
                         }
@@ -240,11 +248,11 @@ final class GemmBlocking {
      * Computes rows {@code [i0,i1)} x columns {@code [j0,j1)} of C from operands packed whole beforehand (shared by
      * the threads of a parallel call): depth block {@code pc} of A at {@code pc*mPad}, of B at {@code pc*nPad}, laid out
      * as {@link GemmPacking} packs them ({@code i0} and {@code j0} are multiples of {@code MR} and {@code NR}). Rows
-     * before {@code directEnd} (a multiple of {@code MR}) are read from {@code a} where it is stored instead (never a
-     * transposed A, see {@link #readsAInPlace}); the packed A then holds only the rows after it.
+     * before {@code directEnd} (a multiple of {@code MR}) are read from {@code a} where it is stored instead (see
+     * {@link #readsAInPlace}); the packed A then holds only the rows after it.
      */
     static void computeRegionPrepacked(float[] ap, int mPad, float[] bp, int nPad, float[] a, int aOff,
-                                       int directEnd, float[] c, int cOff, int k, int n,
+                                       boolean transA, int directEnd, float[] c, int cOff, int m, int k, int n,
                                        boolean accumulate, float[] bias, int biasOff, Epilogue act,
                                        int i0, int i1, int j0, int j1, GemmWorkspace ws, boolean ownEdge) {
         if (i0 >= i1 || j0 >= j1) {
@@ -254,21 +262,22 @@ final class GemmBlocking {
         float[] edge = beginEdge(c, cOff, n, accumulate, i0, i1, j0, edgeCols, ws);
         int edgeOff = -(i0 * NR) - j0;
         int kcMax = depthBlock(k);
+        int lda = transA ? m : k;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean store = pc == 0 && !accumulate;
             Epilogue epilogue = pc + kc == k ? act : null;
-            int aDirect = aOff + i0 * k + pc;
+            int aDirect = directOffset(aOff, transA, m, k, i0, pc);
             int aPacked = pc * mPad + i0 * kc;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
                 int inEdge = jc == j0 ? edgeCols : 0;
                 if (inEdge > 0) {
-                    tiles(ap, aPacked, a, aDirect, k, directEnd, false, bp, pc * nPad + jc * kc, NR, kc * NR, kc,
+                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + jc * kc, NR, kc * NR, kc,
                             edge, edgeOff, NR, i0, i1, jc, inEdge, store, bias, biasOff, epilogue, ws.scratch);
                 }
                 if (inEdge < nc) {
-                    tiles(ap, aPacked, a, aDirect, k, directEnd, false, bp, pc * nPad + (jc + inEdge) * kc, NR,
+                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + (jc + inEdge) * kc, NR,
                             kc * NR, kc, c, cOff, n, i0, i1, jc + inEdge, nc - inEdge, store, bias, biasOff, epilogue,
                             ws.scratch);
                 }
@@ -282,11 +291,11 @@ final class GemmBlocking {
      * {@code aBase} (row {@code ic}), packed B slivers from {@code bBase} (column {@code jc}). {@code store}: the first
      * block of an overwriting product (full tiles use the store kernels, edge tiles go through the scratch tile, so C
      * is never zeroed nor read); {@code epilogue} non-null on the last block. Rows before {@code directEnd} read A where
-     * it is stored instead (never a transposed A): row {@code ic} of this depth block at {@code aDirect}, the next rows
-     * {@code lda} further. With {@code fourDirect} so do
+     * it is stored instead: row {@code ic} of this depth block at {@code aDirect}, the next rows {@code lda} further
+     * (stored {@code [m,k]}) or the next float ({@code transA}, stored {@code [k,m]}). With {@code fourDirect} so do
      * slivers of 4 rows ({@code nc} is then a multiple of {@code NR}, see {@link #readsFourRowsInPlace}).
      */
-    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, int lda, int directEnd,
+    private static void tiles(float[] ap, int aBase, float[] a, int aDirect, boolean transA, int lda, int directEnd,
                               boolean fourDirect, float[] bp, int bBase, int ldb, int bSliverStep, int kc,
                               float[] c, int cOff, int n,
                               int ic, int ie, int jc, int nc, boolean store, float[] bias, int biasOff, Epilogue epilogue,
@@ -295,7 +304,7 @@ final class GemmBlocking {
             int mr = Math.min(MR, ie - ir);
             int cRow = cOff + ir * n + jc;
             if (ir < directEnd || mr == 4 && fourDirect) {
-                directTiles(a, aDirect + (ir - ic) * lda, mr, lda, bp, bBase, ldb, bSliverStep,
+                directTiles(a, aDirect + (ir - ic) * (transA ? 1 : lda), transA, mr, lda, bp, bBase, ldb, bSliverStep,
                         kc, c, cRow, n, nc, store, scratch);
                 if (epilogue != null) {
                     GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
@@ -349,56 +358,63 @@ final class GemmBlocking {
     /**
      * One sliver of {@code rows} (6, or 4 across whole column slivers only) rows of A read where it is stored
      * ({@code aIdx}: its first row at this depth block) across {@code nc} columns: stored {@code [m,k]}, its rows
-     * {@code lda = k} apart ({@link GemmDirectKernel}).
+     * {@code lda = k} apart ({@link GemmDirectKernel}), or with {@code transA} stored {@code [k,m]}, its k steps
+     * {@code lda = m} apart ({@link GemmTransposedKernel}).
      */
-    private static void directTiles(float[] a, int aIdx, int rows, int lda, float[] bp, int bBase,
+    private static void directTiles(float[] a, int aIdx, boolean transA, int rows, int lda, float[] bp, int bBase,
                                     int ldb, int bSliverStep, int kc, float[] c, int cRow, int n, int nc, boolean store,
                                     float[] scratch) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bSliver = bBase + (jr / NR) * bSliverStep;
             if (rows == 4) {
-                direct4x4(store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                direct4x4(store, transA, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
                 continue;
             }
             if (nr == NR) {
-                direct6x4(store, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
+                direct6x4(store, transA, a, aIdx, lda, bp, bSliver, ldb, kc, c, cRow + jr, n);
                 continue;
             }
             for (int v = 0; v < nr; v += VL) {
                 int cols = Math.min(VL, nr - v);
                 int cIdx = cRow + jr + v;
                 if (cols == VL) {
-                    direct6x1(store, a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
+                    direct6x1(store, transA, a, aIdx, lda, bp, bSliver + v, ldb, kc, c, cIdx, n);
                 } else {
-                    direct6x1(true, a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                    direct6x1(true, transA, a, aIdx, lda, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                     writeBack(scratch, VL, c, cIdx, n, MR, cols, store);
                 }
             }
         }
     }
 
-    private static void direct6x4(boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff, int ldb, int kc,
-                                  float[] c, int cOff, int ldc) {
-        if (store) {
+    private static void direct6x4(boolean store, boolean transA, float[] a, int aIdx, int lda, float[] bp, int bOff,
+                                  int ldb, int kc, float[] c, int cOff, int ldc) {
+        if (transA) {
+            GemmTransposedKernel.tile6x4(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+        } else if (store) {
             GemmDirectKernel.store6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
             GemmDirectKernel.add6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 
-    private static void direct4x4(boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff, int ldb, int kc,
-                                  float[] c, int cOff, int ldc) {
-        if (store) {
+    private static void direct4x4(boolean store, boolean transA, float[] a, int aIdx, int lda, float[] bp, int bOff,
+                                  int ldb, int kc, float[] c, int cOff, int ldc) {
+        if (transA) {
+            GemmTransposedKernel.tile4x4(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+        } else if (store) {
             GemmDirectKernel.store4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
             GemmDirectKernel.add4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 
-    private static void direct6x1(boolean store, float[] a, int aIdx, int lda, float[] bp, int bOff, int ldb, int kc,
-                                  float[] c, int cOff, int ldc) {
-        if (store) {
+    private static void direct6x1(boolean store, boolean transA, float[] a, int aIdx, int lda, float[] bp, int bOff,
+                                  int ldb, int kc, float[] c, int cOff, int ldc) {
+        if (transA) {
+            GemmTransposedKernel.tile6x1(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+        } else if (store) {
             GemmDirectKernel.store6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
             GemmDirectKernel.add6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
@@ -437,6 +453,11 @@ final class GemmBlocking {
     /** Where the piece that starts at row {@code from} ends: the slivers of 6 up to {@code sixEnd}, then 4 rows at a time. */
     private static int nextPiece(int from, int sixEnd, int end) {
         return from < sixEnd ? sixEnd : Math.min(end, from + 4);
+    }
+
+    /** Where row {@code row} of depth block {@code pc} of A is stored: {@code [m,k]}, or {@code [k,m]} with {@code transA}. */
+    private static int directOffset(int aOff, boolean transA, int m, int k, int row, int pc) {
+        return transA ? aOff + pc * m + row : aOff + row * k + pc;
     }
 
     /** Offset in the packed A block of the sliver that starts {@code rowsBefore} rows into it (whole slivers before it). */

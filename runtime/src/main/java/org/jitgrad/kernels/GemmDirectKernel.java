@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * rows {@code lda} floats apart) instead of from a packed sliver: packing those rows is a scalar interleave that cost
  * 7 us of a 148 us 64x256 by 256x512 product, and the six rows of one sliver stay in L1 across the column slivers
  * either way. Same FMAs in the same order as the packed kernels, so the results are bit-identical. (A transposed A,
- * stored {@code [k,m]}, is always packed: see {@link GemmBlocking#readsAInPlace}.) On the AVX-512 Xeon these ran at
+ * stored {@code [k,m]}: {@link GemmTransposedKernel}.) On the AVX-512 Xeon these ran at
  * 136-139 GFLOP/s where the packed kernels reach 149-153, yet packing every A made the GPT step slower (54.0-57.9 ms
  * against 52.6-55.4; GEMM_RESULTS.md, 2026-12-06). These are copies of the packed kernels with
  * other addressing, not one kernel with both strides as parameters: in a probe that general kernel took 154.04 us where

@@ -150,7 +150,7 @@ final class GemmJob {
             if (sharedB.length < nPad * k) sharedB = new float[nPad * k];
             this.kcMax = GemmBlocking.depthBlock(k);
             int kBlocks = (k + kcMax - 1) / kcMax;
-            this.directRows = GemmBlocking.readsAInPlace(transA) ? m / GemmMicroKernel.MR * GemmMicroKernel.MR : 0;
+            this.directRows = GemmBlocking.readsAInPlace(transA, n, GemmBlocking.NC) ? m / GemmMicroKernel.MR * GemmMicroKernel.MR : 0;
             this.aGroups = (rowSlivers - directRows / GemmMicroKernel.MR + A_GROUP - 1) / A_GROUP;
             this.bGroups = (colSlivers + B_GROUP - 1) / B_GROUP;
             this.aUnits = kBlocks * aGroups;
@@ -257,11 +257,12 @@ final class GemmJob {
 
     private void region(int i0, int i1, int j0, int j1, boolean ownEdge, GemmWorkspace ws) {
         if (prepacked) {
-            GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, a, aOff, directRows, c, cOff,
-                    k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws, ownEdge);
+            GemmBlocking.computeRegionPrepacked(sharedA, mPad, sharedB, nPad, a, aOff, transA, directRows, c, cOff,
+                    m, k, n, accumulate, bias, biasOff, act, i0, i1, j0, j1, ws, ownEdge);
         } else {
             GemmBlocking.computeRegion(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, accumulate,
-                    bias, biasOff, act, i0, i1, j0, j1, ws, GemmBlocking.readsAInPlace(transA), ownEdge,
+                    bias, biasOff, act, i0, i1, j0, j1, ws,
+                    GemmBlocking.readsAInPlace(transA, j1 - j0, GemmBlocking.panelCols(colParts)), ownEdge,
                     GemmBlocking.panelCols(colParts));
         }
     }

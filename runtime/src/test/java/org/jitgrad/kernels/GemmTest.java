@@ -284,13 +284,20 @@ class GemmTest {
         checkAllForms(new Case(401, 401, 419, transA, transB, 401 + (transA ? 1 : 0) + (transB ? 2 : 0)), !transA && transB);
     }
 
-    /** Shared packing where a non-transposed A is read in place and A ends in a 4-row sliver. */
-    @ParameterizedTest(name = "shared packing 1030x128x520 transA={0} transB={1}")
-    @MethodSource("layouts")
-    void sharedPackingReadsAInPlaceInEveryLayout(boolean transA, boolean transB) {
-        assertTrue(GemmJob.sharesPacking(1030, 128, 520, 3), "large enough for the shared-packing path on 3 threads");
-        assertEquals(!transA, GemmBlocking.readsAInPlace(transA));
-        checkAllForms(new Case(1030, 128, 520, transA, transB, 1030 + (transA ? 1 : 0) + (transB ? 2 : 0)), false);
+    /**
+     * Shared packing where A ends in a 4-row sliver: 520 columns (two B panels) read a non-transposed A in place and
+     * pack a transposed one; 500 columns (one panel) read A in place in both layouts.
+     */
+    @ParameterizedTest(name = "shared packing 1030x136x{2} transA={0} transB={1}")
+    @MethodSource("sharedPackingShapes")
+    void sharedPackingReadsAInPlaceInEveryLayout(boolean transA, boolean transB, int n) {
+        assertTrue(GemmJob.sharesPacking(1030, 136, n, 3), "large enough for the shared-packing path on 3 threads");
+        assertEquals(!transA || n <= GemmBlocking.NC, GemmBlocking.readsAInPlace(transA, n, GemmBlocking.NC));
+        checkAllForms(new Case(1030, 136, n, transA, transB, 1030 + (transA ? 1 : 0) + (transB ? 2 : 0)), false);
+    }
+
+    static Stream<Arguments> sharedPackingShapes() {
+        return Stream.of(LAYOUTS).flatMap(l -> Stream.of(Arguments.of(l[0], l[1], 520), Arguments.of(l[0], l[1], 500)));
     }
 
     static Stream<Arguments> layouts() {
@@ -415,9 +422,11 @@ class GemmTest {
     }
 
     @Test
-    void aIsReadInPlaceOnlyUntransposed() {
-        assertTrue(GemmBlocking.readsAInPlace(false));   // six sequential row streams, at any depth
-        assertFalse(GemmBlocking.readsAInPlace(true));   // a transposed A is always packed, at any depth
+    void aIsReadInPlaceUntransposedAndTransposedWhereOnePanelCoversTheRegion() {
+        assertTrue(GemmBlocking.readsAInPlace(false, 1024, GemmBlocking.NC));   // six sequential row streams
+        assertTrue(GemmBlocking.readsAInPlace(true, GemmBlocking.NC, GemmBlocking.NC));   // one pass over each block
+        assertFalse(GemmBlocking.readsAInPlace(true, GemmBlocking.NC + 1, GemmBlocking.NC));   // packed for two panels
+        assertFalse(GemmBlocking.readsAInPlace(true, 2 * GemmMicroKernel.NR, GemmMicroKernel.NR));
     }
 
     @Test

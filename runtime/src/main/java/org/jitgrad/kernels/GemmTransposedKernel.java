@@ -1,0 +1,251 @@
+package org.jitgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The micro-kernels of {@link GemmDirectKernel} for a transposed A, stored {@code [k,m]}, read where it is stored: the
+ * rows of one k step are consecutive floats (as in a packed sliver), the next step {@code lda} further. Packing a
+ * transposed A reads it down its rows, cold, and cost 6.8-22.7% of the weight-gradient products of the GPT step
+ * ({@code dW = Xᵀ·G}, 128x768 by 768x128-512 and 512x768 by 768x128; packing 29.5-145.9 us of 93.0-666.3). The step
+ * is a parameter here, so C2 keeps a bounds check per k step (the six loads of one step are one check range), which
+ * on this Zen 5 host cost less than the packing it replaces; benchmarks/GEMM_RESULTS.md, 2026-12-07. Same FMAs in the
+ * same order as the packed kernels, so the results are bit-identical. Each tile is one method with the store or add
+ * form as a flag, unlike {@link GemmDirectKernel}: written as two methods, the same loop ran 5-8% slower here (a
+ * probe timing the kernels alone, in one JVM).
+ */
+final class GemmTransposedKernel {
+    private GemmTransposedKernel() {}
+
+    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
+    private static final int VL = GemmMicroKernel.VL;
+
+    /**
+     * C = A·Bpanel ({@code store}, C not read) or C += A·Bpanel on a 6 x 4*VL tile over {@code kc} steps: the rows of
+     * step p at {@code aOff + p*lda}.
+     */
+    static void tile6x4(boolean store, float[] a, int aOff, int lda, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S); FloatVector c42 = FloatVector.zero(S); FloatVector c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S); FloatVector c52 = FloatVector.zero(S); FloatVector c53 = FloatVector.zero(S);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
+            FloatVector x0 = FloatVector.broadcast(S, a[ai]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01); c02 = x0.fma(b2, c02); c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11); c12 = x1.fma(b2, c12); c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21); c22 = x2.fma(b2, c22); c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31); c32 = x3.fma(b2, c32); c33 = x3.fma(b3, c33);
+            FloatVector x4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41); c42 = x4.fma(b2, c42); c43 = x4.fma(b3, c43);
+            FloatVector x5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51); c52 = x5.fma(b2, c52); c53 = x5.fma(b3, c53);
+            bi += ldb;
+            ai += lda;
+        }
+        if (!store) {
+            int r0 = cOff;
+            FloatVector.fromArray(S, c, r0).add(c00).intoArray(c, r0);
+            FloatVector.fromArray(S, c, r0 + 1 * VL).add(c01).intoArray(c, r0 + 1 * VL);
+            FloatVector.fromArray(S, c, r0 + 2 * VL).add(c02).intoArray(c, r0 + 2 * VL);
+            FloatVector.fromArray(S, c, r0 + 3 * VL).add(c03).intoArray(c, r0 + 3 * VL);
+            int r1 = cOff + 1 * ldc;
+            FloatVector.fromArray(S, c, r1).add(c10).intoArray(c, r1);
+            FloatVector.fromArray(S, c, r1 + 1 * VL).add(c11).intoArray(c, r1 + 1 * VL);
+            FloatVector.fromArray(S, c, r1 + 2 * VL).add(c12).intoArray(c, r1 + 2 * VL);
+            FloatVector.fromArray(S, c, r1 + 3 * VL).add(c13).intoArray(c, r1 + 3 * VL);
+            int r2 = cOff + 2 * ldc;
+            FloatVector.fromArray(S, c, r2).add(c20).intoArray(c, r2);
+            FloatVector.fromArray(S, c, r2 + 1 * VL).add(c21).intoArray(c, r2 + 1 * VL);
+            FloatVector.fromArray(S, c, r2 + 2 * VL).add(c22).intoArray(c, r2 + 2 * VL);
+            FloatVector.fromArray(S, c, r2 + 3 * VL).add(c23).intoArray(c, r2 + 3 * VL);
+            int r3 = cOff + 3 * ldc;
+            FloatVector.fromArray(S, c, r3).add(c30).intoArray(c, r3);
+            FloatVector.fromArray(S, c, r3 + 1 * VL).add(c31).intoArray(c, r3 + 1 * VL);
+            FloatVector.fromArray(S, c, r3 + 2 * VL).add(c32).intoArray(c, r3 + 2 * VL);
+            FloatVector.fromArray(S, c, r3 + 3 * VL).add(c33).intoArray(c, r3 + 3 * VL);
+            int r4 = cOff + 4 * ldc;
+            FloatVector.fromArray(S, c, r4).add(c40).intoArray(c, r4);
+            FloatVector.fromArray(S, c, r4 + 1 * VL).add(c41).intoArray(c, r4 + 1 * VL);
+            FloatVector.fromArray(S, c, r4 + 2 * VL).add(c42).intoArray(c, r4 + 2 * VL);
+            FloatVector.fromArray(S, c, r4 + 3 * VL).add(c43).intoArray(c, r4 + 3 * VL);
+            int r5 = cOff + 5 * ldc;
+            FloatVector.fromArray(S, c, r5).add(c50).intoArray(c, r5);
+            FloatVector.fromArray(S, c, r5 + 1 * VL).add(c51).intoArray(c, r5 + 1 * VL);
+            FloatVector.fromArray(S, c, r5 + 2 * VL).add(c52).intoArray(c, r5 + 2 * VL);
+            FloatVector.fromArray(S, c, r5 + 3 * VL).add(c53).intoArray(c, r5 + 3 * VL);
+            return;
+        }
+        int r0 = cOff;
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + 1 * VL);
+        c02.intoArray(c, r0 + 2 * VL);
+        c03.intoArray(c, r0 + 3 * VL);
+        int r1 = cOff + 1 * ldc;
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + 1 * VL);
+        c12.intoArray(c, r1 + 2 * VL);
+        c13.intoArray(c, r1 + 3 * VL);
+        int r2 = cOff + 2 * ldc;
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + 1 * VL);
+        c22.intoArray(c, r2 + 2 * VL);
+        c23.intoArray(c, r2 + 3 * VL);
+        int r3 = cOff + 3 * ldc;
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + 1 * VL);
+        c32.intoArray(c, r3 + 2 * VL);
+        c33.intoArray(c, r3 + 3 * VL);
+        int r4 = cOff + 4 * ldc;
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + 1 * VL);
+        c42.intoArray(c, r4 + 2 * VL);
+        c43.intoArray(c, r4 + 3 * VL);
+        int r5 = cOff + 5 * ldc;
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + 1 * VL);
+        c52.intoArray(c, r5 + 2 * VL);
+        c53.intoArray(c, r5 + 3 * VL);
+    }
+
+    /**
+     * C = A·Bpanel ({@code store}, C not read) or C += A·Bpanel on a 6 x VL tile over {@code kc} steps: the rows of
+     * step p at {@code aOff + p*lda}.
+     */
+    static void tile6x1(boolean store, float[] a, int aOff, int lda, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(S, a[ai]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            bi += ldb;
+            ai += lda;
+        }
+        if (!store) {
+            int r0 = cOff;
+            FloatVector.fromArray(S, c, r0).add(c00).intoArray(c, r0);
+            int r1 = cOff + 1 * ldc;
+            FloatVector.fromArray(S, c, r1).add(c10).intoArray(c, r1);
+            int r2 = cOff + 2 * ldc;
+            FloatVector.fromArray(S, c, r2).add(c20).intoArray(c, r2);
+            int r3 = cOff + 3 * ldc;
+            FloatVector.fromArray(S, c, r3).add(c30).intoArray(c, r3);
+            int r4 = cOff + 4 * ldc;
+            FloatVector.fromArray(S, c, r4).add(c40).intoArray(c, r4);
+            int r5 = cOff + 5 * ldc;
+            FloatVector.fromArray(S, c, r5).add(c50).intoArray(c, r5);
+            return;
+        }
+        int r0 = cOff;
+        c00.intoArray(c, r0);
+        int r1 = cOff + 1 * ldc;
+        c10.intoArray(c, r1);
+        int r2 = cOff + 2 * ldc;
+        c20.intoArray(c, r2);
+        int r3 = cOff + 3 * ldc;
+        c30.intoArray(c, r3);
+        int r4 = cOff + 4 * ldc;
+        c40.intoArray(c, r4);
+        int r5 = cOff + 5 * ldc;
+        c50.intoArray(c, r5);
+    }
+
+    /**
+     * C = A·Bpanel ({@code store}, C not read) or C += A·Bpanel on a 4 x 4*VL tile over {@code kc} steps: the rows of
+     * step p at {@code aOff + p*lda}.
+     */
+    static void tile4x4(boolean store, float[] a, int aOff, int lda, float[] bp, int bOff, int ldb, int kc, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
+            FloatVector x0 = FloatVector.broadcast(S, a[ai]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01); c02 = x0.fma(b2, c02); c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11); c12 = x1.fma(b2, c12); c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21); c22 = x2.fma(b2, c22); c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31); c32 = x3.fma(b2, c32); c33 = x3.fma(b3, c33);
+            bi += ldb;
+            ai += lda;
+        }
+        if (!store) {
+            int r0 = cOff;
+            FloatVector.fromArray(S, c, r0).add(c00).intoArray(c, r0);
+            FloatVector.fromArray(S, c, r0 + 1 * VL).add(c01).intoArray(c, r0 + 1 * VL);
+            FloatVector.fromArray(S, c, r0 + 2 * VL).add(c02).intoArray(c, r0 + 2 * VL);
+            FloatVector.fromArray(S, c, r0 + 3 * VL).add(c03).intoArray(c, r0 + 3 * VL);
+            int r1 = cOff + 1 * ldc;
+            FloatVector.fromArray(S, c, r1).add(c10).intoArray(c, r1);
+            FloatVector.fromArray(S, c, r1 + 1 * VL).add(c11).intoArray(c, r1 + 1 * VL);
+            FloatVector.fromArray(S, c, r1 + 2 * VL).add(c12).intoArray(c, r1 + 2 * VL);
+            FloatVector.fromArray(S, c, r1 + 3 * VL).add(c13).intoArray(c, r1 + 3 * VL);
+            int r2 = cOff + 2 * ldc;
+            FloatVector.fromArray(S, c, r2).add(c20).intoArray(c, r2);
+            FloatVector.fromArray(S, c, r2 + 1 * VL).add(c21).intoArray(c, r2 + 1 * VL);
+            FloatVector.fromArray(S, c, r2 + 2 * VL).add(c22).intoArray(c, r2 + 2 * VL);
+            FloatVector.fromArray(S, c, r2 + 3 * VL).add(c23).intoArray(c, r2 + 3 * VL);
+            int r3 = cOff + 3 * ldc;
+            FloatVector.fromArray(S, c, r3).add(c30).intoArray(c, r3);
+            FloatVector.fromArray(S, c, r3 + 1 * VL).add(c31).intoArray(c, r3 + 1 * VL);
+            FloatVector.fromArray(S, c, r3 + 2 * VL).add(c32).intoArray(c, r3 + 2 * VL);
+            FloatVector.fromArray(S, c, r3 + 3 * VL).add(c33).intoArray(c, r3 + 3 * VL);
+            return;
+        }
+        int r0 = cOff;
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + 1 * VL);
+        c02.intoArray(c, r0 + 2 * VL);
+        c03.intoArray(c, r0 + 3 * VL);
+        int r1 = cOff + 1 * ldc;
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + 1 * VL);
+        c12.intoArray(c, r1 + 2 * VL);
+        c13.intoArray(c, r1 + 3 * VL);
+        int r2 = cOff + 2 * ldc;
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + 1 * VL);
+        c22.intoArray(c, r2 + 2 * VL);
+        c23.intoArray(c, r2 + 3 * VL);
+        int r3 = cOff + 3 * ldc;
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + 1 * VL);
+        c32.intoArray(c, r3 + 2 * VL);
+        c33.intoArray(c, r3 + 3 * VL);
+    }
+}
