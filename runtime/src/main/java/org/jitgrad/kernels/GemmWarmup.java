@@ -59,6 +59,12 @@ final class GemmWarmup {
             GemmDirectKernel.add6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
             GemmDirectKernel.store6x1(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
             GemmDirectKernel.add6x1(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+            // A transposed, read in place: KC steps of six consecutive floats; both forms, so that the profile has both.
+            for (boolean store : new boolean[] {true, false}) {
+                GemmTransposedKernel.tile6x4(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
+                GemmTransposedKernel.tile6x1(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
+                GemmTransposedKernel.tile4x4(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
+            }
         }
     }
 }
