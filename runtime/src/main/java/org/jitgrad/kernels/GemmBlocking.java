@@ -392,10 +392,8 @@ final class GemmBlocking {
                                   int ldb, int kc, float[] c, int cOff, int ldc) {
         if (transA) {
             GemmTransposedKernel.tile6x4(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-        } else if (store) {
-            GemmDirectKernel.store6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
-            GemmDirectKernel.add6x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            GemmDirectKernel.tile6x4(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 
@@ -403,10 +401,8 @@ final class GemmBlocking {
                                   int ldb, int kc, float[] c, int cOff, int ldc) {
         if (transA) {
             GemmTransposedKernel.tile4x4(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-        } else if (store) {
-            GemmDirectKernel.store4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
-            GemmDirectKernel.add4x4(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            GemmDirectKernel.tile4x4(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 
@@ -414,10 +410,8 @@ final class GemmBlocking {
                                   int ldb, int kc, float[] c, int cOff, int ldc) {
         if (transA) {
             GemmTransposedKernel.tile6x1(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
-        } else if (store) {
-            GemmDirectKernel.store6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         } else {
-            GemmDirectKernel.add6x1(a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
+            GemmDirectKernel.tile6x1(store, a, aIdx, lda, bp, bOff, ldb, kc, c, cOff, ldc);
         }
     }
 

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * is a parameter here, so C2 keeps a bounds check per k step (the six loads of one step are one check range), which
  * on this Zen 5 host cost less than the packing it replaces; benchmarks/GEMM_RESULTS.md, 2026-12-07. Same FMAs in the
  * same order as the packed kernels, so the results are bit-identical. Each tile is one method with the store or add
- * form as a flag, unlike {@link GemmDirectKernel}: written as two methods, the same loop ran 5-8% slower here (a
- * probe timing the kernels alone, in one JVM).
+ * form as a flag, as in {@link GemmDirectKernel}: written as two methods, the same loop ran 5-8% slower here (a probe
+ * timing the kernels alone, in one JVM).
  */
 final class GemmTransposedKernel {
     private GemmTransposedKernel() {}

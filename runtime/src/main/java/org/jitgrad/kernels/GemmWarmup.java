@@ -55,10 +55,10 @@ final class GemmWarmup {
             GemmMicroKernel.store4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
             GemmMicroKernel.add4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
             // The same six rows read in place: rows of KC floats.
-            GemmDirectKernel.store6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
-            GemmDirectKernel.add6x4(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
-            GemmDirectKernel.store6x1(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
-            GemmDirectKernel.add6x1(ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+            for (boolean store : new boolean[] {true, false}) {
+                GemmDirectKernel.tile6x4(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+                GemmDirectKernel.tile6x1(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
+            }
             // A transposed, read in place: KC steps of six consecutive floats; both forms, so that the profile has both.
             for (boolean store : new boolean[] {true, false}) {
                 GemmTransposedKernel.tile6x4(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
