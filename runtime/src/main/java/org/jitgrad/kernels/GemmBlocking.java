@@ -317,19 +317,11 @@ final class GemmBlocking {
                 int bSliver = bBase + (jr / NR) * bSliverStep;
                 if (nr == NR) {
                     if (mr == MR) {
-                        if (store) {
-                            GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
-                        } else {
-                            GemmMicroKernel.add6x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
-                        }
+                        GemmMicroKernel.tile6x4(store, ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                     } else if (mr == 4) {
-                        if (store) {
-                            GemmMicroKernel.store4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
-                        } else {
-                            GemmMicroKernel.add4x4(ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
-                        }
+                        GemmMicroKernel.tile4x4(store, ap, aSliver, bp, bSliver, ldb, kc, c, cRow + jr, n);
                     } else {
-                        GemmMicroKernel.store6x4(ap, aSliver, bp, bSliver, ldb, kc, scratch, 0, NR);
+                        GemmMicroKernel.tile6x4(true, ap, aSliver, bp, bSliver, ldb, kc, scratch, 0, NR);
                         writeBack(scratch, NR, c, cRow + jr, n, mr, NR, store);
                     }
                 } else {
@@ -337,13 +329,9 @@ final class GemmBlocking {
                         int cols = Math.min(VL, nr - v);
                         int cIdx = cRow + jr + v;
                         if (mr == MR && cols == VL) {
-                            if (store) {
-                                GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
-                            } else {
-                                GemmMicroKernel.add6x1(ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
-                            }
+                            GemmMicroKernel.tile6x1(store, ap, aSliver, bp, bSliver + v, ldb, kc, c, cIdx, n);
                         } else {
-                            GemmMicroKernel.store6x1(ap, aSliver, bp, bSliver + v, ldb, kc, scratch, 0, VL);
+                            GemmMicroKernel.tile6x1(true, ap, aSliver, bp, bSliver + v, ldb, kc, scratch, 0, VL);
                             writeBack(scratch, VL, c, cIdx, n, mr, cols, store);
                         }
                     }

@@ -48,12 +48,11 @@ final class GemmWarmup {
             bp[i] = 1f / (i + 2);
         }
         for (int i = 0; i < CALLS; i++) {
-            GemmMicroKernel.store6x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.add6x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.store6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.add6x1(ap, 0, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.store4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
-            GemmMicroKernel.add4x4(ap, 0, bp, 0, nr, KC, c, 0, nr);
+            for (boolean store : new boolean[] {true, false}) {
+                GemmMicroKernel.tile6x4(store, ap, 0, bp, 0, nr, KC, c, 0, nr);
+                GemmMicroKernel.tile6x1(store, ap, 0, bp, 0, nr, KC, c, 0, nr);
+                GemmMicroKernel.tile4x4(store, ap, 0, bp, 0, nr, KC, c, 0, nr);
+            }
             // The same six rows read in place: rows of KC floats.
             for (boolean store : new boolean[] {true, false}) {
                 GemmDirectKernel.tile6x4(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
