@@ -180,13 +180,14 @@ final class GemmBlocking {
                         int aDirect = directOffset(aOff, transA, m, k, from, pc);
                         int aPacked = packedOffset(from - ic, kc);
                         if (inEdge > 0) {
-                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase, ldb, bSliverStep, kc,
-                                    edge, edgeOff, NR, from, to, jc, inEdge, store, bias, biasOff, epilogue, ws.scratch);
+                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase, ldb,
+                                    bSliverStep, kc, edge, edgeOff, NR, from, to, jc, inEdge, store, bias, biasOff,
+                                    epilogue, ws.scratch);
                         }
                         if (inEdge < nc) {
-                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc, bBase + inEdge / NR * bSliverStep,
-                                    ldb, bSliverStep, kc, c, cOff, n, from, to, jc + inEdge, nc - inEdge, store, bias,
-                                    biasOff, epilogue, ws.scratch);
+                            tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, fourDirect, bSrc,
+                                    bBase + inEdge / NR * bSliverStep, ldb, bSliverStep, kc, c, cOff, n, from, to,
+                                    jc + inEdge, nc - inEdge, store, bias, biasOff, epilogue, ws.scratch);
                         }
                     }
                 }
@@ -273,13 +274,14 @@ final class GemmBlocking {
                 int nc = Math.min(NC, j1 - jc);
                 int inEdge = jc == j0 ? edgeCols : 0;
                 if (inEdge > 0) {
-                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + jc * kc, NR, kc * NR, kc,
-                            edge, edgeOff, NR, i0, i1, jc, inEdge, store, bias, biasOff, epilogue, ws.scratch);
+                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + jc * kc, NR,
+                            kc * NR, kc, edge, edgeOff, NR, i0, i1, jc, inEdge, store, bias, biasOff, epilogue,
+                            ws.scratch);
                 }
                 if (inEdge < nc) {
-                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp, pc * nPad + (jc + inEdge) * kc, NR,
-                            kc * NR, kc, c, cOff, n, i0, i1, jc + inEdge, nc - inEdge, store, bias, biasOff, epilogue,
-                            ws.scratch);
+                    tiles(ap, aPacked, a, aDirect, transA, lda, directEnd, false, bp,
+                            pc * nPad + (jc + inEdge) * kc, NR, kc * NR, kc, c, cOff, n, i0, i1, jc + inEdge,
+                            nc - inEdge, store, bias, biasOff, epilogue, ws.scratch);
                 }
             }
         }
@@ -304,8 +306,9 @@ final class GemmBlocking {
             int mr = Math.min(MR, ie - ir);
             int cRow = cOff + ir * n + jc;
             if (ir < directEnd || mr == 4 && fourDirect) {
-                directTiles(a, aDirect + (ir - ic) * (transA ? 1 : lda), transA, mr, lda, bp, bBase, ldb, bSliverStep,
-                        kc, c, cRow, n, nc, store, scratch);
+                int sliver = aDirect + (ir - ic) * (transA ? 1 : lda);
+                directTiles(a, sliver, transA, mr, lda, bp, bBase, ldb, bSliverStep, kc, c, cRow, n, nc, store,
+                        scratch);
                 if (epilogue != null) {
                     GemmBiasActivation.apply(c, cOff, n, ir, ir + mr, jc, jc + nc, bias, biasOff, epilogue);
                 }
@@ -437,7 +440,7 @@ final class GemmBlocking {
         return from < sixEnd ? sixEnd : Math.min(end, from + 4);
     }
 
-    /** Where row {@code row} of depth block {@code pc} of A is stored: {@code [m,k]}, or {@code [k,m]} with {@code transA}. */
+    /** Where row {@code row} of depth block {@code pc} of A lies: stored {@code [m,k]}, or {@code [k,m]} if transposed. */
     private static int directOffset(int aOff, boolean transA, int m, int k, int row, int pc) {
         return transA ? aOff + pc * m + row : aOff + row * k + pc;
     }

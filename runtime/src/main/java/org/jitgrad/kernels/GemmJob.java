@@ -150,7 +150,8 @@ final class GemmJob {
             if (sharedB.length < nPad * k) sharedB = new float[nPad * k];
             this.kcMax = GemmBlocking.depthBlock(k);
             int kBlocks = (k + kcMax - 1) / kcMax;
-            this.directRows = GemmBlocking.readsAInPlace(transA, n, GemmBlocking.NC) ? m / GemmMicroKernel.MR * GemmMicroKernel.MR : 0;
+            this.directRows = GemmBlocking.readsAInPlace(transA, n, GemmBlocking.NC)
+                    ? m / GemmMicroKernel.MR * GemmMicroKernel.MR : 0;
             this.aGroups = (rowSlivers - directRows / GemmMicroKernel.MR + A_GROUP - 1) / A_GROUP;
             this.bGroups = (colSlivers + B_GROUP - 1) / B_GROUP;
             this.aUnits = kBlocks * aGroups;

@@ -58,7 +58,7 @@ final class GemmWarmup {
                 GemmDirectKernel.tile6x4(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
                 GemmDirectKernel.tile6x1(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
             }
-            // A transposed, read in place: KC steps of six consecutive floats; both forms, so that the profile has both.
+            // A transposed, read in place: KC steps of six consecutive floats; both forms, for the profile.
             for (boolean store : new boolean[] {true, false}) {
                 GemmTransposedKernel.tile6x4(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
                 GemmTransposedKernel.tile6x1(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
