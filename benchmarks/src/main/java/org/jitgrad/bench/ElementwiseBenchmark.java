@@ -34,7 +34,8 @@ public class ElementwiseBenchmark {
     @Param({"1024", "65536"})
     public int n;
 
-    @Param({"add", "tanh", "sigmoid", "exp", "reluGrad", "tanhGrad", "sum", "softmaxRows", "sgdMomentum", "adam"})
+    @Param({"add", "tanh", "sigmoid", "exp", "reluGrad", "tanhGrad", "sum", "softmaxRows", "sgdMomentum", "adam",
+            "square", "rsqrt"})
     public String kernel;
 
     private float[] a;
@@ -42,6 +43,8 @@ public class ElementwiseBenchmark {
     private float[] c;
     private float[] d;
     private float[] e;
+    /** Positive inputs, for {@code rsqrt} (layer norm's {@code pow(var + eps, -0.5)}). */
+    private float[] positive;
 
     @Setup
     public void setUp() {
@@ -51,9 +54,11 @@ public class ElementwiseBenchmark {
         c = new float[n];
         d = new float[n];
         e = new float[n];
+        positive = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) r.nextGaussian();
             b[i] = (float) r.nextGaussian() * 0.1f;
+            positive[i] = Math.abs(a[i]) + 0.5f;
         }
     }
 
@@ -70,6 +75,8 @@ public class ElementwiseBenchmark {
             case "softmaxRows" -> SoftmaxKernels.softmax(a, n / 64, 64, 1, c);
             case "sgdMomentum" -> UpdateKernels.sgd(c, b, d, n, 0.01f, 0.9f, 0f, false);
             case "adam" -> UpdateKernels.adam(c, b, d, e, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 0.1f, 0.001f);
+            case "square" -> UnaryKernels.pow(a, 2f, c, n);
+            case "rsqrt" -> UnaryKernels.pow(positive, -0.5f, c, n);
             default -> throw new IllegalArgumentException(kernel);
         }
         return c[n - 1];
@@ -88,6 +95,8 @@ public class ElementwiseBenchmark {
             case "softmaxRows" -> ScalarKernels.softmax(a, n / 64, 64, 1, c);
             case "sgdMomentum" -> ScalarKernels.sgd(c, b, d, n, 0.01f, 0.9f, 0f, false);
             case "adam" -> ScalarKernels.adam(c, b, d, e, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 0.1f, 0.001f);
+            case "square" -> ScalarKernels.pow(a, 2f, c, n);
+            case "rsqrt" -> ScalarKernels.pow(positive, -0.5f, c, n);
             default -> throw new IllegalArgumentException(kernel);
         }
         return c[n - 1];

@@ -237,13 +237,11 @@ public final class UnaryKernels {
     public static void pow(float[] x, float p, float[] y, int n) {
         // The forms are chosen in the loop, not in a helper taking the vector: C2 did not inline such a helper here
         // (its switch made it too large for a call in a short loop) and boxed every vector, 12,096 B per 1,000 floats.
-        // Whole vectors load and store unmasked, the last partial one under a mask made in its own branch: a mask
-        // variable shared by both paths (null on one) was boxed where they met (tanhRows' history).
         int form = powForm(p);
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
-            boolean whole = i + L <= n;
-            FloatVector v = whole ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, S.indexInRange(i, n));
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, i, m);
             FloatVector r = switch (form) {
                 case 1 -> v.mul(v);
                 case 2 -> v.sqrt();
@@ -252,11 +250,7 @@ public final class UnaryKernels {
                 case 5 -> one.div(v.mul(v.sqrt()));
                 default -> v.lanewise(VectorOperators.POW, p);
             };
-            if (whole) {
-                r.intoArray(y, i);
-            } else {
-                r.intoArray(y, i, S.indexInRange(i, n));
-            }
+            r.intoArray(y, i, m);
         }
     }
 
