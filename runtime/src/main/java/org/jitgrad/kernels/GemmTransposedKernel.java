@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * rows of one k step are consecutive floats (as in a packed sliver), the next step {@code lda} further. Packing a
  * transposed A reads it down its rows, cold, and cost 6.8-22.7% of the weight-gradient products of the GPT step
  * ({@code dW = Xᵀ·G}, 128x768 by 768x128-512 and 512x768 by 768x128; packing 29.5-145.9 us of 93.0-666.3). The step
- * is a parameter here, so C2 keeps a bounds check per k step (the six loads of one step are one check range), which
- * on this Zen 5 host cost less than the packing it replaces; benchmarks/GEMM_RESULTS.md, 2026-12-07. Same FMAs in the
+ * is a parameter here, so C2 cannot take the A loads' bounds checks out of the loop as it does at the packed kernels'
+ * constant step ({@link GemmMicroKernel}); on this Zen 5 host that cost less than the packing it replaces
+ * (benchmarks/GEMM_RESULTS.md, 2026-12-07; not measured on the Xeon, where the checks had cost the packed kernels 25%). Same FMAs in the
  * same order as the packed kernels, so the results are bit-identical. Each tile is one method with the store or add
  * form as a flag, as in {@link GemmDirectKernel}: written as two methods, the same loop ran 5-8% slower here (a probe
  * timing the kernels alone, in one JVM).

@@ -48,18 +48,15 @@ final class GemmWarmup {
             bp[i] = 1f / (i + 2);
         }
         for (int i = 0; i < CALLS; i++) {
+            // Both forms of every tile, so that C2's profile has both.
             for (boolean store : new boolean[] {true, false}) {
                 GemmMicroKernel.tile6x4(store, ap, 0, bp, 0, nr, KC, c, 0, nr);
                 GemmMicroKernel.tile6x1(store, ap, 0, bp, 0, nr, KC, c, 0, nr);
                 GemmMicroKernel.tile4x4(store, ap, 0, bp, 0, nr, KC, c, 0, nr);
-            }
-            // The same six rows read in place: rows of KC floats.
-            for (boolean store : new boolean[] {true, false}) {
+                // The same six rows read in place: rows of KC floats.
                 GemmDirectKernel.tile6x4(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
                 GemmDirectKernel.tile6x1(store, ap, 0, KC, bp, 0, nr, KC, c, 0, nr);
-            }
-            // A transposed, read in place: KC steps of six consecutive floats; both forms, for the profile.
-            for (boolean store : new boolean[] {true, false}) {
+                // Read as a transposed A in place: KC steps of six consecutive floats.
                 GemmTransposedKernel.tile6x4(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
                 GemmTransposedKernel.tile6x1(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
                 GemmTransposedKernel.tile4x4(store, ap, 0, mr, bp, 0, nr, KC, c, 0, nr);
