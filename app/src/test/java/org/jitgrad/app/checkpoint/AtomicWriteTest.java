@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jitgrad.files.AtomicFile;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,22 @@ class AtomicWriteTest {
         CheckpointFile.save(target, Fixtures.trained(2));
         assertArrayEquals(second, Files.readAllBytes(target));
         assertEquals(List.of(target), files());
+    }
+
+    @Test
+    void aNewFileHasTheUsualPermissionsAndAReplacedOneKeepsItsOwn() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
+        // What the umask gives any new file (0644 with umask 022), not the 0600 of a temporary file.
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createFile(dir.resolve("control")));
+        Path target = dir.resolve("model.ckpt");
+        CheckpointFile.save(target, Fixtures.trained(1));
+        assertEquals(PosixFilePermissions.toString(usual), PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+
+        Set<PosixFilePermission> chosen = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(target, chosen);
+        CheckpointFile.save(target, Fixtures.trained(2));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals(List.of(dir.resolve("control"), target), files().stream().sorted().toList());
     }
 
     @Test
