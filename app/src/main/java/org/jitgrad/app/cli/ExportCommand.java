@@ -39,6 +39,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        OutputFile.check("--safetensors", out);
         String kind = CheckpointKind.of(checkpoint);
         SafeTensorsFile export;
         String model, usage;

@@ -234,7 +234,7 @@ public final class GptTrainCommand implements Callable<Integer> {
         positive("--batch", batch);
         if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
         positive("--max-iters", maxIters);
-        if (!(lr > 0f) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive, got " + lr);
+        if (!(lr > 0f) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive and finite, got " + lr);
         if (!(minLr > 0f && minLr <= lr)) {
             throw new IllegalArgumentException("--min-lr must be positive and at most --lr " + lr + ", got " + minLr);
         }
@@ -246,6 +246,8 @@ public final class GptTrainCommand implements Callable<Integer> {
         positive("--eval-every", evalEvery);
         positive("--eval-batches", evalBatches);
         positive("--final-eval-batches", finalEvalBatches);
+        OutputFile.check("--save", save);
+        OutputFile.check("--plot", plot);
     }
 
     private static void positive(String option, int value) {

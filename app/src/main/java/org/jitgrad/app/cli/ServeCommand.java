@@ -119,6 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputFile.check("--save", save);
         Threads.apply(threads == null ? 1 : threads);
         PrintWriter out = spec.commandLine().getOut();
         Checkpoint start = load == null ? null : CheckpointFile.load(load);
