@@ -16,6 +16,9 @@ import org.jitgrad.tensor.Tensor;
  * at its last real position. Attention is causal, so the padding after that position cannot change them.
  */
 public final class TextGenerator {
+    /** The most tokens {@link #generate} returns in one array, prompt included. */
+    public static final int MAX_ARRAY_TOKENS = Integer.MAX_VALUE - 8;
+
     private final Gpt gpt;
     private final Compiled forward;
     private final int block;
@@ -25,6 +28,7 @@ public final class TextGenerator {
     private final Tensor[] inputs;
     private final double[] weights;
 
+    /** A generator for {@code gpt}; its forward pass is compiled on the first token. */
     public TextGenerator(Gpt gpt) {
         this.gpt = gpt;
         this.forward = Compiled.trace(in -> gpt.forward(in[0]));
@@ -36,16 +40,83 @@ public final class TextGenerator {
         this.weights = new double[vocab];
     }
 
+    /** Receives the generated tokens one at a time, as they are drawn. */
+    @FunctionalInterface
+    public interface TokenSink {
+        /**
+         * Takes the next token.
+         *
+         * @return true to go on, false to stop generating (e.g. when the output was closed)
+         */
+        boolean accept(int token);
+    }
+
     /**
-     * The prompt followed by {@code count} generated tokens.
+     * The prompt followed by {@code count} generated tokens, in one array; {@link #stream} hands them out one
+     * at a time instead, and gives the same tokens for the same arguments.
      *
      * @param prompt      token ids to start from, at least one
      * @param temperature positive; below 1 sharpens the distribution, above 1 flattens it
      * @param topK        sample among the {@code topK} most likely tokens only; 0, or at least the
      *                    vocabulary size, for all of them
-     * @throws IllegalArgumentException naming the argument at fault, before anything is generated
+     * @throws IllegalArgumentException naming the argument at fault, before anything is generated; also when
+     *                                  the prompt and the count together exceed {@link #MAX_ARRAY_TOKENS}
      */
     public int[] generate(int[] prompt, int count, float temperature, int topK, long seed) {
+        check(prompt, count, temperature, topK);
+        if ((long) prompt.length + count > MAX_ARRAY_TOKENS) {
+            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens and " + count + " more do not fit in one array (at most "
+                    + MAX_ARRAY_TOKENS + " tokens): stream them instead");
+        }
+        int[] tokens = Arrays.copyOf(prompt, prompt.length + count);
+        int[] next = {prompt.length};
+        stream(prompt, count, temperature, topK, seed, token -> {
+            tokens[next[0]++] = token;
+            return true;
+        });
+        return tokens;
+    }
+
+    /**
+     * Generates {@code count} tokens after the prompt and hands each to {@code sink} as soon as it is drawn. Only
+     * the last {@code block} tokens are kept (the context), so memory does not grow with {@code count}.
+     *
+     * @param prompt      token ids to start from, at least one (not handed to the sink)
+     * @param temperature positive and finite; below 1 sharpens the distribution, above 1 flattens it
+     * @param topK        sample among the {@code topK} most likely tokens only; 0, or at least the
+     *                    vocabulary size, for all of them
+     * @return the number of tokens generated: {@code count}, or fewer if the sink asked to stop
+     * @throws IllegalArgumentException naming the argument at fault, before anything is generated
+     */
+    public long stream(int[] prompt, int count, float temperature, int topK, long seed, TokenSink sink) {
+        check(prompt, count, temperature, topK);
+        Random random = new Random(seed);
+        // The context: the last `length` tokens, in window[0, length); zeros after it (padding the causal
+        // attention never reads at the positions the logits are taken from).
+        Arrays.fill(window, 0f);
+        int length = Math.min(prompt.length, block);
+        for (int t = 0; t < length; t++) window[t] = prompt[prompt.length - length + t];
+        boolean wasTraining = gpt.isTraining();
+        gpt.train(false);
+        try {
+            for (long n = 0; n < count; n++) {
+                float[] logits = forward.forward(inputs).storage();
+                int token = draw(logits, (length - 1) * vocab, temperature, topK, random);
+                if (length < block) {
+                    window[length++] = token;
+                } else {
+                    System.arraycopy(window, 1, window, 0, block - 1);
+                    window[block - 1] = token;
+                }
+                if (!sink.accept(token)) return n + 1;
+            }
+        } finally {
+            gpt.train(wasTraining);
+        }
+        return count;
+    }
+
+    private void check(int[] prompt, int count, float temperature, int topK) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty: give at least one character");
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= vocab) {
@@ -57,25 +128,6 @@ public final class TextGenerator {
             throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
         }
         if (topK < 0) throw new IllegalArgumentException("top-k must be >= 0 (0 = all tokens), got " + topK);
-        Random random = new Random(seed);
-        int[] tokens = Arrays.copyOf(prompt, prompt.length + count);
-        boolean wasTraining = gpt.isTraining();
-        gpt.train(false);
-        try {
-            for (int n = prompt.length; n < tokens.length; n++) tokens[n] = next(tokens, n, temperature, topK, random);
-        } finally {
-            gpt.train(wasTraining);
-        }
-        return tokens;
-    }
-
-    /** The next token after {@code tokens[0, n)}. */
-    private int next(int[] tokens, int n, float temperature, int topK, Random random) {
-        int from = Math.max(0, n - block);
-        int length = n - from;
-        for (int t = 0; t < block; t++) window[t] = t < length ? tokens[from + t] : 0;
-        float[] logits = forward.forward(inputs).storage();
-        return draw(logits, (length - 1) * vocab, temperature, topK, random);
     }
 
     /** One draw from softmax(logits / temperature) restricted to the top k. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.jitgrad.app.Main;
 import org.jitgrad.app.data.DataRoot;
 import org.jitgrad.app.data.TextCorpora;
 import org.jitgrad.data.TextFile;
@@ -115,7 +118,38 @@ class GptCliTest {
         assertEquals("", foreign.out());
         CliEndToEndTest.Run cold = run("gpt", "sample", "--load", ckpt.toString(), "--temperature", "0");
         assertEquals(1, cold.code());
-        assertTrue(cold.err().contains("--temperature must be positive, got 0.0"), cold.err());
+        assertTrue(cold.err().contains("--temperature must be positive and finite, got 0.0"), cold.err());
+        CliEndToEndTest.Run hot = run("gpt", "sample", "--load", ckpt.toString(), "--temperature", "Infinity");
+        assertEquals("error: --temperature must be positive and finite, got Infinity", hot.err().strip());
+        for (String tooMany : new String[] {"2147483647", "100000001"}) {
+            CliEndToEndTest.Run huge = run("gpt", "sample", "--load", ckpt.toString(), "--tokens", tooMany);
+            assertEquals(1, huge.code(), huge.err());
+            assertEquals("error: --tokens must be between 0 and 100,000,000, got " + String.format("%,d", Long.parseLong(tooMany)),
+                    huge.err().strip(), "one line, no stack trace");
+            assertEquals("", huge.out());
+        }
+
+        // The sample is printed as it is generated: flushed after the prompt and at every newline, not once at the end.
+        FlushRecorder recorder = new FlushRecorder();
+        int code = Main.execute(new String[] {"gpt", "sample", "--load", ckpt.toString(), "--tokens", "400", "--seed", "5"},
+                new PrintWriter(recorder), new PrintWriter(new StringWriter()));
+        assertEquals(0, code);
+        String sample = recorder.toString();
+        assertEquals(run("gpt", "sample", "--load", ckpt.toString(), "--tokens", "400", "--seed", "5").out(), sample, "same bytes");
+        assertEquals(List.of(1), recorder.flushedLengths.subList(0, 1), "the prompt (a newline) first: " + recorder.flushedLengths);
+        long newlines = sample.chars().filter(ch -> ch == '\n').count();
+        assertTrue(newlines > 3, "a sample of 400 characters has lines: " + sample);
+        assertTrue(recorder.flushedLengths.size() >= newlines, "flushes " + recorder.flushedLengths + " for " + newlines + " newlines");
+    }
+
+    /** A writer that records how much had been written at each flush. */
+    private static final class FlushRecorder extends StringWriter {
+        final List<Integer> flushedLengths = new ArrayList<>();
+
+        @Override
+        public void flush() {
+            if (flushedLengths.isEmpty() || flushedLengths.getLast() != getBuffer().length()) flushedLengths.add(getBuffer().length());
+        }
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jitgrad.app.checkpoint.CheckpointException;
 import org.jitgrad.app.checkpoint.GptCheckpoint;
 import org.jitgrad.app.checkpoint.GptCheckpointFile;
@@ -45,6 +47,25 @@ class TextGeneratorTest {
         // A prompt longer than the block: the context is its last block characters.
         g.generate(VOCAB.encode("abcdefghij abcdefghij"), 5, 1.5f, 3, 1);
         assertEquals(1, g.compileCount(), "contexts of 1 to block characters and longer share one compiled forward");
+        assertTrue(gpt.isTraining(), "the model's mode is restored");
+    }
+
+    @Test
+    void streamHandsOutTheSameTokensOneAtATimeAndStopsWhenTheSinkAsks() {
+        Gpt gpt = model();
+        TextGenerator g = new TextGenerator(gpt);
+        int[] prompt = VOCAB.encode("abcdefghij ");  // longer than the block of 6
+        int[] whole = g.generate(prompt, 30, 0.9f, 5, 11);
+        List<Integer> streamed = new ArrayList<>();
+        assertEquals(30, g.stream(prompt, 30, 0.9f, 5, 11, t -> streamed.add(t)));
+        assertEquals(Arrays.stream(whole, prompt.length, whole.length).boxed().toList(), streamed);
+
+        // Nothing is sized by the count: the largest count runs until the sink stops it.
+        List<Integer> first = new ArrayList<>();
+        assertEquals(10, g.stream(prompt, Integer.MAX_VALUE, 0.9f, 5, 11, t -> first.add(t) && first.size() < 10));
+        assertEquals(streamed.subList(0, 10), first);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> g.generate(prompt, Integer.MAX_VALUE, 1f, 0, 1)).getMessage()
+                .contains("a prompt of 11 tokens and 2147483647 more do not fit in one array"));
         assertTrue(gpt.isTraining(), "the model's mode is restored");
     }
 
