@@ -9,13 +9,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
+import org.jitgrad.app.data.InputFile;
 import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelKind;
 import org.jitgrad.app.model.ModelSpec;
@@ -164,7 +164,7 @@ public final class CheckpointFile {
 
     /** A checkpoint file's bytes, refusing a missing file or one larger than {@link #MAX_FILE_BYTES}. */
     static byte[] readFile(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "checkpoint not found");
+        InputFile.check(file, "checkpoint", "a checkpoint file");
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new CheckpointException(file + ": " + size + " bytes is larger than any checkpoint this build reads ("

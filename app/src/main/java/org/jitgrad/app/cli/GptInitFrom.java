@@ -5,6 +5,7 @@ import static org.jitgrad.app.cli.Format.f;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.jitgrad.app.data.InputFile;
 import org.jitgrad.app.interop.GptSafeTensors;
 import org.jitgrad.data.CharVocabulary;
 import org.jitgrad.interop.safetensors.SafeTensors;
@@ -22,6 +23,7 @@ final class GptInitFrom {
      * @throws IllegalArgumentException naming the file and every disagreement
      */
     static void load(Path file, Gpt gpt, CharVocabulary vocabulary, PrintWriter out) throws IOException {
+        InputFile.check(file, "safetensors file", "a safetensors file");
         SafeTensorsFile content = SafeTensors.read(file);
         String note;
         try {

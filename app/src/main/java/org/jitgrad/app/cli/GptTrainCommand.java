@@ -4,6 +4,7 @@ import static org.jitgrad.app.cli.Format.f;
 
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.jitgrad.app.checkpoint.GptCheckpoint;
 import org.jitgrad.app.checkpoint.GptCheckpointFile;
 import org.jitgrad.app.data.DataRoot;
+import org.jitgrad.app.data.InputFile;
 import org.jitgrad.app.data.TextCorpora;
 import org.jitgrad.app.gpt.GptStep;
 import org.jitgrad.app.gpt.LossEstimator;
@@ -221,8 +223,8 @@ public final class GptTrainCommand implements Callable<Integer> {
         return history.evaluations().getLast();
     }
 
-    /** Option checks that need no data, with the options' names. */
-    private void validate() {
+    /** Option checks that need no data, with the options' names, and the files to read and write. */
+    private void validate() throws FileSystemException {
         positive("--n-layer", nLayer);
         positive("--n-head", nHead);
         positive("--n-embd", nEmbd);
@@ -248,6 +250,8 @@ public final class GptTrainCommand implements Callable<Integer> {
         positive("--final-eval-batches", finalEvalBatches);
         OutputFile.check("--save", save);
         OutputFile.check("--plot", plot);
+        if (dataFile != null) InputFile.check(dataFile, "text file", "a text file");
+        if (initFrom != null) InputFile.check(initFrom, "safetensors file", "a safetensors file");
     }
 
     private static void positive(String option, int value) {

@@ -5,6 +5,7 @@ import static org.jitgrad.app.cli.Format.f;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.jitgrad.app.data.InputFile;
 import org.jitgrad.app.interop.MlpSafeTensors;
 import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
@@ -34,6 +35,7 @@ final class MlpInitFrom {
         if (load != null) {
             throw new IllegalArgumentException("--init-from and --load both give the starting weights; use one of them");
         }
+        InputFile.check(file, "safetensors file", "a safetensors file");
         return new MlpInitFrom(file, SafeTensors.read(file));
     }
 

@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jitgrad.app.checkpoint.Checkpoint;
+import org.jitgrad.app.checkpoint.CheckpointException;
 import org.jitgrad.app.checkpoint.CheckpointFile;
+import org.jitgrad.app.data.InputFile;
 import org.jitgrad.app.image.DigitImage;
 import org.jitgrad.app.model.Engine;
 import org.jitgrad.app.model.ModelSpec;
@@ -43,48 +45,75 @@ public final class PredictCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "The IDX labels for --images, to print beside the predictions.")
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "The IDX labels for --images (one per image), to print beside the predictions.")
     Path labels;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "5",
-            description = "How many images of --images to classify, from the first (default: ${DEFAULT-VALUE}).")
-    int count;
+    /** Images classified when {@code --count} is not given (or all of them if the file has fewer). */
+    static final int DEFAULT_COUNT = 5;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N",
+            description = "How many images of --images to classify, from the first; at most the file's count (default: "
+                    + DEFAULT_COUNT + ", or all if the file has fewer).")
+    Integer count;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (input.png != null) {
+            if (labels != null) throw new IllegalArgumentException("--labels goes with --images, not with --png");
+            if (count != null) throw new IllegalArgumentException("--count goes with --images, not with --png");
+            InputFile.check(input.png, "image", "an image");
+        } else {
+            if (count != null && count < 1) throw new IllegalArgumentException("--count must be >= 1, got " + count);
+            InputFile.check(input.images, "IDX file", "an IDX file");
+            if (labels != null) InputFile.check(labels, "IDX file", "an IDX file");
+        }
         Checkpoint c = CheckpointFile.load(checkpoint);
         ModelSpec modelSpec = c.spec();
-        Sequential net = modelSpec.build(0);
-        c.restoreInto(modelSpec, net, null);
-        Predictor predictor = new Predictor(net, modelSpec.norm(), Engine.COMPILED);
-        out.println(f("checkpoint: %s, model %s", checkpoint, modelSpec.describe()));
         if (input.png != null) {
             int side = (int) Math.round(Math.sqrt(modelSpec.inputs()));
             if (side * side != modelSpec.inputs()) {
                 throw new IllegalArgumentException(f("the model takes %d inputs, not a square image", modelSpec.inputs()));
             }
             float[] pixels = DigitImage.read(input.png, side);
+            Predictor predictor = predictor(c);
+            out.println(f("checkpoint: %s, model %s", checkpoint, modelSpec.describe()));
             print(out, input.png.getFileName().toString(), predictor.logits(pixels, 1, pixels.length), 0, modelSpec.classes(), -1);
         } else {
-            if (count < 1) throw new IllegalArgumentException("--count must be >= 1, got " + count);
             MnistIdx.Images images = MnistIdx.readImages(input.images);
             if (images.pixelsPerImage() != modelSpec.inputs()) {
                 throw new IllegalArgumentException(f("%s has images of %dx%d = %d pixels but the model takes %d inputs", input.images,
                         images.rows(), images.columns(), images.pixelsPerImage(), modelSpec.inputs()));
             }
             int[] truth = labels == null ? null : MnistIdx.readLabels(labels);
-            int n = Math.min(count, images.count());
+            if (truth != null && truth.length != images.count()) {
+                throw new IllegalArgumentException(f("--labels %s has %s labels but --images %s has %s images", labels,
+                        Format.count(truth.length), input.images, Format.count(images.count())));
+            }
+            if (count != null && count > images.count()) {
+                throw new IllegalArgumentException(f("--count %s is more than the %s images in %s", Format.count(count),
+                        Format.count(images.count()), input.images));
+            }
+            int n = count != null ? count : Math.min(DEFAULT_COUNT, images.count());
+            Predictor predictor = predictor(c);
+            out.println(f("checkpoint: %s, model %s", checkpoint, modelSpec.describe()));
             float[] pixels = new float[n * images.pixelsPerImage()];
             System.arraycopy(images.pixels(), 0, pixels, 0, pixels.length);
             float[] logits = predictor.logits(pixels, n, images.pixelsPerImage());
             for (int i = 0; i < n; i++) {
-                print(out, "image " + i, logits, i * modelSpec.classes(), modelSpec.classes(),
-                        truth != null && i < truth.length ? truth[i] : -1);
+                print(out, "image " + i, logits, i * modelSpec.classes(), modelSpec.classes(), truth != null ? truth[i] : -1);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** The checkpoint's network, restored, behind the compiled forward pass. */
+    private static Predictor predictor(Checkpoint c) throws CheckpointException {
+        Sequential net = c.spec().build(0);
+        c.restoreInto(c.spec(), net, null);
+        return new Predictor(net, c.spec().norm(), Engine.COMPILED);
     }
 
     private static void print(PrintWriter out, String what, float[] logits, int from, int classes, int label) {

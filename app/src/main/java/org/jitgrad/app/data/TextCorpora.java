@@ -38,6 +38,7 @@ public final class TextCorpora {
 
     /** A text file given by the user (not checksummed). */
     public static Loaded file(Path file) throws IOException {
+        InputFile.check(file, "text file", "a text file");
         return new Loaded(CharCorpus.load(file), String.valueOf(file.getFileName()), file + " (not checksummed)");
     }
 

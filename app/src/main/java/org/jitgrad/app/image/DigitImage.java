@@ -4,10 +4,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.jitgrad.app.data.InputFile;
 
 /**
  * Turns an image of a digit into model input the way MNIST is encoded: {@code side x side} grey
@@ -19,7 +18,7 @@ public final class DigitImage {
 
     /** Reads a PNG (or any format ImageIO knows) and converts it. */
     public static float[] read(Path file, int side) throws IOException {
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "image not found");
+        InputFile.check(file, "image", "an image");
         BufferedImage image = ImageIO.read(file.toFile());
         if (image == null) throw new IOException(file + ": not an image ImageIO can read");
         return toInput(image, side);

@@ -157,6 +157,23 @@ class CliEndToEndTest {
         Run missing = run("eval", dir.resolve("none.ckpt").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().startsWith("error: " + dir.resolve("none.ckpt") + ": checkpoint not found"), missing.err());
+
+        // A folder where a file to read belongs is named as such, by every command.
+        String none = dir.resolve("none.ckpt").toString(), folder = dir.toString();
+        for (String[] args : new String[][] {{"eval", folder}, {"gpt", "sample", "--load", folder}, {"export", folder, "--safetensors", none},
+                {"train", "--load", folder}, {"serve", "--load", folder, "--port", "0", "--no-warmup"}}) {
+            Run r = run(args);
+            assertEquals(1, r.code(), String.join(" ", args));
+            assertEquals("error: " + folder + ": is a directory, not a checkpoint file", r.err().strip(), String.join(" ", args));
+        }
+        for (String[] args : new String[][] {{"train", "--init-from", folder}, {"gpt", "train", "--init-from", folder}}) {
+            assertEquals("error: " + folder + ": is a directory, not a safetensors file", run(args).err().strip(), String.join(" ", args));
+        }
+        assertEquals("error: " + folder + ": is a directory, not an image", run("predict", none, "--png", folder).err().strip());
+        assertEquals("error: " + folder + ": is a directory, not an IDX file", run("predict", none, "--images", folder).err().strip());
+        assertEquals("error: " + folder + ": is a directory, not a text file", run("gpt", "train", "--data", folder).err().strip());
+        assertEquals("error: --labels goes with --images, not with --png", run("predict", none, "--png", folder, "--labels", none)
+                .err().strip());
     }
 
     @Test

@@ -140,6 +140,20 @@ class CnnCliTest {
             int expected = Predictor.argmax(compiled, i * 10, 10);
             assertTrue(predict.out().contains("image " + i + ": class " + expected + " ("), predict.out());
         }
+        // Labels that are not the images' (the training labels), and more images than the file has, are refused.
+        Path testImages = slice.resolve(Datasets.TEST_IMAGES), trainLabels = slice.resolve(Datasets.TRAIN_LABELS);
+        Run wrongLabels = CliEndToEndTest.run("predict", ckpt.toString(), "--images", testImages.toString(), "--labels",
+                trainLabels.toString(), "-n", "2");
+        assertEquals(1, wrongLabels.code());
+        assertEquals("error: --labels " + trainLabels + " has 1,024 labels but --images " + testImages + " has 200 images",
+                wrongLabels.err().strip());
+        assertEquals("", wrongLabels.out());
+        Run tooMany = CliEndToEndTest.run("predict", ckpt.toString(), "--images", testImages.toString(), "-n", "201");
+        assertEquals(1, tooMany.code());
+        assertEquals("error: --count 201 is more than the 200 images in " + testImages, tooMany.err().strip());
+        Run all = CliEndToEndTest.run("predict", ckpt.toString(), "--images", testImages.toString(), "-n", "200");
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.out().contains("image 199: class "), all.out());
 
         // Options that contradict the checkpoint's kind are refused; without them training resumes as a cnn.
         Run asMlp = CliEndToEndTest.run("train", "--load", ckpt.toString(), "--data", slice.toString(), "--model", "mlp");
