@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jitgrad export}. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a checkpoint's weights as a PyTorch state dict in a safetensors file.",
+        description = {"Write a checkpoint's weights as a PyTorch state dict in a safetensors file (mlp and gpt checkpoints; not cnn).",
                 "An MLP (from train) becomes an nn.Sequential state dict (0.weight [out, in], 0.bias, 2.weight, ...) with the "
                         + "input standardization folded into the first layer; a GPT (from gpt train) nanoGPT's state dict."})
 public final class ExportCommand implements Callable<Integer> {
@@ -58,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
                 usage = "nanoGPT's GPT(GPTConfig(**model_args)).load_state_dict(safetensors.torch.load_file(\"" + out.getFileName()
                         + "\"))  # model_args and the vocabulary are in the file's metadata";
             }
-            default -> throw new IllegalArgumentException(checkpoint + ": unsupported model kind '" + kind + "' (this build knows mlp and gpt)");
+            default -> throw new IllegalArgumentException(checkpoint + ": export supports mlp and gpt checkpoints, not " + kind);
         }
         SafeTensors.save(out, export.tensors(), export.metadata());
         w.println(f("exported: %s (%s) to %s, %d tensors, %s", checkpoint, model, out.toAbsolutePath(), export.tensors().size(),

@@ -2,6 +2,7 @@ package org.jitgrad.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataOutputStream;
@@ -140,6 +141,11 @@ class CnnCliTest {
             int expected = Predictor.argmax(compiled, i * 10, 10);
             assertTrue(predict.out().contains("image " + i + ": class " + expected + " ("), predict.out());
         }
+        // export takes mlp and gpt checkpoints only, and says so.
+        Run export = CliEndToEndTest.run("export", ckpt.toString(), "--safetensors", dir.resolve("cnn.safetensors").toString());
+        assertEquals(1, export.code());
+        assertEquals("error: " + ckpt + ": export supports mlp and gpt checkpoints, not cnn", export.err().strip());
+        assertFalse(Files.exists(dir.resolve("cnn.safetensors")));
         // Labels that are not the images' (the training labels), and more images than the file has, are refused.
         Path testImages = slice.resolve(Datasets.TEST_IMAGES), trainLabels = slice.resolve(Datasets.TRAIN_LABELS);
         Run wrongLabels = CliEndToEndTest.run("predict", ckpt.toString(), "--images", testImages.toString(), "--labels",
