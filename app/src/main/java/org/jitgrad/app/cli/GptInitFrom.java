@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.jitgrad.app.data.InputFile;
+import org.jitgrad.app.checkpoint.GptCheckpoint;
 import org.jitgrad.app.interop.GptSafeTensors;
+import org.jitgrad.app.interop.StateDictMismatch;
 import org.jitgrad.data.CharVocabulary;
 import org.jitgrad.interop.safetensors.SafeTensors;
 import org.jitgrad.interop.safetensors.SafeTensorsFile;
 import org.jitgrad.nn.Gpt;
+import org.jitgrad.nn.StateDictException;
 
 /** {@code gpt train --init-from FILE.safetensors}: nanoGPT's state dict into the model the options describe. */
 final class GptInitFrom {
@@ -29,6 +32,8 @@ final class GptInitFrom {
         try {
             note = GptSafeTensors.checkFits(content, gpt.config(), vocabulary);
             gpt.loadStateDict(content.tensors());
+        } catch (StateDictException e) {
+            throw new IllegalArgumentException(file + ": " + StateDictMismatch.describe(e, "GPT " + GptCheckpoint.describe(gpt.config())), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

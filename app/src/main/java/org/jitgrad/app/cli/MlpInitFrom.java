@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.jitgrad.app.data.InputFile;
 import org.jitgrad.app.interop.MlpSafeTensors;
+import org.jitgrad.app.interop.StateDictMismatch;
 import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.data.Dataset;
@@ -14,6 +15,7 @@ import org.jitgrad.interop.safetensors.SafeTensors;
 import org.jitgrad.interop.safetensors.SafeTensorsFile;
 import org.jitgrad.nn.Activation;
 import org.jitgrad.nn.Sequential;
+import org.jitgrad.nn.StateDictException;
 
 /** {@code train --init-from FILE.safetensors}: the model a PyTorch state dict describes, then its weights. */
 final class MlpInitFrom {
@@ -56,10 +58,12 @@ final class MlpInitFrom {
         }
     }
 
-    /** Copies the weights in (all checked first) and says so. */
-    void loadInto(Sequential net, PrintWriter out) {
+    /** Copies the weights into {@code net}, the model {@code spec} describes (all checked first), and says so. */
+    void loadInto(Sequential net, ModelSpec spec, PrintWriter out) {
         try {
             net.loadStateDict(content.tensors());
+        } catch (StateDictException e) {
+            throw new IllegalArgumentException(file + ": " + StateDictMismatch.describe(e, spec.describe()), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epochs = epochsOption != null ? epochsOption : modelSpec.kind().defaultEpochs();
         float lrDecay = lrDecayOption != null ? lrDecayOption : modelSpec.kind().defaultLrDecay();
         Sequential net = modelSpec.build(seed);
-        if (init != null) init.loadInto(net, out);
+        if (init != null) init.loadInto(net, modelSpec, out);
         Optimizer opt = optimizer.create(net.parameters(), lr);
         int doneEpochs = 0;
         if (start != null) {

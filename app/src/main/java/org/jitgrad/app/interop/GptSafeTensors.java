@@ -36,7 +36,7 @@ public final class GptSafeTensors {
 
     /**
      * Checks what the shapes of a state dict cannot show against the model about to load it: the metadata's
-     * {@code n_head} (and {@code n_layer}, {@code n_embd}, {@code block_size}, {@code vocab_size}, for clearer
+     * {@value MlpSafeTensors#MODEL_KEY} (a file exported from another kind of model is refused at once), {@code n_head} (and {@code n_layer}, {@code n_embd}, {@code block_size}, {@code vocab_size}, for clearer
      * messages) and vocabulary, when the file has them.
      *
      * @return a note for the user when the file has no vocabulary (its token ids are then taken to be this text's)
@@ -44,6 +44,10 @@ public final class GptSafeTensors {
      */
     public static String checkFits(SafeTensorsFile file, GptConfig config, CharVocabulary vocabulary) {
         List<String> problems = new ArrayList<>();
+        String kind = file.metadata().get(MlpSafeTensors.MODEL_KEY);
+        if (kind != null && !kind.equals("gpt")) {
+            throw new IllegalArgumentException("the file holds a JitGrad " + kind + " (metadata " + MlpSafeTensors.MODEL_KEY + "), not a GPT");
+        }
         modelArgs(config).forEach((key, value) -> {
             String stored = file.metadata().get(key);
             if (stored != null && !stored.equals(value)) problems.add("the file's model has " + key + " " + stored + ", this one " + value);

@@ -56,12 +56,22 @@ public final class MlpSafeTensors {
      * @throws IllegalArgumentException if the state dict is not an MLP's, or the activation contradicts the file's
      */
     public static ModelSpec spec(SafeTensorsFile file, Activation activation) {
+        checkKind(file);
         return new ModelSpec(sizes(file.tensors()), activation(file, activation), InputNorm.IDENTITY);
     }
 
     /** As {@link #spec(SafeTensorsFile, Activation)} but with the layer sizes given (input, hidden..., classes). */
     public static ModelSpec spec(SafeTensorsFile file, int[] sizes, Activation activation) {
+        checkKind(file);
         return new ModelSpec(sizes, activation(file, activation), InputNorm.IDENTITY);
+    }
+
+    /** Refuses a file whose metadata says it holds another kind of JitGrad model (a GPT). */
+    private static void checkKind(SafeTensorsFile file) {
+        String kind = file.metadata().get(MODEL_KEY);
+        if (kind != null && !kind.equals("mlp")) {
+            throw new IllegalArgumentException("the file holds a JitGrad " + kind + " (metadata " + MODEL_KEY + "), not an MLP");
+        }
     }
 
     private static Activation activation(SafeTensorsFile file, Activation asked) {

@@ -92,9 +92,10 @@ class SafeTensorsCliTest {
         SafeTensors.save(st, MLP.of(new int[] {64, 24, 10}, Activation.RELU, 5).stateDict());
         CliEndToEndTest.Run hidden = run("train", "--dataset", "digits", "--hidden", "16", "--init-from", st.toString());
         assertEquals(1, hidden.code());
-        assertTrue(hidden.err().contains("error: " + st + ": the state dict does not fit Sequential"), hidden.err());
-        assertTrue(hidden.err().contains("'0.weight' has shape [24, 64], the model expects [16, 64]"), hidden.err());
-        assertTrue(hidden.err().contains("'2.weight' has shape [10, 24], the model expects [10, 16]"), hidden.err());
+        assertEquals("error: " + st + ": the state dict does not fit the model 64-16-10 relu (3 problems: 3 wrong shapes or values): "
+                + "'0.weight' has shape [24, 64], the model expects [16, 64]; '0.bias' has shape [24], the model expects [16]; "
+                + "'2.weight' has shape [10, 24], the model expects [10, 16]",
+                hidden.err().strip());
 
         CliEndToEndTest.Run both = run("train", "--dataset", "digits", "--init-from", st.toString(), "--load", st.toString());
         assertEquals(1, both.code());
@@ -143,6 +144,24 @@ class SafeTensorsCliTest {
         CliEndToEndTest.Run heads = run(concat(tinyGpt(data, 4), "--max-iters", "1", "--warmup", "0", "--init-from", st.toString()));
         assertEquals(1, heads.code());
         assertTrue(heads.err().contains("the file's model has n_head 2, this one 4"), heads.err());
+
+        // The other model's file: by its metadata when it has some, else by a short account of the state dict's misfit.
+        CliEndToEndTest.Run asMlp = run("train", "--dataset", "digits", "--init-from", st.toString());
+        assertEquals("error: " + st + ": the file holds a JitGrad gpt (metadata jitgrad.model), not an MLP", asMlp.err().strip());
+        Path mlp = dir.resolve("mlp.safetensors");
+        SafeTensors.save(mlp, MLP.of(new int[] {64, 24, 10}, Activation.RELU, 5).stateDict(), Map.of("jitgrad.model", "mlp"));
+        CliEndToEndTest.Run gptFromMlp = run(concat(tiny, "--max-iters", "1", "--warmup", "0", "--init-from", mlp.toString()));
+        assertEquals("error: " + mlp + ": the file holds a JitGrad mlp (metadata jitgrad.model), not a GPT", gptFromMlp.err().strip());
+        Path plain = dir.resolve("plain-mlp.safetensors");
+        SafeTensors.save(plain, MLP.of(new int[] {64, 24, 10}, Activation.RELU, 5).stateDict());
+        CliEndToEndTest.Run noMetadata = run(concat(tiny, "--max-iters", "1", "--warmup", "0", "--init-from", plain.toString()));
+        assertEquals(1, noMetadata.code());
+        String message = noMetadata.err().strip();
+        assertTrue(message.startsWith("error: " + plain + ": the state dict does not fit the model GPT n_layer 1, n_head 2, n_embd 16, "
+                + "block 8, vocab 52, dropout 0.0, no bias (13 problems: 9 missing, 4 unexpected): missing 'transformer.wte.weight' "
+                + "[52, 16] (or its tied copy 'lm_head.weight'); unexpected '0.bias' [24]; missing 'transformer.wpe.weight' [8, 16]; "
+                + "and 10 more"), message);
+        assertTrue(message.length() < 400 && !message.contains("GPTGpt") && message.lines().count() == 1, message);
     }
 
     private static List<String> tinyGpt(Path data, int heads) {
