@@ -30,7 +30,15 @@ public final class DataOptions {
     }
 
     Datasets.TrainTest load(DatasetName name) throws IOException {
-        Path root = idxDir != null && dataset != DatasetName.DIGITS ? null : DataRoot.resolve(dataRoot);
-        return Datasets.load(name, root, idxDir);
+        return Datasets.load(name, root(), idxDir);
+    }
+
+    /** Only the training split ({@code train}) or only the test split. */
+    Datasets.Part loadPart(DatasetName name, boolean train) throws IOException {
+        return Datasets.loadPart(name, root(), idxDir, train);
+    }
+
+    private Path root() {
+        return idxDir != null && dataset != DatasetName.DIGITS ? null : DataRoot.resolve(dataRoot);
     }
 }

@@ -43,14 +43,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Checkpoint c = CheckpointFile.load(checkpoint);
-        Datasets.TrainTest sets = data.load(data.name(TrainCommand.datasetOf(c)));
-        TrainCommand.checkFits(c.spec(), sets);
-        Dataset part = switch (split.toLowerCase(Locale.ROOT)) {
-            case "test" -> sets.test();
-            case "train" -> sets.train();
+        boolean train = switch (split.toLowerCase(Locale.ROOT)) {
+            case "test" -> false;
+            case "train" -> true;
             default -> throw new IllegalArgumentException("--split must be test or train, got " + split);
         };
+        Checkpoint c = CheckpointFile.load(checkpoint);
+        // Only the split evaluated is read: the checkpoint holds the input standardization the training set gave.
+        Datasets.Part set = data.loadPart(data.name(TrainCommand.datasetOf(c)), train);
+        TrainCommand.checkFits(c.spec(), set.data(), set.name());
+        Dataset part = set.data();
         Sequential net = c.spec().build(0);
         c.restoreInto(c.spec(), net, null);
         long t0 = System.nanoTime();
@@ -58,7 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.println(f("checkpoint: %s, model %s, %d epochs trained on %s", checkpoint, c.spec().describe(), c.epochs(),
                 c.dataset().isEmpty() ? "?" : c.dataset()));
-        out.println(f("%s %s accuracy: %s (%d/%d) in %.2f s", sets.name(), split.toLowerCase(Locale.ROOT), Format.percent(accuracy),
+        out.println(f("%s %s accuracy: %s (%d/%d) in %.2f s", set.name(), split.toLowerCase(Locale.ROOT), Format.percent(accuracy),
                 Math.round(accuracy * part.size()), part.size(), seconds));
         out.flush();
         return 0;

@@ -24,6 +24,7 @@ import org.jitgrad.app.progress.Progress;
 import org.jitgrad.app.progress.ProgressMode;
 import org.jitgrad.data.Batch;
 import org.jitgrad.data.BatchIterator;
+import org.jitgrad.data.Dataset;
 import org.jitgrad.nn.Sequential;
 import org.jitgrad.optim.Optimizer;
 import picocli.CommandLine.Command;
@@ -259,13 +260,18 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static void checkFits(ModelSpec spec, Datasets.TrainTest sets) {
-        if (spec.inputs() != sets.train().featureCount()) {
+        checkFits(spec, sets.train(), sets.name());
+    }
+
+    /** Fails unless the model takes {@code data}'s features and has an output for each of its classes. */
+    static void checkFits(ModelSpec spec, Dataset data, String name) {
+        if (spec.inputs() != data.featureCount()) {
             throw new IllegalArgumentException(f("the model takes %d inputs but %s has %d features per example", spec.inputs(),
-                    sets.name(), sets.train().featureCount()));
+                    name, data.featureCount()));
         }
-        if (spec.classes() < sets.train().classCount()) {
-            throw new IllegalArgumentException(f("the model has %d outputs but %s has %d classes", spec.classes(), sets.name(),
-                    sets.train().classCount()));
+        if (spec.classes() < data.classCount()) {
+            throw new IllegalArgumentException(f("the model has %d outputs but %s has %d classes", spec.classes(), name,
+                    data.classCount()));
         }
     }
 }

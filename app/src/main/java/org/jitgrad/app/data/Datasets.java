@@ -40,6 +40,9 @@ public final class Datasets {
     /** A training set, a test set and where they came from. */
     public record TrainTest(String name, Dataset train, Dataset test, String source) {}
 
+    /** One split of a data set (the training or the test examples) and where it came from. */
+    public record Part(String name, Dataset data, String source) {}
+
     /**
      * Loads a data set.
      *
@@ -49,23 +52,33 @@ public final class Datasets {
      *                 MNIST, or null
      */
     public static TrainTest load(DatasetName name, Path dataRoot, Path idxDir) throws IOException {
+        if (idxDir == null && name == DatasetName.DIGITS) {
+            Path file = bundled(dataRoot, DIGITS_FILE);
+            Dataset.Split split = DigitsCsv.load(file).split(DIGITS_TRAIN_FRACTION, DIGITS_SPLIT_SEED);
+            return new TrainTest("digits", split.train(), split.test(), file + " (sha256 verified, 80/20 split)");
+        }
+        Part train = loadPart(name, dataRoot, idxDir, true);
+        Part test = loadPart(name, dataRoot, idxDir, false);
+        return new TrainTest(train.name(), train.data(), test.data(), train.source());
+    }
+
+    /**
+     * Loads only the training or only the test split, as {@link #load} would give it: for MNIST only that split's
+     * two files are read (so {@code eval} needs no training files), for digits the file is split as always.
+     *
+     * @param train true for the training split, false for the test split
+     */
+    public static Part loadPart(DatasetName name, Path dataRoot, Path idxDir, boolean train) throws IOException {
+        String images = train ? TRAIN_IMAGES : TEST_IMAGES, labels = train ? TRAIN_LABELS : TEST_LABELS;
         if (idxDir != null) {
             if (name != DatasetName.MNIST) throw new IllegalArgumentException("--data DIR holds IDX files: use it with --dataset mnist");
-            return new TrainTest("mnist", loadIdx(idxDir, TRAIN_IMAGES, TRAIN_LABELS), loadIdx(idxDir, TEST_IMAGES, TEST_LABELS),
-                    idxDir + " (not checksummed)");
+            return new Part("mnist", loadIdx(idxDir, images, labels), idxDir + " (not checksummed)");
         }
         return switch (name) {
-            case MNIST -> {
-                Path dir = dataRoot.resolve("mnist");
-                Dataset train = loadBundledIdx(dataRoot, TRAIN_IMAGES, TRAIN_LABELS);
-                Dataset test = loadBundledIdx(dataRoot, TEST_IMAGES, TEST_LABELS);
-                yield new TrainTest("mnist", train, test, dir + " (sha256 verified)");
-            }
+            case MNIST -> new Part("mnist", loadBundledIdx(dataRoot, images, labels), dataRoot.resolve("mnist") + " (sha256 verified)");
             case DIGITS -> {
-                Path file = bundled(dataRoot, DIGITS_FILE);
-                Dataset all = DigitsCsv.load(file);
-                Dataset.Split split = all.split(DIGITS_TRAIN_FRACTION, DIGITS_SPLIT_SEED);
-                yield new TrainTest("digits", split.train(), split.test(), file + " (sha256 verified, 80/20 split)");
+                TrainTest both = load(name, dataRoot, null);
+                yield new Part(both.name(), train ? both.train() : both.test(), both.source());
             }
         };
     }

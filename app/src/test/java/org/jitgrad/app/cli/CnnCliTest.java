@@ -111,6 +111,18 @@ class CnnCliTest {
             String line = eval.lines().get(1);
             assertTrue(line.startsWith("mnist test accuracy: " + Format.percent(accuracy) + " ("), line);
         }
+        // eval reads only the split it evaluates: a folder with the test files alone is enough for the test split.
+        Path testOnly = Files.createDirectories(dir.resolve("test-only"));
+        for (String f : new String[] {Datasets.TEST_IMAGES, Datasets.TEST_LABELS}) Files.copy(slice.resolve(f), testOnly.resolve(f));
+        Run evalTestOnly = CliEndToEndTest.run("eval", ckpt.toString(), "--data", testOnly.toString());
+        assertEquals(0, evalTestOnly.code(), evalTestOnly.err());
+        assertTrue(evalTestOnly.lines().get(1).startsWith("mnist test accuracy: " + Format.percent(accuracy) + " ("), evalTestOnly.out());
+        Run evalTrainSplit = CliEndToEndTest.run("eval", ckpt.toString(), "--data", testOnly.toString(), "--split", "train");
+        assertEquals("error: " + testOnly.resolve(Datasets.TRAIN_IMAGES) + "[.gz]: IDX file not found", evalTrainSplit.err().strip());
+        Run trainSplit = CliEndToEndTest.run("eval", ckpt.toString(), "--data", slice.toString(), "--split", "train");
+        assertTrue(trainSplit.lines().get(1).startsWith("mnist train accuracy: "), trainSplit.out());
+        assertTrue(trainSplit.lines().get(1).contains("/" + TRAIN + ") in "), trainSplit.out());
+
         Dataset test = Datasets.load(DatasetName.MNIST, null, slice).test();
         float[] compiled = logits(ckpt, test, Engine.COMPILED);
         assertArrayEquals(compiled, logits(ckpt, test, Engine.TAPE), 1e-4f);
