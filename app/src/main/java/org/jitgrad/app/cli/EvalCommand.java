@@ -58,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         double accuracy = new Predictor(net, c.spec().norm(), engine).accuracy(part);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        out.println(f("checkpoint: %s, model %s, %d epochs trained on %s", checkpoint, c.spec().describe(), c.epochs(),
+        out.println(f("checkpoint: %s, model %s, %s trained on %s", checkpoint, c.spec().describe(), Format.plural(c.epochs(), "epoch"),
                 c.dataset().isEmpty() ? "?" : c.dataset()));
         out.println(f("%s %s accuracy: %s (%d/%d) in %.2f s", set.name(), split.toLowerCase(Locale.ROOT), Format.percent(accuracy),
                 Math.round(accuracy * part.size()), part.size(), seconds));

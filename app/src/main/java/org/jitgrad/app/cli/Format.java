@@ -17,4 +17,13 @@ final class Format {
     }
 
     static String count(long n) { return f("%,d", n); }
+
+    /** {@code n} and the noun, singular for 1: "1 epoch", "3 epochs". */
+    static String plural(long n, String noun) { return plural(n, noun, noun + "s"); }
+
+    /** {@code n} and {@code one} for 1, else {@code many}: "1 batch", "20 batches". */
+    static String plural(long n, String one, String many) { return n + " " + (n == 1 ? one : many); }
+
+    /** As {@link #plural} with the count grouped: "1 step", "1,234 steps". */
+    static String count(long n, String noun) { return count(n) + " " + noun + (n == 1 ? "" : "s"); }
 }

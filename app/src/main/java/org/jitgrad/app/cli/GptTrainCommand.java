@@ -148,8 +148,9 @@ public final class GptTrainCommand implements Callable<Integer> {
         AdamW optimizer = AdamW.withDecayOnMatrices(gpt.parameters(), lr, BETA1, BETA2, EPS, WEIGHT_DECAY);
         LrSchedule schedule = LrSchedule.warmupCosine(lr, minLr, warmup, maxIters);
         out.println(f("model: GPT %s (%s parameters)", GptCheckpoint.describe(config), Format.count(config.parameterCount())));
-        out.println(f("training: %d iterations of batch %d; AdamW lr %s (warm-up %d, cosine to %s), betas (%s, %s), "
-                        + "weight decay %s on matrices; gradients clipped to norm %s; engine %s, seed %d", maxIters, batch, plain(lr),
+        out.println(f("training: %s of batch %d; AdamW lr %s (warm-up %d, cosine to %s), betas (%s, %s), "
+                        + "weight decay %s on matrices; gradients clipped to norm %s; engine %s, seed %d", Format.plural(maxIters, "iteration"),
+                batch, plain(lr),
                 warmup, plain(minLr), plain(BETA1), plain(BETA2), plain(WEIGHT_DECAY), plain(GRAD_CLIP),
                 engine.name().toLowerCase(Locale.ROOT), seed));
         out.flush();
@@ -204,9 +205,10 @@ public final class GptTrainCommand implements Callable<Integer> {
             out.println("plot: not written (add --plot FILE.png)");
         }
         double total = (System.nanoTime() - t0) / 1e9;
-        out.println(f("done: %d iterations, val loss %.4f, train loss %.4f (%d batches each), %.2f ms/step median "
-                        + "(%.1f s training, %.1f s evaluation, %.1f s total; engine %s%s)", maxIters, last.valLoss(), last.trainLoss(),
-                finalEvalBatches, median(stepNanos) / 1e6, trainNanos / 1e9, evalNanos / 1e9, total,
+        out.println(f("done: %s, val loss %.4f, train loss %.4f (%s each), %.2f ms/step median "
+                        + "(%.1f s training, %.1f s evaluation, %.1f s total; engine %s%s)", Format.plural(maxIters, "iteration"),
+                last.valLoss(), last.trainLoss(), Format.plural(finalEvalBatches, "batch", "batches"), median(stepNanos) / 1e6,
+                trainNanos / 1e9, evalNanos / 1e9, total,
                 engine.name().toLowerCase(Locale.ROOT),
                 engine == Engine.COMPILED ? f(", %d compiled specialization%s", step.compileCount(), step.compileCount() == 1 ? "" : "s") : ""));
         out.flush();
@@ -218,7 +220,7 @@ public final class GptTrainCommand implements Callable<Integer> {
         double train = estimator.estimate(corpus.train(), batches);
         double val = estimator.estimate(corpus.validation(), batches);
         history.evaluation(iteration, train, val, batches);
-        out.println(f("iter %d: train loss %.4f, val loss %.4f (%d batches each)", iteration, train, val, batches));
+        out.println(f("iter %d: train loss %.4f, val loss %.4f (%s each)", iteration, train, val, Format.plural(batches, "batch", "batches")));
         out.flush();
         return history.evaluations().getLast();
     }

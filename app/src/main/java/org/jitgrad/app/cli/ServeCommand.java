@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code jitgrad serve}. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run an HTTP server that trains an MLP online and serves predictions while it learns.",
+        description = {"Run an HTTP server that trains a classifier online (an MLP, or with --model cnn a LeNet-style CNN) and serves "
+                + "predictions while it learns.",
                 "POST /train (CSV: label,x1,...,xn), POST /predict (CSV: x1,...,xn), GET /metrics, GET /health.",
                 "It warms up first (GET /health answers 503 until then, 200 after); see --no-warmup.",
                 "Features are raw values (MNIST pixels in 0..1); the server standardizes them with --input-mean/--input-std.",
@@ -154,8 +155,8 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("serve: stopping: no new training data; training what is queued...");
             out.flush();
             TrainingServer.StopReport r = server.stop();
-            out.println(f("serve: stopped: accepted %d, trained %d examples in %d steps, model version %d; checkpoint %s%s",
-                    r.accepted(), r.trained(), r.steps(), r.modelVersion(),
+            out.println(f("serve: stopped: accepted %d, trained %s in %s, model version %d; checkpoint %s%s",
+                    r.accepted(), Format.plural(r.trained(), "example"), Format.plural(r.steps(), "step"), r.modelVersion(),
                     r.checkpointWritten() ? "written to " + save.toAbsolutePath() : save == null ? "not asked for (--save)" : "NOT written",
                     r.problem() == null ? "" : "; problem: " + r.problem()));
             out.flush();

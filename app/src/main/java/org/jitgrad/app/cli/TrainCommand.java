@@ -154,16 +154,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (start != null) {
             Checkpoint.OptimizerRestore r = start.restoreInto(modelSpec, net, opt);
             doneEpochs = start.epochs();
-            out.println(f("loaded: %s (%d epochs trained; optimizer state %s)", load, doneEpochs, switch (r) {
+            out.println(f("loaded: %s (%s trained; optimizer state %s)", load, Format.plural(doneEpochs, "epoch"), switch (r) {
                 case RESTORED -> "restored";
                 case NONE_SAVED -> "not in the checkpoint";
                 case DIFFERENT_KIND -> "not restored: the checkpoint's is " + start.optimizer().kind().name().toLowerCase(Locale.ROOT);
                 case NO_OPTIMIZER -> "not used";
             }));
         }
-        out.println(f("model: %s (%s parameters); %s lr %s%s, batch %d, %d epochs, engine %s, seed %d", modelSpec.describe(),
+        out.println(f("model: %s (%s parameters); %s lr %s%s, batch %d, %s, engine %s, seed %d", modelSpec.describe(),
                 Format.count(modelSpec.parameterCount()), optimizer.name().toLowerCase(Locale.ROOT), lr,
-                lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, epochs,
+                lrDecay == 1f ? "" : f(" (x%s per epoch)", lrDecay), batch, Format.plural(epochs, "epoch"),
                 engine.name().toLowerCase(Locale.ROOT), seed));
 
         sync = cluster.join(net, f("%s; %s, %d training examples, batch %d, seed %d, %s lr %s x%s per epoch, %d epochs", modelSpec.describe(),
@@ -224,8 +224,8 @@ public final class TrainCommand implements Callable<Integer> {
         double total = (System.nanoTime() - t0) / 1e9;
         double train = trainNanos / 1e9;
         long steps = history.steps();
-        out.println(f("done: %d epochs, %s steps in %.1f s total (training %.1f s, evaluation %.1f s, loading and setup %.1f s)",
-                epochs, Format.count(steps), total, train, evalNanos / 1e9, total - train - evalNanos / 1e9));
+        out.println(f("done: %s, %s in %.1f s total (training %.1f s, evaluation %.1f s, loading and setup %.1f s)",
+                Format.plural(epochs, "epoch"), Format.count(steps, "step"), total, train, evalNanos / 1e9, total - train - evalNanos / 1e9));
         if (steps > 0) {
             out.println(f("throughput: %.1f steps/s, %s examples/s (engine %s%s)", steps / train,
                     Format.count(Math.round(totalExamples / train)),

@@ -58,7 +58,7 @@ class CliEndToEndTest {
         List<String> lines = train.lines();
         assertTrue(lines.get(0).startsWith("data: digits, 1,438 training and 359 test examples of 64 features"), lines.get(0));
         assertTrue(lines.get(1).startsWith("model: 64-256-128-10 relu, inputs standardized"), lines.get(1));
-        assertTrue(lines.get(1).contains("adam lr 0.003, batch 64, 1 epochs, engine compiled, seed 7"), lines.get(1));
+        assertTrue(lines.get(1).contains("adam lr 0.003, batch 64, 1 epoch, engine compiled, seed 7"), lines.get(1));
         // Plain progress: one line per tenth of the 23 steps (22 full batches and a last one of 30).
         List<String> progress = lines.stream().filter(l -> l.startsWith("epoch 1/1 ")).toList();
         assertEquals(10, progress.size(), train.out());
@@ -68,7 +68,7 @@ class CliEndToEndTest {
         assertTrue(epoch.matches("epoch 1/1: train loss \\d\\.\\d{4}, test accuracy \\d+\\.\\d\\d% \\(\\d+/359\\), .*"), epoch);
         double trainAccuracy = accuracy(epoch);
         assertTrue(trainAccuracy > 0.85, "accuracy after one epoch: " + trainAccuracy);
-        assertTrue(train.out().contains("done: 1 epochs, 23 steps in "), train.out());
+        assertTrue(train.out().contains("done: 1 epoch, 23 steps in "), train.out());
         // 23 steps of 64 and a last batch of 30: one program for every batch size
         assertTrue(train.out().contains("engine compiled, 1 compiled specialization)"), train.out());
         assertTrue(train.out().contains("checkpoint: " + ckpt.toAbsolutePath()), train.out());
@@ -92,7 +92,7 @@ class CliEndToEndTest {
         Run resave = run("train", "--load", ckpt.toString(), "--epochs", "0", "--lr", "0.003", "--save",
                 again.toString());
         assertEquals(0, resave.code(), resave.err());
-        assertTrue(resave.out().contains("loaded: " + ckpt + " (1 epochs trained; optimizer state restored)"), resave.out());
+        assertTrue(resave.out().contains("loaded: " + ckpt + " (1 epoch trained; optimizer state restored)"), resave.out());
         assertArrayEquals(Files.readAllBytes(ckpt), Files.readAllBytes(again));
         Dataset test = Datasets.load(DatasetName.DIGITS, DataRoot.resolve(null), null).test();
         assertArrayEquals(logits(ckpt, test, Engine.COMPILED), logits(again, test, Engine.COMPILED));
@@ -145,6 +145,14 @@ class CliEndToEndTest {
             Run r = run(args);
             assertEquals(0, r.code(), String.join(" ", args));
             assertTrue(r.out().startsWith("Usage: jitgrad"), r.out());
+        }
+        Run serveHelp = run("serve", "--help");
+        assertTrue(serveHelp.out().replaceAll("\\s+", " ").contains("trains a classifier online (an MLP, or with --model cnn a LeNet-style CNN)"),
+                serveHelp.out());
+        for (String lr : new String[] {"-1", "0", "NaN", "Infinity"}) {
+            Run badLr = run("train", "--dataset", "digits", "--lr", lr);
+            assertEquals("error: --lr must be positive and finite, got " + Float.parseFloat(lr), badLr.err().strip());
+            assertEquals("", badLr.out(), "refused before the data is loaded");
         }
         Run noCommand = run();
         assertEquals(2, noCommand.code());

@@ -180,7 +180,7 @@ class CnnCliTest {
         Run resume = CliEndToEndTest.run("train", "--load", ckpt.toString(), "--data", slice.toString(), "--epochs", "1",
                 "--lr", "0.003", "--engine", "tape", "--progress", "none");
         assertEquals(0, resume.code(), resume.err());
-        assertTrue(resume.out().contains("(x0.7 per epoch), batch 64, 1 epochs, engine tape"), resume.out());
+        assertTrue(resume.out().contains("(x0.7 per epoch), batch 64, 1 epoch, engine tape"), resume.out());
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jitgrad gpt train} and {@code gpt sample} in-process on a small text, with a tiny model. */
 class GptCliTest {
-    private static final Pattern EVAL = Pattern.compile("iter (\\d+): train loss (\\d+\\.\\d{4}), val loss (\\d+\\.\\d{4}) \\((\\d+) batches each\\)");
+    private static final Pattern EVAL = Pattern.compile("iter (\\d+): train loss (\\d+\\.\\d{4}), val loss (\\d+\\.\\d{4}) \\((\\d+) batch(?:es)? each\\)");
 
     @TempDir
     Path dir;
@@ -150,6 +150,18 @@ class GptCliTest {
         public void flush() {
             if (flushedLengths.isEmpty() || flushedLengths.getLast() != getBuffer().length()) flushedLengths.add(getBuffer().length());
         }
+    }
+
+    @Test
+    void oneIterationAndOneBatchAreSingular() throws IOException {
+        CliEndToEndTest.Run one = run("gpt", "train", "--data", smallText().toString(), "--n-layer", "1", "--n-head", "2", "--n-embd",
+                "16", "--block", "8", "--batch", "4", "--max-iters", "1", "--warmup", "0", "--eval-batches", "1",
+                "--final-eval-batches", "1", "--progress", "none");
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.out().contains("training: 1 iteration of batch 4;"), one.out());
+        assertTrue(one.out().contains("(1 batch each)"), one.out());
+        assertTrue(one.out().contains("done: 1 iteration, val loss "), one.out());
+        assertTrue(!one.out().contains("batchs") && !one.out().contains("1 batches"), one.out());
     }
 
     @Test

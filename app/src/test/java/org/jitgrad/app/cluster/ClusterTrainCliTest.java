@@ -70,7 +70,7 @@ class ClusterTrainCliTest {
             // 1,438 rows in batches of 32: 45 steps (the last of 30 rows, 15 each), a round in each.
             assertTrue(run.out().contains("cluster: 45 rounds with 2 members (gradients averaged at every step, then every member takes"
                     + " the same optimizer step)"), run.out());
-            assertTrue(run.out().contains("done: 1 epochs, 45 steps"), run.out());
+            assertTrue(run.out().contains("done: 1 epoch, 45 steps"), run.out());
             assertEquals(line(single.out(), "final test accuracy"), line(run.out(), "final test accuracy"));
         }
         assertTrue(both.get(0).out().contains("every member draws the same batches of 32; this one computes on rows 0..15 of each"),
