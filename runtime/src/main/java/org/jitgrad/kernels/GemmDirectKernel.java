@@ -22,6 +22,7 @@ final class GemmDirectKernel {
 
     private static final VectorSpecies<Float> S = GemmMicroKernel.S;
     private static final int VL = GemmMicroKernel.VL;
+    private static final int K_CHUNK = GemmMicroKernel.K_CHUNK;
 
     /**
      * C = A·Bpanel ({@code store}, C not read) or C += A·Bpanel on a 6 x 4*VL tile: rows of A from {@code aOff},
@@ -36,7 +37,8 @@ final class GemmDirectKernel {
         FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S); FloatVector c52 = FloatVector.zero(S); FloatVector c53 = FloatVector.zero(S);
         int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
         int bi = bOff;
-        for (int p = 0; p < kc; p++) {
+        for (int p0 = 0; p0 < kc; p0 += K_CHUNK) {
+        for (int p = p0, pe = Math.min(kc, p0 + K_CHUNK); p < pe; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
@@ -54,6 +56,7 @@ final class GemmDirectKernel {
             FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51); c52 = x5.fma(b2, c52); c53 = x5.fma(b3, c53);
             bi += ldb;
+        }
         }
         if (!store) {
             int r0 = cOff;

@@ -30,6 +30,16 @@ final class GemmMicroKernel {
     static final int NV = 4;
     /** Columns of the main register tile. */
     static final int NR = NV * VL;
+    /**
+     * The 6x4 tiles run their k loop in chunks of this many steps, an outer loop around the inner one. Without that
+     * nest C2 allocated their 24 accumulators, 4 B vectors and a dozen indices into registers well only when it
+     * strip-mines counted loops itself, which it does with counted-loop safepoints on (G1, ZGC, Shenandoah): under
+     * Serial and Parallel GC, and so in any JVM that sees one processor, it kept a B vector and the B index on the
+     * stack or in a vector register every k step (seen in the disassembly), and 1024³ on one thread took 13.5 ms in
+     * one-processor JMH forks against 11.3 with the nest; with G1 the nest measured neutral (benchmarks/GEMM_RESULTS.md,
+     * 2026-12-07 21:4x). A depth block ({@code kc <= 256}) is one or two chunks; the FMAs keep their order.
+     */
+    static final int K_CHUNK = 128;
 
     /**
      * C = Apanel·Bpanel ({@code store}, C not read) or C += Apanel·Bpanel on a 6 x 4*VL tile over {@code kc} steps: A
@@ -44,7 +54,8 @@ final class GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S); FloatVector c42 = FloatVector.zero(S); FloatVector c43 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S); FloatVector c52 = FloatVector.zero(S); FloatVector c53 = FloatVector.zero(S);
         int bi = bOff;
-        for (int p = 0; p < kc; p++) {
+        for (int p0 = 0; p0 < kc; p0 += K_CHUNK) {
+        for (int p = p0, pe = Math.min(kc, p0 + K_CHUNK); p < pe; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
@@ -62,6 +73,7 @@ final class GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, ap[aOff + MR * p + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
             bi += ldb;
+        }
         }
         if (!store) {
             int r0 = cOff;
