@@ -31,7 +31,9 @@ final class GemmMicroKernel {
     /** Columns of the main register tile. */
     static final int NR = NV * VL;
     /**
-     * The 6x4 tiles run their k loop in chunks of this many steps, an outer loop around the inner one. Without that
+     * The packed and the in-place ({@link GemmDirectKernel}) 6x4 tiles run their k loop in chunks of this many steps,
+     * an outer loop around the inner one (the transposed 6x4 tile and the narrower tiles compiled without spills
+     * either way in the same disassembly, so they keep a single loop). Without that
      * nest C2 allocated their 24 accumulators, 4 B vectors and a dozen indices into registers well only when it
      * strip-mines counted loops itself, which it does with counted-loop safepoints on (G1, ZGC, Shenandoah): under
      * Serial and Parallel GC, and so in any JVM that sees one processor, it kept a B vector and the B index on the
