@@ -52,11 +52,7 @@ public final class Datasets {
      *                 MNIST, or null
      */
     public static TrainTest load(DatasetName name, Path dataRoot, Path idxDir) throws IOException {
-        if (idxDir == null && name == DatasetName.DIGITS) {
-            Path file = bundled(dataRoot, DIGITS_FILE);
-            Dataset.Split split = DigitsCsv.load(file).split(DIGITS_TRAIN_FRACTION, DIGITS_SPLIT_SEED);
-            return new TrainTest("digits", split.train(), split.test(), file + " (sha256 verified, 80/20 split)");
-        }
+        if (idxDir == null && name == DatasetName.DIGITS) return digits(dataRoot);
         Part train = loadPart(name, dataRoot, idxDir, true);
         Part test = loadPart(name, dataRoot, idxDir, false);
         return new TrainTest(train.name(), train.data(), test.data(), train.source());
@@ -77,10 +73,17 @@ public final class Datasets {
         return switch (name) {
             case MNIST -> new Part("mnist", loadBundledIdx(dataRoot, images, labels), dataRoot.resolve("mnist") + " (sha256 verified)");
             case DIGITS -> {
-                TrainTest both = load(name, dataRoot, null);
+                TrainTest both = digits(dataRoot);
                 yield new Part(both.name(), train ? both.train() : both.test(), both.source());
             }
         };
+    }
+
+    /** The bundled digits, split 80/20 the same way every time. */
+    private static TrainTest digits(Path dataRoot) throws IOException {
+        Path file = bundled(dataRoot, DIGITS_FILE);
+        Dataset.Split split = DigitsCsv.load(file).split(DIGITS_TRAIN_FRACTION, DIGITS_SPLIT_SEED);
+        return new TrainTest("digits", split.train(), split.test(), file + " (sha256 verified, 80/20 split)");
     }
 
     private static Dataset loadBundledIdx(Path dataRoot, String images, String labels) throws IOException {
