@@ -59,6 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Threads.apply(threads);
         if (batch < 1 || warmup < 0 || steps < 1) throw new IllegalArgumentException("--batch and --steps must be >= 1, --warmup >= 0");
+        LearningRate.check(lr);
         PrintWriter out = spec.commandLine().getOut();
         Datasets.TrainTest sets = data.load(data.name(null));
         ModelSpec modelSpec = model.spec(sets.train());

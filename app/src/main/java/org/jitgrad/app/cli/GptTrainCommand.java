@@ -238,7 +238,7 @@ public final class GptTrainCommand implements Callable<Integer> {
         positive("--batch", batch);
         if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
         positive("--max-iters", maxIters);
-        if (!(lr > 0f) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive and finite, got " + lr);
+        LearningRate.check(lr);
         if (!(minLr > 0f && minLr <= lr)) {
             throw new IllegalArgumentException("--min-lr must be positive and at most --lr " + lr + ", got " + minLr);
         }

@@ -120,6 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LearningRate.check(lr);
         OutputFile.check("--save", save);
         Threads.apply(threads == null ? 1 : threads);
         PrintWriter out = spec.commandLine().getOut();

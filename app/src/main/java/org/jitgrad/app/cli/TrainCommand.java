@@ -118,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
     private Integer train() throws Exception {
         if (epochsOption != null && epochsOption < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + epochsOption);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        if (!(lr > 0f) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive and finite, got " + lr);
+        LearningRate.check(lr);
         if (lrDecayOption != null && !(lrDecayOption > 0f && lrDecayOption <= 1f)) {
             throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecayOption);
         }

@@ -153,6 +153,15 @@ class CliEndToEndTest {
             Run badLr = run("train", "--dataset", "digits", "--lr", lr);
             assertEquals("error: --lr must be positive and finite, got " + Float.parseFloat(lr), badLr.err().strip());
             assertEquals("", badLr.out(), "refused before the data is loaded");
+            for (String[] args : new String[][] {
+                    {"bench", "--dataset", "digits", "--lr", lr},
+                    {"serve", "--port", "0", "--no-warmup", "--load", dir.resolve("absent.ckpt").toString(), "--lr", lr}}) {
+                Run refused = run(args);
+                assertEquals(1, refused.code(), String.join(" ", args));
+                assertEquals("error: --lr must be positive and finite, got " + Float.parseFloat(lr), refused.err().strip(),
+                        "refused before the data or the checkpoint is read: " + String.join(" ", args));
+                assertEquals("", refused.out());
+            }
         }
         Run noCommand = run();
         assertEquals(2, noCommand.code());
