@@ -177,7 +177,12 @@ public final class ParameterAverager implements AutoCloseable {
                 break;
             }
             if (s.initialiser() == null) {
-                s = update(GroupUpdate.claimInitialiser(me)).state();
+                GroupReply claim = update(GroupUpdate.claimInitialiser(me));
+                // Off the roster, the claim can never succeed: without this the loop would claim again forever.
+                if (claim.outcome() == GroupState.Outcome.NOT_ENROLLED) {
+                    throw new IllegalStateException("this member was dropped from the group while it joined");
+                }
+                s = claim.state();
                 continue;
             }
             s = await(x -> x.published() || x.initialiser() == null || me.equals(x.initialiser()), deadline,

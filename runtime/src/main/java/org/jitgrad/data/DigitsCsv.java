@@ -19,7 +19,8 @@ import java.util.zip.ZipException;
  * <p>Each non-blank line holds 65 comma-separated integers: 64 pixel intensities in 0..16 (row
  * major, 8 × 8) followed by the class label in 0..9. Pixels are scaled by 1/16 into [0, 1].
  * Blank lines are ignored. Any other deviation is a {@link DataFormatException} naming the source,
- * the 1-based line number, the column and the value at fault.
+ * the 1-based line number, the column and the value at fault. The format declares no length: the text
+ * (after decompression) is bounded by {@link #MAX_BYTES}, so a gzip bomb fails before it fills the heap.
  */
 public final class DigitsCsv {
 
@@ -29,6 +30,11 @@ public final class DigitsCsv {
     public static final int MAX_PIXEL = 16;
     /** Number of classes; labels must be in {@code 0..CLASS_COUNT-1}. */
     public static final int CLASS_COUNT = 10;
+
+    /**
+     * Most bytes of CSV text read, after decompression (64 MiB: over 250,000 examples; the UCI set has 5,620).
+     */
+    public static final int MAX_BYTES = 64 << 20;
 
     private static final int COLUMNS = FEATURE_COUNT + 1;
 
@@ -40,7 +46,7 @@ public final class DigitsCsv {
      *
      * @param file the file, gzip-compressed or plain
      * @return the dataset: 64 features in [0, 1], labels 0..9, {@code classCount() == 10}
-     * @throws DataFormatException if the content is malformed
+     * @throws DataFormatException if the content is malformed or exceeds {@link #MAX_BYTES}
      * @throws IOException if the file cannot be read
      */
     public static Dataset load(Path file) throws IOException {
@@ -56,13 +62,14 @@ public final class DigitsCsv {
      * @param in the stream, gzip-compressed or plain
      * @param sourceName name used in error messages
      * @return the dataset: 64 features in [0, 1], labels 0..9, {@code classCount() == 10}
-     * @throws DataFormatException if the content is malformed or holds no example
+     * @throws DataFormatException if the content is malformed, holds no example or exceeds {@link #MAX_BYTES}
      * @throws IOException if the stream cannot be read
      */
     public static Dataset read(InputStream in, String sourceName) throws IOException {
         Objects.requireNonNull(in, sourceName + ": stream is null (missing resource?)");
         BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Gzip.decodeIfCompressed(in, sourceName), StandardCharsets.US_ASCII));
+                new InputStreamReader(new LimitedInputStream(Gzip.decodeIfCompressed(in, sourceName), MAX_BYTES, sourceName,
+                        "CSV text"), StandardCharsets.US_ASCII));
         float[] features = new float[FEATURE_COUNT * 1024];
         int[] labels = new int[1024];
         int count = 0;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +123,22 @@ class DigitsCsvTest {
     void emptyInput() {
         assertFails("", "no examples");
         assertFails("\n  \n", "no examples");
+    }
+
+    @Test
+    void aGzipBombIsRefusedAtTheBound() throws IOException {
+        // 64 KiB that inflate to one byte more than the bound (a blank line, so only the bound can refuse it). Before
+        // the bound, readLine took it whole, and a bigger bomb of this kind ran the heap out.
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            byte[] spaces = new byte[1 << 20];
+            Arrays.fill(spaces, (byte) ' ');
+            for (int i = 0; i < DigitsCsv.MAX_BYTES / spaces.length; i++) out.write(spaces);
+            out.write(' ');
+        }
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DigitsCsv.read(new ByteArrayInputStream(gz.toByteArray()), "bomb.csv.gz"));
+        assertTrue(e.getMessage().startsWith("bomb.csv.gz: more than " + DigitsCsv.MAX_BYTES + " bytes of CSV text"), e.getMessage());
     }
 
     @Test

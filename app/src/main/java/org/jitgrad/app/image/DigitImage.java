@@ -5,7 +5,10 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.jitgrad.app.data.InputFile;
 
 /**
@@ -14,14 +17,41 @@ import org.jitgrad.app.data.InputFile;
  * as background. A picture whose mean is bright (dark ink on white paper) is inverted.
  */
 public final class DigitImage {
+    /**
+     * Most pixels read (32 Mi, a 24-megapixel photo fits): the size is checked in the file's header before the image
+     * is decoded, since a small compressed file can declare a picture that would not fit in memory.
+     */
+    public static final long MAX_PIXELS = 1L << 25;
+
     private DigitImage() {}
 
-    /** Reads a PNG (or any format ImageIO knows) and converts it. */
+    /**
+     * Reads a PNG (or any format ImageIO knows) and converts it.
+     *
+     * @throws IOException if the file is not an image ImageIO reads, or has more than {@link #MAX_PIXELS} pixels
+     */
     public static float[] read(Path file, int side) throws IOException {
         InputFile.check(file, "image", "an image");
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) throw new IOException(file + ": not an image ImageIO can read");
-        return toInput(image, side);
+        return toInput(decode(file), side);
+    }
+
+    private static BufferedImage decode(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) throw new IOException(file + ": not an image ImageIO can read");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0), height = reader.getHeight(0);
+                if (width * height > MAX_PIXELS) {
+                    throw new IOException(file + ": the image is " + width + " x " + height + " pixels, more than the " + MAX_PIXELS
+                            + " this command reads; scale it down first");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Converts an image: scaled to {@code side x side}, grey, inverted when mostly bright. */

@@ -131,6 +131,12 @@ record Header(List<TensorEntry> entries, Map<String, String> metadata) {
     }
 
     private static TensorEntry readEntry(JsonParser p, String name) throws IOException {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(name)) {
+            // A JSON escape can spell half a surrogate pair. Such a name has no UTF-8 form: two of them would compare
+            // equal in TensorNames.ORDER, and one tensor would silently replace the other.
+            throw new IllegalArgumentException("tensor name '" + escapeSurrogates(name) + "' is not valid Unicode: it holds an "
+                    + "unpaired surrogate");
+        }
         String what = "tensor '" + name + "'";
         expect(p, JsonToken.START_OBJECT, what, "an object with dtype, shape and data_offsets");
         String dtype = null;
@@ -176,6 +182,16 @@ record Header(List<TensorEntry> entries, Map<String, String> metadata) {
             values[n++] = p.getLongValue();
         }
         return Arrays.copyOf(values, n);
+    }
+
+    /** The name with each unpaired surrogate shown by its code (U+D800 to U+DFFF), for a message. */
+    private static String escapeSurrogates(String name) {
+        StringBuilder sb = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) sb.append(String.format("<U+%04X>", c));
+            else sb.appendCodePoint(c);
+        });
+        return sb.toString();
     }
 
     private static void expect(JsonParser p, JsonToken token, String what, String wanted) throws IOException {

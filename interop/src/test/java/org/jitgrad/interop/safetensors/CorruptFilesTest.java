@@ -160,6 +160,14 @@ class CorruptFilesTest {
     }
 
     @Test
+    void namesWithUnpairedSurrogatesAreRejected() throws IOException {
+        // Two distinct names, each half a surrogate pair: they have no UTF-8 form and used to collide in the sorted
+        // map, so that one tensor silently replaced the other.
+        Path f = file("{" + entry("x\\ud800", "F32", "[1]", 0, 4) + "," + entry("x\\ud801", "F32", "[1]", 4, 8) + "}", 8);
+        assertRejected(f, "tensor name 'x<U+D800>' is not valid Unicode");
+    }
+
+    @Test
     void paddingSpacesAfterTheObjectAreAccepted() throws IOException {
         Path f = file("{" + entry("a", "F32", "[1]", 0, 4) + "}     ", 4);
         assertEquals(1, SafeTensors.load(f).size());
