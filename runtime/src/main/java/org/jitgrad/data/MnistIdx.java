@@ -174,6 +174,7 @@ public final class MnistIdx {
                     + columns + " = " + total + " pixels, more than a Java array can hold");
         }
         input.checkPayload(16, total, "pixel data");
+        checkFitsInHeap(input, total, count + " images of " + rows + " × " + columns);
 
         float[][] holder = {new float[input.initialCapacity(total)]};
         readPayload(input, total, "pixel data", (buffer, length, offset) -> {
@@ -186,6 +187,20 @@ public final class MnistIdx {
         return new Images(count, rows, columns, holder[0]);
     }
 
+    /**
+     * Refuses a declared payload whose four-byte values ({@code float} pixels, {@code int} labels) could not fit in this
+     * JVM's largest heap, before reading it: such a file (a real dataset too big for {@code -Xmx}, or a small gzip
+     * that inflates to gigabytes of zeros) would otherwise run the JVM out of memory as its data arrives.
+     */
+    private static void checkFitsInHeap(Input input, long values, String declared) throws IOException {
+        long bytes = values * 4;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap != Long.MAX_VALUE && bytes > heap) {
+            throw new IOException(input.name + ": the header declares " + declared + ", " + bytes + " bytes once read, more "
+                    + "than this JVM's maximum heap of " + heap + " bytes (raise -Xmx to load it)");
+        }
+    }
+
     private static int[] readLabels(Input input) throws IOException {
         checkMagic(input, readInt(input, 0, 8), LABELS_MAGIC, "labels");
         int count = readInt(input, 4, 8);
@@ -193,6 +208,7 @@ public final class MnistIdx {
             throw new DataFormatException(input.name + ": negative label count " + count);
         }
         input.checkPayload(8, count, "label data");
+        checkFitsInHeap(input, count, count + " labels");
 
         int[][] holder = {new int[input.initialCapacity(count)]};
         readPayload(input, count, "label data", (buffer, length, offset) -> {

@@ -2,8 +2,10 @@ package org.jitgrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -117,6 +119,18 @@ class MnistIdxTest {
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> MnistIdx.readImages(new ByteArrayInputStream(encode(truncated, gzip)), "in-memory images"));
         assertMessageContains(e, "in-memory images", "truncated", "expected 84 bytes of pixel data, found 24");
+    }
+
+    @Test
+    void aPayloadLargerThanTheHeapIsRefusedBeforeItIsRead() {
+        int count = 2_700_000;  // 2,116,800,000 pixels: an array Java can hold, 8.5 GB as floats
+        long bytes = (long) count * 28 * 28 * 4;
+        assumeTrue(bytes > Runtime.getRuntime().maxMemory(), "this JVM's heap could hold it");
+        byte[] header = IdxFiles.images(MnistIdx.IMAGES_MAGIC, count, 28, 28, new byte[0]);
+        IOException e = assertThrows(IOException.class,
+                () -> MnistIdx.readImages(new ByteArrayInputStream(IdxFiles.gzip(header)), "huge images"));
+        assertFalse(e instanceof DataFormatException, e.toString());
+        assertMessageContains(e, "huge images", "2700000 images of 28 × 28", bytes + " bytes once read", "maximum heap");
     }
 
     @Test
