@@ -108,9 +108,21 @@ public final class Compiled {
      * {@link #run} then also updates the parameters the optimizer manages, in place. The optimizer is
      * called at every step, so changing its learning rate between steps (see
      * {@link org.jitgrad.optim.LrSchedule}) takes effect without recompiling.
+     *
+     * @throws IllegalArgumentException if the optimizer lists a parameter twice (its own {@code step()} would
+     *                                  update it twice, the fused update once)
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
+        java.util.List<Tensor> managed = optimizer.parameters();
+        java.util.Map<Tensor, Integer> seen = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < managed.size(); i++) {
+            Integer first = seen.putIfAbsent(managed.get(i), i);
+            if (first != null) {
+                throw new IllegalArgumentException("withOptimizer: " + optimizer.getClass().getSimpleName() + " lists parameter "
+                        + i + " " + managed.get(i).shape() + " again (it is parameter " + first + "); list each parameter once");
+            }
+        }
         return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims);
     }
 

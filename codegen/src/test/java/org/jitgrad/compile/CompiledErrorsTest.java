@@ -26,6 +26,21 @@ class CompiledErrorsTest {
         assertTrue(Float.isFinite(loss));
     }
 
+    /** An optimizer of the caller's own that lists a parameter twice: its step() updates it twice, the fused update would once. */
+    @Test
+    void optimizerListingAParameterTwiceIsRejected() {
+        org.jitgrad.optim.Optimizer twice = new org.jitgrad.optim.Optimizer() {
+            public List<Tensor> parameters() { return List.of(w, w); }
+            public void beginStep() {}
+            public void update(int index, float[] param, float[] grad) {}
+            public float learningRate() { return 0.1f; }
+            public void setLearningRate(float lr) {}
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.withOptimizer(twice));
+        assertTrue(e.getMessage().contains("parameter 1 [4, 3]") && e.getMessage().contains("parameter 0"), e.getMessage());
+        stillWorks();
+    }
+
     @Test
     void wrongNumberOfInputs() {
         step.run(x, y);
