@@ -59,8 +59,8 @@ import org.jitgrad.tensor.Tensor;
  * <p>Threads: {@link #forward} may be called from many threads at once; each concurrent caller
  * gets its own buffer set over the shared generated class (a bounded pool, see
  * {@link #withConcurrency}). {@link #run} writes shared gradients (and, fused, updates parameters),
- * so a second thread calling it while it runs is rejected with {@link IllegalStateException},
- * never computed wrongly.
+ * so a second thread calling it while it runs, with inputs of any shape, is rejected with
+ * {@link IllegalStateException}, never computed wrongly.
  */
 public final class Compiled {
     /** Default number of specializations kept. */
@@ -75,6 +75,7 @@ public final class Compiled {
     private final DynamicDims dynamicDims;
     private final DynamicDims.Policy dynamicPolicy;
     private final Object compileLock = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Specialization[] training = new Specialization[0];
     private volatile Specialization[] inference = new Specialization[0];
     private volatile ShardedSpecialization[] sharded = new ShardedSpecialization[0];
@@ -250,11 +251,22 @@ public final class Compiled {
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
      * @throws IllegalArgumentException if the inputs differ in number or rank from the first call
-     * @throws IllegalStateException    if another thread is running the same step
+     * @throws IllegalStateException    if another thread is running this {@code Compiled}'s {@code run}, whatever its
+     *                                  inputs' shapes
      */
     public float run(Tensor... inputs) {
-        if (replicas > 1 && divides(inputs)) return shardedSpecialization(inputs).run(inputs);
-        return specialization(inputs, true).run(inputs);
+        // one flag for every specialization: two shapes' programs share the parameters, and the optimizer's state
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("Compiled.run: this step is already running on another thread (with inputs of"
+                    + " this or another shape); a training step serves one caller at a time (its gradients, parameters"
+                    + " and optimizer state are shared)");
+        }
+        try {
+            if (replicas > 1 && divides(inputs)) return shardedSpecialization(inputs).run(inputs);
+            return specialization(inputs, true).run(inputs);
+        } finally {
+            running.set(false);
+        }
     }
 
     /** Whether every input has axis 0 of the same size and it divides into {@link #replicas} equal shards. */
