@@ -250,11 +250,14 @@ public final class Compiled {
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
-     * @throws IllegalArgumentException if the inputs differ in number or rank from the first call
+     * @throws IllegalArgumentException if the inputs differ in number or rank from the first call, or an input is a
+     *                                  parameter ({@code requiresGrad()}): gradients are computed for the parameters
+     *                                  the function captures, never for its inputs
      * @throws IllegalStateException    if another thread is running this {@code Compiled}'s {@code run}, whatever its
      *                                  inputs' shapes
      */
     public float run(Tensor... inputs) {
+        checkNoParameterInputs("run", inputs);
         // one flag for every specialization: two shapes' programs share the parameters, and the optimizer's state
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("Compiled.run: this step is already running on another thread (with inputs of"
@@ -330,6 +333,7 @@ public final class Compiled {
      * @return this
      */
     public Compiled compile(Tensor... inputs) {
+        checkNoParameterInputs("compile", inputs);
         if (replicas > 1 && divides(inputs)) {
             shardedSpecialization(inputs);
         } else {
@@ -421,6 +425,22 @@ public final class Compiled {
         }
         kept.add(created);
         return kept.toArray(java.util.Arrays.copyOf(cache, 0));
+    }
+
+    /**
+     * The training program treats its inputs as data: an input marked {@code requiresGrad()} would get no gradient and,
+     * with a fused optimizer, silently no update, where the tape's {@code fn.apply(w, x).backward()} gives it both.
+     */
+    private static void checkNoParameterInputs(String where, Tensor[] inputs) {
+        if (inputs == null) return;   // checkSignature names it
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] != null && inputs[i].isParameter()) {
+                throw new IllegalArgumentException("Compiled." + where + ": input " + i + " " + inputs[i].shape()
+                        + " is a parameter (requiresGrad()); a compiled step differentiates the parameters its function"
+                        + " captures, not its inputs, so this one would get no gradient and no update. Capture it in the"
+                        + " function instead, or pass detach() of it as data");
+            }
+        }
     }
 
     private void checkSignature(Tensor[] inputs) {

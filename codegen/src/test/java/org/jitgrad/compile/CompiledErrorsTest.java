@@ -41,6 +41,18 @@ class CompiledErrorsTest {
         stillWorks();
     }
 
+    /** The tape would give an input marked requiresGrad() its gradient; the compiled step gave it none, silently. */
+    @Test
+    void aParameterPassedAsAnInputIsRejected() {
+        Tensor asInput = Tensor.randn(4, 5, 4).requiresGrad();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.run(asInput, y));
+        assertTrue(e.getMessage().contains("input 0 [5, 4]") && e.getMessage().contains("requiresGrad()"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> step.compile(asInput, y));
+        assertEquals(0, step.compileCount(), "rejected before tracing");
+        assertTrue(step.forward(asInput, y).size() == 1, "forward computes no gradient and takes it");
+        stillWorks();
+    }
+
     @Test
     void wrongNumberOfInputs() {
         step.run(x, y);
