@@ -247,6 +247,11 @@ public final class Compiled {
      * checkpoint load) are seen. A step allocates nothing; pass a reused {@code Tensor[]} rather than
      * separate arguments to avoid Java's varargs array too.
      *
+     * <p>Values are not checked: a NaN or infinite input or loss flows into the gradients and, with a fused
+     * optimizer, into the parameters in the same call, as PyTorch's {@code loss.backward(); opt.step()} would. To
+     * skip such a batch, compile without {@link #withOptimizer} and call the optimizer's {@code step()} only after
+     * checking the returned loss.
+     *
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
