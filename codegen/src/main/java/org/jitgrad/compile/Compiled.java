@@ -59,8 +59,8 @@ import org.jitgrad.tensor.Tensor;
  * <p>Threads: {@link #forward} may be called from many threads at once; each concurrent caller
  * gets its own buffer set over the shared generated class (a bounded pool, see
  * {@link #withConcurrency}). {@link #run} writes shared gradients (and, fused, updates parameters),
- * so a second thread calling it while it runs is rejected with {@link IllegalStateException},
- * never computed wrongly.
+ * so a second thread calling it while it runs, with inputs of any shape, is rejected with
+ * {@link IllegalStateException}, never computed wrongly.
  */
 public final class Compiled {
     /** Default number of specializations kept. */
@@ -75,6 +75,7 @@ public final class Compiled {
     private final DynamicDims dynamicDims;
     private final DynamicDims.Policy dynamicPolicy;
     private final Object compileLock = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Specialization[] training = new Specialization[0];
     private volatile Specialization[] inference = new Specialization[0];
     private volatile ShardedSpecialization[] sharded = new ShardedSpecialization[0];
@@ -108,9 +109,21 @@ public final class Compiled {
      * {@link #run} then also updates the parameters the optimizer manages, in place. The optimizer is
      * called at every step, so changing its learning rate between steps (see
      * {@link org.jitgrad.optim.LrSchedule}) takes effect without recompiling.
+     *
+     * @throws IllegalArgumentException if the optimizer lists a parameter twice (its own {@code step()} would
+     *                                  update it twice, the fused update once)
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
+        java.util.List<Tensor> managed = optimizer.parameters();
+        java.util.Map<Tensor, Integer> seen = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < managed.size(); i++) {
+            Integer first = seen.putIfAbsent(managed.get(i), i);
+            if (first != null) {
+                throw new IllegalArgumentException("withOptimizer: " + optimizer.getClass().getSimpleName() + " lists parameter "
+                        + i + " " + managed.get(i).shape() + " again (it is parameter " + first + "); list each parameter once");
+            }
+        }
         return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims);
     }
 
@@ -234,15 +247,34 @@ public final class Compiled {
      * checkpoint load) are seen. A step allocates nothing; pass a reused {@code Tensor[]} rather than
      * separate arguments to avoid Java's varargs array too.
      *
+     * <p>Values are not checked: a NaN or infinite input or loss flows into the gradients and, with a fused
+     * optimizer, into the parameters in the same call, as PyTorch's {@code loss.backward(); opt.step()} would. To
+     * skip such a batch, compile without {@link #withOptimizer} and call the optimizer's {@code step()} only after
+     * checking the returned loss.
+     *
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
-     * @throws IllegalArgumentException if the inputs differ in number or rank from the first call
-     * @throws IllegalStateException    if another thread is running the same step
+     * @throws IllegalArgumentException if the inputs differ in number or rank from the first call, or an input is a
+     *                                  parameter ({@code requiresGrad()}): gradients are computed for the parameters
+     *                                  the function captures, never for its inputs
+     * @throws IllegalStateException    if another thread is running this {@code Compiled}'s {@code run}, whatever its
+     *                                  inputs' shapes
      */
     public float run(Tensor... inputs) {
-        if (replicas > 1 && divides(inputs)) return shardedSpecialization(inputs).run(inputs);
-        return specialization(inputs, true).run(inputs);
+        checkNoParameterInputs("run", inputs);
+        // one flag for every specialization: two shapes' programs share the parameters, and the optimizer's state
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("Compiled.run: this step is already running on another thread (with inputs of"
+                    + " this or another shape); a training step serves one caller at a time (its gradients, parameters"
+                    + " and optimizer state are shared)");
+        }
+        try {
+            if (replicas > 1 && divides(inputs)) return shardedSpecialization(inputs).run(inputs);
+            return specialization(inputs, true).run(inputs);
+        } finally {
+            running.set(false);
+        }
     }
 
     /** Whether every input has axis 0 of the same size and it divides into {@link #replicas} equal shards. */
@@ -306,6 +338,7 @@ public final class Compiled {
      * @return this
      */
     public Compiled compile(Tensor... inputs) {
+        checkNoParameterInputs("compile", inputs);
         if (replicas > 1 && divides(inputs)) {
             shardedSpecialization(inputs);
         } else {
@@ -397,6 +430,22 @@ public final class Compiled {
         }
         kept.add(created);
         return kept.toArray(java.util.Arrays.copyOf(cache, 0));
+    }
+
+    /**
+     * The training program treats its inputs as data: an input marked {@code requiresGrad()} would get no gradient and,
+     * with a fused optimizer, silently no update, where the tape's {@code fn.apply(w, x).backward()} gives it both.
+     */
+    private static void checkNoParameterInputs(String where, Tensor[] inputs) {
+        if (inputs == null) return;   // checkSignature names it
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] != null && inputs[i].isParameter()) {
+                throw new IllegalArgumentException("Compiled." + where + ": input " + i + " " + inputs[i].shape()
+                        + " is a parameter (requiresGrad()); a compiled step differentiates the parameters its function"
+                        + " captures, not its inputs, so this one would get no gradient and no update. Capture it in the"
+                        + " function instead, or pass detach() of it as data");
+            }
+        }
     }
 
     private void checkSignature(Tensor[] inputs) {

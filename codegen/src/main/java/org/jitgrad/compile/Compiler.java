@@ -9,6 +9,7 @@ import org.jitgrad.compile.emit.ClassEmitter;
 import org.jitgrad.compile.emit.Program;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.passes.CausalMasks;
 import org.jitgrad.compile.passes.CausalSoftmax;
 import org.jitgrad.compile.passes.DeadCodeElimination;
 import org.jitgrad.compile.passes.Fusion;
@@ -91,7 +92,7 @@ final class Compiler {
         Shape[] shapes = new Shape[inputs.length];
         for (int i = 0; i < shapes.length; i++) shapes[i] = inputs[i].shape();
         return new Specialization(shapes, emitted, plan, params, grads, optimizer, clippedSlots == null ? null : clip, out,
-                explain.toString(), training ? 1 : concurrency);
+                explain.toString(), training ? 1 : concurrency, new AssumedConstants(CausalMasks.reliedOn(graph, steps)));
     }
 
     /**

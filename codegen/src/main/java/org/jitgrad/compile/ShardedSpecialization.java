@@ -101,7 +101,7 @@ final class ShardedSpecialization {
 
     boolean matches(Tensor[] inputs) {
         for (int i = 0; i < inputs.length; i++) if (!inputs[i].shape().equals(inputShapes[i])) return false;
-        return true;
+        return programs[0].assumptionsHold();
     }
 
     int replicas() { return programs.length; }

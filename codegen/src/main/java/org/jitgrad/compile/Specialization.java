@@ -41,6 +41,7 @@ final class Specialization {
     private final DynamicShapes dynamic;
     private final Slot[] slots;
     private final AtomicIntegerArray busy;
+    private final AssumedConstants assumed;
     volatile long lastUsed;
 
     private final float[][] liveParameters;
@@ -68,15 +69,17 @@ final class Specialization {
 
     Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
                    Tensor[] gradients, Optimizer optimizer, GradClip clip, IrNode output, String explanation,
-                   int slotCount) {
-        this(inputShapes, emitted, plan, parameters, gradients, optimizer, clip, output, explanation, slotCount, null);
+                   int slotCount, AssumedConstants assumed) {
+        this(inputShapes, emitted, plan, parameters, gradients, optimizer, clip, output, explanation, slotCount, assumed,
+                null);
     }
 
     /** With {@code dynamic} not null, a program for every size of a dynamic dimension. */
     Specialization(Shape[] inputShapes, ClassEmitter.Emitted emitted, BufferPlan plan, List<Tensor> parameters,
                    Tensor[] gradients, Optimizer optimizer, GradClip clip, IrNode output, String explanation,
-                   int slotCount, DynamicShapes dynamic) {
+                   int slotCount, AssumedConstants assumed, DynamicShapes dynamic) {
         this.dynamic = dynamic;
+        this.assumed = assumed;
         this.inputShapes = inputShapes;
         this.emitted = emitted;
         this.plan = plan;
@@ -140,11 +143,15 @@ final class Specialization {
         };
     }
 
+    /** Whether this program serves these inputs, and the constants it was specialized on still hold their values. */
     boolean matches(Tensor[] inputs) {
-        if (dynamic != null) return dynamic.matches(inputs);
+        if (dynamic != null) return dynamic.matches(inputs) && assumed.hold();
         for (int i = 0; i < inputs.length; i++) if (!inputs[i].shape().equals(inputShapes[i])) return false;
-        return true;
+        return assumed.hold();
     }
+
+    /** Whether the constants this program was specialized on still hold their compile-time values. */
+    boolean assumptionsHold() { return assumed.hold(); }
 
     /**
      * Runs the training program; returns the loss and publishes the gradients to the parameters.
@@ -192,7 +199,7 @@ final class Specialization {
         }
         Tensor[] own = new Tensor[gradients.length];
         for (int i = 0; i < own.length; i++) own[i] = Tensor.zeros(gradients[i].shape().dims());
-        return new Specialization(inputShapes, emitted, plan, parameters, own, null, null, output, explanation, 1);
+        return new Specialization(inputShapes, emitted, plan, parameters, own, null, null, output, explanation, 1, assumed);
     }
 
     /** The traced parameters, in slot order. */

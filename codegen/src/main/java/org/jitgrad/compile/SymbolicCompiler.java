@@ -7,6 +7,7 @@ import org.jitgrad.compile.emit.ClassEmitter;
 import org.jitgrad.compile.emit.Program;
 import org.jitgrad.compile.ir.Graph;
 import org.jitgrad.compile.ir.IrNode;
+import org.jitgrad.compile.passes.CausalMasks;
 import org.jitgrad.compile.passes.DeadCodeElimination;
 import org.jitgrad.compile.passes.Step;
 import org.jitgrad.compile.plan.Buffer;
@@ -90,7 +91,7 @@ final class SymbolicCompiler {
             for (int i = 0; i < grads.length; i++) grads[i] = Tensor.zeros(params.get(i).shape().dims());
         }
         return new Specialization(shapes, emitted, plan, params, grads, optimizer, clippedSlots == null ? null : clip, out,
-                explain.toString(), training ? 1 : concurrency, dynamic);
+                explain.toString(), training ? 1 : concurrency, new AssumedConstants(CausalMasks.reliedOn(graph, steps)), dynamic);
     }
 
     /** Traces and lowers the function on inputs of size {@code size}. */

@@ -44,6 +44,29 @@ class CausalSoftmaxTest {
         assertEquals(0, count(steps, "= softmax_grad(%"), steps);   // no separate gradient kernel left
     }
 
+    /**
+     * A captured tensor's values are read at each call, so a caller may change the mask in place (causal attention
+     * turned bidirectional); the program that assumed the causal mask skipped the terms above the diagonal and gave
+     * the causal loss for the new mask. Such a call now gets a program of its own.
+     */
+    @Test
+    void aMaskChangedInPlaceAfterCompilingGetsAProgramForItsNewValues() {
+        Tensor mask = OpInfoTable.causal(T);
+        TensorFn fn = attention(mask, Float.NEGATIVE_INFINITY);
+        Compiled step = Compiled.trace(fn);
+        step.run(x);
+        for (float[] values : List.of(new float[T * T], OpInfoTable.causal(T).toArray())) {
+            mask.copyFrom(values);
+            wq.setGrad(null);
+            Tensor tape = fn.apply(x);
+            tape.backward();
+            float[] tapeGrad = wq.grad().toArray();
+            Engines.assertClose("loss", new float[] {tape.item()}, new float[] {step.run(x)}, Engines.REL);
+            Engines.assertClose("gradient of wq", tapeGrad, wq.grad().toArray(), Engines.REL);
+        }
+        assertEquals(2, step.compileCount(), "one program per mask, the causal one found again in the cache");
+    }
+
     @Test
     void anotherMaskOrFillValueKeepsTheComposite() {
         Tensor lowerMask = OpInfoTable.causal(T).transpose();   // 1 below the diagonal: not causal

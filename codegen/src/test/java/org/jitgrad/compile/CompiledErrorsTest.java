@@ -26,6 +26,33 @@ class CompiledErrorsTest {
         assertTrue(Float.isFinite(loss));
     }
 
+    /** An optimizer of the caller's own that lists a parameter twice: its step() updates it twice, the fused update would once. */
+    @Test
+    void optimizerListingAParameterTwiceIsRejected() {
+        org.jitgrad.optim.Optimizer twice = new org.jitgrad.optim.Optimizer() {
+            public List<Tensor> parameters() { return List.of(w, w); }
+            public void beginStep() {}
+            public void update(int index, float[] param, float[] grad) {}
+            public float learningRate() { return 0.1f; }
+            public void setLearningRate(float lr) {}
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.withOptimizer(twice));
+        assertTrue(e.getMessage().contains("parameter 1 [4, 3]") && e.getMessage().contains("parameter 0"), e.getMessage());
+        stillWorks();
+    }
+
+    /** The tape would give an input marked requiresGrad() its gradient; the compiled step gave it none, silently. */
+    @Test
+    void aParameterPassedAsAnInputIsRejected() {
+        Tensor asInput = Tensor.randn(4, 5, 4).requiresGrad();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.run(asInput, y));
+        assertTrue(e.getMessage().contains("input 0 [5, 4]") && e.getMessage().contains("requiresGrad()"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> step.compile(asInput, y));
+        assertEquals(0, step.compileCount(), "rejected before tracing");
+        assertTrue(step.forward(asInput, y).size() == 1, "forward computes no gradient and takes it");
+        stillWorks();
+    }
+
     @Test
     void wrongNumberOfInputs() {
         step.run(x, y);

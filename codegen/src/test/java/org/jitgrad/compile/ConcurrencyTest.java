@@ -58,7 +58,7 @@ class ConcurrencyTest {
         assertEquals(threads * calls - 1, infer.cacheHits());
     }
 
-    /** Blocks inside the generated code (the fused update's beginStep) until released. */
+    /** Blocks the first step that begins after {@code gate} is set inside the generated code (the fused update's beginStep) until released. */
     private static final class GateOptimizer implements Optimizer {
         final SGD inner;
         final CountDownLatch entered = new CountDownLatch(1);
@@ -75,6 +75,7 @@ class ConcurrencyTest {
         @Override
         public void beginStep() {
             if (gate) {
+                gate = false;
                 entered.countDown();
                 try {
                     release.await();
@@ -103,6 +104,33 @@ class ConcurrencyTest {
         gate.release.countDown();
         first.join(30_000);
         assertTrue(Float.isFinite(train.run(x, y)), "usable again once the first call returned");
+    }
+
+    /**
+     * Programs of two shapes update the same parameters and optimizer state: a run of one shape while another shape's
+     * runs is rejected too (each program's own busy flag let the two update the parameters at once).
+     */
+    @Test
+    void aConcurrentRunOfAnotherShapeIsRejectedToo() throws Exception {
+        Sequential model = ReferenceModels.TINY.model(7);
+        GateOptimizer gate = new GateOptimizer(new SGD(model.parameters(), 0.01f, 0.9f));
+        Compiled train = Compiled.trace(ReferenceModels.TINY.loss(model)).withOptimizer(gate).withStaticShapes();
+        Tensor x = ReferenceModels.TINY.input(1), y = ReferenceModels.TINY.target(2);
+        Tensor x2 = x.slice(0, 0, 3), y2 = y.slice(0, 0, 3);
+        train.compile(x, y).compile(x2, y2);
+        gate.gate = true;
+        Thread first = new Thread(() -> train.run(x, y));
+        first.start();
+        assertTrue(gate.entered.await(30, TimeUnit.SECONDS));
+        float[] during = model.parameters().get(0).toArray();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> train.run(x2, y2));
+        assertTrue(e.getMessage().contains("already running on another thread"), e.getMessage());
+        assertArrayEquals(during, model.parameters().get(0).toArray(), "the rejected call updated nothing");
+        gate.gate = false;
+        gate.release.countDown();
+        first.join(30_000);
+        assertTrue(Float.isFinite(train.run(x2, y2)), "usable again once the first call returned");
+        assertEquals(2, train.compileCount());
     }
 
     @Test

@@ -65,7 +65,10 @@ public enum UnaryOp implements ElementwiseOp {
                 default -> l.pow(x, p);
             };
         }
-        <T> T grad(GradBuilder<T> b, float p, T x, T y, T g) { return b.mul(g, b.scale(b.pow(x, p - 1f), p)); }
+        /** {@code p·x^(p-1)}; for {@code p = 0} zero, as PyTorch's, not {@code 0·0^-1 = NaN} at {@code x = 0}. */
+        <T> T grad(GradBuilder<T> b, float p, T x, T y, T g) {
+            return p == 0f ? b.scale(g, 0f) : b.mul(g, b.scale(b.pow(x, p - 1f), p));
+        }
     },
     /**
      * The error function, as the rational function of {@link #erf(LaneBuilder, Object)} (absolute error below 4e-7);

@@ -1,7 +1,9 @@
 package org.jitgrad.optim;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jitgrad.tensor.Tensor;
 
 /** Checks on optimizer settings, with messages naming the setting and its value. */
@@ -49,12 +51,24 @@ final class Hyperparameters {
         return values.clone();
     }
 
+    /**
+     * An immutable copy of {@code params}, each a parameter listed once. A tensor listed twice (two modules'
+     * parameter lists joined around a tied weight) would be updated twice per step by {@link Optimizer#step()}
+     * but once by a compiled step's fused update, so it is refused rather than silently run two ways.
+     */
     static List<Tensor> parameters(String optimizer, List<Tensor> params) {
         if (params.isEmpty()) throw new IllegalArgumentException(optimizer + ": no parameters to optimize");
+        Map<Tensor, Integer> seen = new IdentityHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             if (!params.get(i).isParameter()) {
                 throw new IllegalArgumentException(optimizer + ": tensor " + i + " " + params.get(i).shape()
                         + " is not a parameter (call requiresGrad() on it)");
+            }
+            Integer first = seen.putIfAbsent(params.get(i), i);
+            if (first != null) {
+                throw new IllegalArgumentException(optimizer + ": tensor " + i + " " + params.get(i).shape()
+                        + " is the same parameter as tensor " + first + "; list each parameter once (a tied weight's"
+                        + " gradients already add up in its grad())");
             }
         }
         return List.copyOf(params);

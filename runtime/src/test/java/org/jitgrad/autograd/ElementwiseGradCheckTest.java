@@ -49,6 +49,15 @@ class ElementwiseGradCheckTest {
         GradCheck.check(name + " " + java.util.Arrays.toString(shape), in -> op.apply(in[0]), Tensor.of(x, shape));
     }
 
+    /** {@code x^0} is constant: its gradient is zero everywhere, also at 0 (where {@code 0·0^-1} would be NaN), as PyTorch's. */
+    @org.junit.jupiter.api.Test
+    void powZeroHasZeroGradientAlsoAtZero() {
+        Tensor x = Tensor.of(new float[] {0f, -0f, 2f, -3f}, 4).requiresGrad();
+        x.pow(0f).mul(Tensor.of(new float[] {1f, 2f, 3f, 4f}, 4)).sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[4], x.grad().toArray(), 0f,
+                java.util.Arrays.toString(x.grad().toArray()));
+    }
+
     @ParameterizedTest(name = "composite {0}")
     @MethodSource("shapes")
     void compositeExpression(int[] shape) {

@@ -48,6 +48,18 @@ class OptimizerValidationTest {
         assertThrowsNaming(IllegalArgumentException.class, () -> new AdamW(List.of(), 0.1f), "AdamW", "no parameters");
     }
 
+    /** On the tape a parameter listed twice would be updated twice per step, in a compiled step once. */
+    @Test
+    void aParameterListedTwiceIsRejected() {
+        Tensor shared = Tensor.ones(2, 3).requiresGrad();
+        List<Tensor> twice = List.of(shared, Tensor.ones(4).requiresGrad(), shared);
+        assertThrowsNaming(IllegalArgumentException.class, () -> new SGD(twice, 0.1f, 0.9f), "SGD", "tensor 2", "[2, 3]",
+                "tensor 0", "once");
+        assertThrowsNaming(IllegalArgumentException.class, () -> new Adam(twice, 0.1f), "Adam", "tensor 2", "tensor 0");
+        assertThrowsNaming(IllegalArgumentException.class, () -> AdamW.withDecayOnMatrices(twice, 0.1f, 0.9f, 0.99f, 1e-8f,
+                0.1f), "AdamW", "tensor 2", "tensor 0");
+    }
+
     @Test
     void setLearningRateRejectsBadValuesAndKeepsTheOldOne() {
         SGD sgd = new SGD(params, 0.1f, 0f);
