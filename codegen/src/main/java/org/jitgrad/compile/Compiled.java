@@ -1,8 +1,15 @@
 package org.jitgrad.compile;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 import org.jitgrad.optim.GradClip;
 import org.jitgrad.optim.Optimizer;
 import org.jitgrad.snapshot.ParameterSnapshot;
@@ -75,7 +82,7 @@ public final class Compiled {
     private final DynamicDims dynamicDims;
     private final DynamicDims.Policy dynamicPolicy;
     private final Object compileLock = new Object();
-    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
     private volatile Specialization[] training = new Specialization[0];
     private volatile Specialization[] inference = new Specialization[0];
     private volatile ShardedSpecialization[] sharded = new ShardedSpecialization[0];
@@ -115,8 +122,8 @@ public final class Compiled {
      */
     public Compiled withOptimizer(Optimizer optimizer) {
         if (optimizer == null) throw new NullPointerException("withOptimizer: optimizer is null");
-        java.util.List<Tensor> managed = optimizer.parameters();
-        java.util.Map<Tensor, Integer> seen = new java.util.IdentityHashMap<>();
+        List<Tensor> managed = optimizer.parameters();
+        Map<Tensor, Integer> seen = new IdentityHashMap<>();
         for (int i = 0; i < managed.size(); i++) {
             Integer first = seen.putIfAbsent(managed.get(i), i);
             if (first != null) {
@@ -316,7 +323,7 @@ public final class Compiled {
             shapes[i] = inputs[i].shape();
             int[] dims = shapes[i].dims();
             dims[0] /= replicas;
-            firstShard[i] = Tensor.wrap(java.util.Arrays.copyOf(inputs[i].storage(), inputs[i].size() / replicas), dims);
+            firstShard[i] = Tensor.wrap(Arrays.copyOf(inputs[i].storage(), inputs[i].size() / replicas), dims);
         }
         Specialization shard = Compiler.compileShard(fn, firstShard);
         compileCount.incrementAndGet();
@@ -421,15 +428,15 @@ public final class Compiled {
      * {@code cache} with {@code created} added, and its least recently used entry dropped if it already
      * held {@link #cacheSize} entries.
      */
-    private <T> T[] withNewest(T[] cache, T created, java.util.function.ToLongFunction<T> lastUsed) {
-        java.util.List<T> kept = new java.util.ArrayList<>(java.util.List.of(cache));
+    private <T> T[] withNewest(T[] cache, T created, ToLongFunction<T> lastUsed) {
+        List<T> kept = new ArrayList<>(List.of(cache));
         if (kept.size() >= cacheSize) {
             T oldest = kept.get(0);
             for (T s : kept) if (lastUsed.applyAsLong(s) < lastUsed.applyAsLong(oldest)) oldest = s;
             kept.remove(oldest);
         }
         kept.add(created);
-        return kept.toArray(java.util.Arrays.copyOf(cache, 0));
+        return kept.toArray(Arrays.copyOf(cache, 0));
     }
 
     /**
