@@ -10,6 +10,7 @@ import org.jitgrad.nn.Losses;
 import org.jitgrad.ops.OpParams;
 import org.jitgrad.ops.GradBuilder;
 import org.jitgrad.ops.Op;
+import org.jitgrad.optim.Optimizer;
 import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class CompiledErrorsTest {
     /** An optimizer of the caller's own that lists a parameter twice: its step() updates it twice, the fused update would once. */
     @Test
     void optimizerListingAParameterTwiceIsRejected() {
-        org.jitgrad.optim.Optimizer twice = new org.jitgrad.optim.Optimizer() {
+        Optimizer twice = new Optimizer() {
             public List<Tensor> parameters() { return List.of(w, w); }
             public void beginStep() {}
             public void update(int index, float[] param, float[] grad) {}
@@ -94,6 +95,14 @@ class CompiledErrorsTest {
         assertTrue(e.getMessage().contains("scalar loss") && e.getMessage().contains("[5, 3]"), e.getMessage());
         assertEquals(0, notALoss.compileCount());
         assertEquals(5, notALoss.forward(x).shape().dim(0), "forward() still works on the same Compiled");
+    }
+
+    @Test
+    void returningAParameterItself() {
+        Compiled identity = Compiled.trace(in -> w);
+        TraceException e = assertThrows(TraceException.class, () -> identity.forward(x));
+        assertTrue(e.getMessage().contains("returned a parameter [4, 3] itself"), e.getMessage());
+        stillWorks();
     }
 
     @Test

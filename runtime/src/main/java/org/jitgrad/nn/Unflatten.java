@@ -2,6 +2,7 @@ package org.jitgrad.nn;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.jitgrad.tensor.Shape;
 import org.jitgrad.tensor.ShapeException;
 import org.jitgrad.tensor.Tensor;
 
@@ -17,11 +18,16 @@ public final class Unflatten implements Module {
     /**
      * Reshapes each sample to {@code sampleShape}.
      *
-     * @throws IllegalArgumentException if no dimension is given, one is below 1, or their product exceeds
+     * @throws IllegalArgumentException if no dimension is given or more than {@code Shape.MAX_RANK - 1} (the batch
+     *                                  axis is the other), one is below 1, or their product exceeds
      *                                  {@code Integer.MAX_VALUE}
      */
     public Unflatten(int... sampleShape) {
         if (sampleShape.length == 0) throw new IllegalArgumentException("Unflatten: needs at least one dimension");
+        if (sampleShape.length > Shape.MAX_RANK - 1) {
+            throw new IllegalArgumentException("Unflatten: " + Arrays.toString(sampleShape) + " has " + sampleShape.length
+                    + " dimensions; with the batch axis a tensor has at most " + Shape.MAX_RANK);
+        }
         long size = 1;
         for (int d : sampleShape) {
             if (d < 1) throw new IllegalArgumentException("Unflatten: dimensions must be positive, got " + Arrays.toString(sampleShape));

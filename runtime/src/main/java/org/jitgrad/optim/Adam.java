@@ -82,9 +82,11 @@ public class Adam implements Optimizer {
     /** Steps taken so far. */
     public long stepCount() { return step; }
 
-    /** Restores the step count (from a checkpoint). */
+    /** Restores the step count (from a checkpoint): {@code 0 <= steps < Long.MAX_VALUE}, so that the next step counts on. */
     public void setStepCount(long steps) {
-        if (steps < 0) throw new IllegalArgumentException(name + ": step count must be >= 0, got " + steps);
+        if (steps < 0 || steps == Long.MAX_VALUE) {
+            throw new IllegalArgumentException(name + ": step count must be in 0.." + (Long.MAX_VALUE - 1) + ", got " + steps);
+        }
         this.step = steps;
     }
 

@@ -30,6 +30,8 @@ class LeNetTest {
     void unflattenRejectsBadShapes() {
         assertThrowsNaming(IllegalArgumentException.class, Unflatten::new, "Unflatten", "at least one");
         assertThrowsNaming(IllegalArgumentException.class, () -> new Unflatten(3, 0), "Unflatten", "[3, 0]");
+        assertThrowsNaming(IllegalArgumentException.class, () -> new Unflatten(1, 2, 3, 4), "Unflatten", "[1, 2, 3, 4]",
+                "at most 4");
         assertThrowsNaming(IllegalArgumentException.class, () -> new Unflatten(1 << 16, 1 << 16), "2^31");
         Unflatten u = new Unflatten(1, 28, 28);
         assertThrowsNaming(ShapeException.class, () -> u.forward(Tensor.zeros(2, 783)), "Unflatten[1, 28, 28]", "[N, 784]", "[2, 783]");

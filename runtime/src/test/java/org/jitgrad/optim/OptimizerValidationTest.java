@@ -72,5 +72,8 @@ class OptimizerValidationTest {
         assertThrowsNaming(IllegalArgumentException.class, () -> adamW.setLearningRate(-1f), "AdamW", "lr", "-1.0");
         assertEquals(0.1f, adamW.learningRate());
         assertThrowsNaming(IllegalArgumentException.class, () -> adam.setStepCount(-1), "Adam", "-1");
+        assertThrowsNaming(IllegalArgumentException.class, () -> adam.setStepCount(Long.MAX_VALUE), "Adam",
+                Long.toString(Long.MAX_VALUE));
+        assertEquals(0, adam.stepCount());
     }
 }

@@ -92,7 +92,11 @@ public record Checkpoint(ModelSpec spec, List<NamedArray> parameters, OptimizerS
                     }
                 }
             }
-            if (this.optimizer.stepCount() < 0) throw new CheckpointException("checkpoint optimizer state: negative step count");
+            long steps = this.optimizer.stepCount();
+            if (steps < 0 || steps == Long.MAX_VALUE) {
+                throw new CheckpointException("checkpoint optimizer state: step count " + steps + " out of range (0.."
+                        + (Long.MAX_VALUE - 1) + ")");
+            }
             outcome = OptimizerRestore.RESTORED;
         }
         // Everything validated: copy in.

@@ -81,6 +81,17 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void aStepCountThatCannotCountOnIsRejectedBeforeAnythingIsRestored() throws IOException {
+        OptimizerState o = saved.optimizer();
+        Checkpoint forged = new Checkpoint(saved.spec(), saved.parameters(),
+                new OptimizerState(o.kind(), o.learningRate(), o.momentum(), Long.MAX_VALUE, o.arrays()), saved.epochs(),
+                saved.dataset());
+        String message = rejected(CheckpointFile.encode(forged));
+        assertContains(message, "step count " + Long.MAX_VALUE + " out of range");
+        assertEquals(3, victimAdam.stepCount());
+    }
+
+    @Test
     void sgdStateRoundTrips() throws IOException {
         Sequential a = Fixtures.SPEC.build(5);
         SGD sgd = new SGD(a.parameters(), 0.1f, 0.9f);

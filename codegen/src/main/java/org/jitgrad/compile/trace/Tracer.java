@@ -56,6 +56,10 @@ public final class Tracer implements OpObserver {
         }
         if (result == null) throw new TraceException("the traced function returned null");
         IrNode out = tracer.known.get(result);
+        if (out == null && result.isParameter()) {
+            throw new TraceException("the traced function returned a parameter " + result.shape() + " itself; return a value"
+                    + " computed from it (a compiled program's output is the result of an op, e.g. p.sum())");
+        }
         if (out == null) {
             throw new TraceException("the traced function returned a tensor " + result.shape()
                     + " that it did not compute from its inputs or parameters");
