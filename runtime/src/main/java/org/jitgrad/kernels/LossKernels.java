@@ -22,13 +22,18 @@ public final class LossKernels {
         }
     }
 
-    /** Mean over rows of {@code logSumExp(row) - row[label]}. Labels must have been checked. */
+    /**
+     * Mean over rows of {@code logSumExp(row) - row[label]}, each as {@code (max - row[label]) + log Σ exp(row - max)}:
+     * a confident right answer's small loss keeps its precision instead of carrying half an ulp of the max. Labels must
+     * have been checked.
+     */
     public static float crossEntropy(float[] logits, float[] labels, int batch, int classes) {
         double total = 0;
         for (int r = 0; r < batch; r++) {
             int base = r * classes;
-            float lse = SoftmaxKernels.logSumExp(logits, base, classes, 1);
-            total += lse - logits[base + (int) labels[r]];
+            float max = SoftmaxKernels.max(logits, base, classes, 1);
+            float logSum = SoftmaxKernels.logSumExpBelowMax(logits, base, classes, 1, max);
+            total += (max - logits[base + (int) labels[r]]) + logSum;
         }
         return (float) (total / batch);
     }
