@@ -594,7 +594,8 @@ public final class TrainingServer {
                 .put("model_version", publisher.current().version())
                 .put("checkpoints_written", trainer.checkpointsWritten.get())
                 .put("checkpoint_failures", trainer.checkpointFailures.get())
-                .put("nonfinite_losses", trainer.nonFiniteLosses.get());
+                .put("nonfinite_losses", trainer.nonFiniteLosses.get())
+                .put("rolled_back_examples", trainer.rolledBackExamples.get());
         if (trainer.mergeRounds() >= 0) j.put("merge_rounds", trainer.mergeRounds());
         j.raw("predict_latency_ms").append(Json.object()
                 .put("count", lat.count()).put("p50", lat.p50Ms()).put("p90", lat.p90Ms()).put("p99", lat.p99Ms())
