@@ -1,6 +1,7 @@
 package org.jitgrad.app.serve;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,7 +145,7 @@ public final class TrainingServer {
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
         http.setExecutor(handlers);
-        http.createContext("/train", ex -> {
+        route("/train", ex -> {
             RequestCounters c = countersFor(ex);
             if (c == null) {
                 exchange(ex, "POST", counters, this::notReady);
@@ -160,17 +161,32 @@ public final class TrainingServer {
                 });
             }
         });
-        http.createContext("/predict", ex -> {
+        route("/predict", ex -> {
             RequestCounters c = countersFor(ex);
             exchange(ex, "POST", c == null ? counters : c, e -> c == null ? notReady(e) : predict(e, c));
         });
-        http.createContext("/metrics", ex -> exchange(ex, "GET", counters, e -> new Response(200, metricsJson())));
-        http.createContext("/health", ex -> exchange(ex, "GET", counters, e -> health()));
-        http.createContext("/", ex -> exchange(ex, null, counters, e -> {
+        route("/metrics", ex -> exchange(ex, "GET", counters, e -> new Response(200, metricsJson())));
+        route("/health", ex -> exchange(ex, "GET", counters, e -> health()));
+        http.createContext("/", this::notFound);
+    }
+
+    /**
+     * Serves exactly {@code path}: the JDK matches a context by string prefix, so {@code /healthz},
+     * {@code /health/x} and {@code /trainer} would otherwise reach it.
+     */
+    private void route(String path, HttpHandler handler) {
+        http.createContext(path, ex -> {
+            if (path.equals(ex.getRequestURI().getPath())) handler.handle(ex);
+            else notFound(ex);
+        });
+    }
+
+    private void notFound(HttpExchange ex) {
+        exchange(ex, null, counters, e -> {
             counters.rejectedOther.increment();
             return new Response(404, Json.error("no such endpoint: " + e.getRequestURI().getPath()
                     + " (POST /train, POST /predict, GET /metrics, GET /health)"));
-        }));
+        });
     }
 
     /**
