@@ -45,6 +45,10 @@ import org.jitgrad.tensor.Tensor;
  * value ({@link OsThreadPriority}). /predict handlers read the latest {@link ParameterSnapshot} (one
  * volatile read) and run the compiled forward pass on it: they share no lock with the trainer.
  *
+ * <p>A client that stalls mid-request holds a handler thread until the JDK's request time limit
+ * closes its connection; there is none unless {@link RequestTimeLimit#apply} ran before the JVM's first
+ * {@code HttpServer} ({@code ./jitgrad serve} does).
+ *
  * <p>{@link #stop()} refuses new training data, lets running requests finish, has the trainer
  * train every example still queued, publishes the final weights and writes the checkpoint.
  */
