@@ -623,9 +623,10 @@ public final class TrainingServer {
         return j.end();
     }
 
-    private static double round(double v, int places) {
-        if (!Double.isFinite(v)) return v;
+    /** {@code v} to {@code places} decimals; values too large for a long once scaled are already that precise. */
+    static double round(double v, int places) {
         double scale = Math.pow(10, places);
+        if (!Double.isFinite(v) || Math.abs(v * scale) >= 0x1p52) return v;  // Math.round would clamp at Long.MAX_VALUE
         return Math.round(v * scale) / scale;
     }
 

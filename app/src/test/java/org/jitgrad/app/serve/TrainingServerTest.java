@@ -234,6 +234,15 @@ class TrainingServerTest {
     }
 
     @Test
+    void metricsRoundingKeepsLargeValues() {
+        // a diverging loss of 1e20 was reported as 9.223372036854776E13 (Long.MAX_VALUE / 1e5)
+        assertEquals(1e20, TrainingServer.round(1e20, 5));
+        assertEquals(-3.5e15, TrainingServer.round(-3.5e15, 3));
+        assertEquals(0.12346, TrainingServer.round(0.123456, 5));
+        assertEquals(Double.NaN, TrainingServer.round(Double.NaN, 5));
+    }
+
+    @Test
     void wrongMethodAndUnknownPath() throws Exception {
         start(config());
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri().resolve("/train")).GET().build(),
