@@ -12,6 +12,7 @@ import org.jitgrad.app.model.InputNorm;
 import org.jitgrad.app.model.ModelSpec;
 import org.jitgrad.app.serve.ServeConfig;
 import org.jitgrad.app.serve.ModelMerge;
+import org.jitgrad.app.serve.RequestTimeLimit;
 import org.jitgrad.app.serve.TrainingServer;
 import org.jitgrad.app.serve.WarmUpPlan;
 import org.jitgrad.nn.Sequential;
@@ -95,6 +96,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Request handler threads (default: ${DEFAULT-VALUE}).")
     int httpThreads;
 
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Close a connection whose request (line, headers and body) has not arrived whole, or whose response has"
+                    + " not been read, within SECONDS: a stalled client holds a request thread no longer (default: ${DEFAULT-VALUE}).")
+    int requestTimeout;
+
     @Option(names = "--save", paramLabel = "FILE", description = "Write a checkpoint here (atomically) at shutdown, and every --save-every steps.")
     Path save;
 
@@ -121,6 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LearningRate.check(lr);
+        RequestTimeLimit.apply(requestTimeout);
         OutputFile.check("--save", save);
         Threads.apply(threads == null ? 1 : threads);
         PrintWriter out = spec.commandLine().getOut();

@@ -126,7 +126,14 @@ public final class CsvRows {
                     }
                     labels[rows] = x == 0 ? 0f : x;  // no -0
                 } else {
-                    features[base + v - (labelled ? 1 : 0)] = (x - mean) * scale;
+                    float z = (x - mean) * scale;
+                    // A finite literal near Float.MAX_VALUE overflows once standardized; fed to the network it made
+                    // the loss NaN and, through Adam's update, every weight.
+                    if (!Float.isFinite(z)) {
+                        throw new BadInput("line " + line + ", value " + (v + 1) + ": " + text(b, start, stop)
+                                + " is too large (standardized as (x - " + norm.mean() + ") / " + norm.std() + " it is not a finite float)");
+                    }
+                    features[base + v - (labelled ? 1 : 0)] = z;
                 }
                 start = stop + 1;
             }

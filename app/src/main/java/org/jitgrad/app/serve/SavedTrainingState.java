@@ -11,7 +11,7 @@ import org.jitgrad.tensor.Tensor;
  */
 final class SavedTrainingState {
     private final float[][] params, first, second, extra;
-    private final long step;
+    private long step;
 
     private SavedTrainingState(List<Tensor> params, Adam adam, List<Tensor> extra) {
         int n = params.size();
@@ -35,6 +35,19 @@ final class SavedTrainingState {
     /** As {@link #capture(List, Adam)}, and the values of {@code extra} too (null: none). */
     static SavedTrainingState capture(List<Tensor> params, Adam adam, List<Tensor> extra) {
         return new SavedTrainingState(params, adam, extra);
+    }
+
+    /** Copies the current values into this state's arrays (the same tensors and optimizer it was captured from). */
+    void recapture(List<Tensor> params, Adam adam, List<Tensor> extra) {
+        for (int i = 0; i < this.params.length; i++) {
+            float[] p = params.get(i).storage();
+            System.arraycopy(p, 0, this.params[i], 0, p.length);
+            System.arraycopy(adam.firstMoment(i), 0, first[i], 0, first[i].length);
+            System.arraycopy(adam.secondMoment(i), 0, second[i], 0, second[i].length);
+        }
+        step = adam.stepCount();
+        if ((extra == null) != (this.extra == null)) throw new IllegalArgumentException("recapture: extra tensors given at one end only");
+        if (extra != null) for (int i = 0; i < this.extra.length; i++) System.arraycopy(extra.get(i).storage(), 0, this.extra[i], 0, this.extra[i].length);
     }
 
     /** Writes the copies back into the same arrays, which compiled steps keep referring to. */

@@ -26,6 +26,13 @@ import org.jitgrad.tensor.Tensor;
  * more, then trains what it has in one step. The compiled step's batch is dynamic, so one program
  * serves every batch size (the partial batch is copied into arrays of its size: an allocation only
  * when the queue runs dry).
+ *
+ * <p>Non-finite steps: a step whose loss is NaN or infinite has already put NaN into the weights and
+ * Adam's moments (the update is fused into the step), and every later step and snapshot would
+ * inherit them. The trainer therefore keeps a copy of the state it last published with finite
+ * weights and goes back to it: after such a step, and when the weights about to be published are
+ * not all finite. The steps since that copy are lost ({@code rolled_back_examples}), the served
+ * weights never hold a non-finite value, and neither does a checkpoint.
  */
 final class Trainer implements Runnable {
     /** Steps whose losses make {@code recent_loss}. */
@@ -55,6 +62,11 @@ final class Trainer implements Runnable {
     final AtomicLong checkpointsWritten = new AtomicLong();
     final AtomicLong checkpointFailures = new AtomicLong();
     final AtomicLong nonFiniteLosses = new AtomicLong();
+    /** Examples whose steps were undone by going back to {@link #lastGood}. */
+    final AtomicLong rolledBackExamples = new AtomicLong();
+    /** The live weights, Adam's state and the average as last published (all finite); see the class comment. */
+    private final SavedTrainingState lastGood;
+    private long stepsSinceGood, examplesSinceGood;
     private volatile Throwable failure;
     private long unpublishedSteps;
     private volatile ModelMerge merge;
@@ -91,6 +103,7 @@ final class Trainer implements Runnable {
         this.average = served == net ? null : served.parameters();
         this.stepRate = new RateMeter(originNanos);
         this.exampleRate = new RateMeter(originNanos);
+        this.lastGood = SavedTrainingState.capture(live, optimizer, average);
     }
 
     /** Averages with other replicas through {@code m} from now on (call before {@link #run()}). */
@@ -244,6 +257,13 @@ final class Trainer implements Runnable {
 
     private void stepOn(Tensor x, Tensor y, int rows, boolean counted) {
         float loss = step.run(x, y);
+        if (counted && !Float.isFinite(loss)) {
+            queue.trained(rows);
+            stepsSinceGood++;
+            examplesSinceGood += rows;
+            rollBack("the training loss became " + loss);
+            return;
+        }
         examplesSinceMerge += rows;
         if (average != null) updateAverage();
         if (!counted) return;
@@ -252,12 +272,8 @@ final class Trainer implements Runnable {
         long now = System.nanoTime();
         stepRate.record(now, 1);
         exampleRate.record(now, rows);
-        if (!Float.isFinite(loss)) {
-            if (nonFiniteLosses.incrementAndGet() == 1) {
-                log.println("serve: the training loss became " + loss + " at step " + s + " (try a smaller --lr)");
-                log.flush();
-            }
-        }
+        examplesSinceGood += rows;
+        stepsSinceGood++;
         losses[(int) ((s - 1) % LOSS_WINDOW)] = loss;
         int k = (int) Math.min(s, LOSS_WINDOW);
         double sum = 0;
@@ -278,8 +294,40 @@ final class Trainer implements Runnable {
     }
 
     private void publish() {
-        publisher.publish();
         unpublishedSteps = 0;
+        if (!allFinite(live) || average != null && !allFinite(average)) {
+            rollBack("the weights became non-finite");
+            return;
+        }
+        publisher.publish();
+        lastGood.recapture(live, optimizer, average);
+        stepsSinceGood = 0;
+        examplesSinceGood = 0;
+    }
+
+    /**
+     * Puts back the state of the last publication: the step that just ran (and those since that publication) never
+     * happened, except in the counters. Logs the first time, with the reason.
+     */
+    private void rollBack(String reason) {
+        lastGood.restore(live, optimizer, average);
+        rolledBackExamples.addAndGet(examplesSinceGood);
+        if (nonFiniteLosses.incrementAndGet() == 1) {
+            log.println("serve: " + reason + " after step " + steps + "; went back to the weights last published (undoing "
+                    + stepsSinceGood + " steps on " + examplesSinceGood + " examples); later cases are only counted"
+                    + " (nonfinite_losses, rolled_back_examples). If it recurs, the learning rate (--lr) is too large.");
+            log.flush();
+        }
+        stepsSinceGood = 0;
+        examplesSinceGood = 0;
+        unpublishedSteps = 0;
+    }
+
+    private static boolean allFinite(List<Tensor> tensors) {
+        for (Tensor t : tensors) {
+            for (float v : t.storage()) if (!Float.isFinite(v)) return false;
+        }
+        return true;
     }
 
     /**
@@ -289,6 +337,12 @@ final class Trainer implements Runnable {
      * @return whether it was written
      */
     boolean save(Path file, boolean announce) {
+        if (!allFinite(average != null ? average : live)) {  // only between a bad step and its publication
+            checkpointFailures.incrementAndGet();
+            log.println("serve: not writing the checkpoint " + file + ": the weights are not finite at step " + steps);
+            log.flush();
+            return false;
+        }
         try {
             CheckpointFile.save(file, Checkpoint.capture(spec, served, optimizer, 0, ""));
             checkpointsWritten.incrementAndGet();

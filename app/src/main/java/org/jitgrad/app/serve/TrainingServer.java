@@ -1,6 +1,7 @@
 package org.jitgrad.app.serve;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,10 @@ import org.jitgrad.tensor.Tensor;
  * {@link Trainer} thread drains the queue. The trainer and the /train threads run at a higher nice
  * value ({@link OsThreadPriority}). /predict handlers read the latest {@link ParameterSnapshot} (one
  * volatile read) and run the compiled forward pass on it: they share no lock with the trainer.
+ *
+ * <p>A client that stalls mid-request holds a handler thread until the JDK's request time limit
+ * closes its connection; there is none unless {@link RequestTimeLimit#apply} ran before the JVM's first
+ * {@code HttpServer} ({@code ./jitgrad serve} does).
  *
  * <p>{@link #stop()} refuses new training data, lets running requests finish, has the trainer
  * train every example still queued, publishes the final weights and writes the checkpoint.
@@ -144,7 +149,7 @@ public final class TrainingServer {
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
         http.setExecutor(handlers);
-        http.createContext("/train", ex -> {
+        route("/train", ex -> {
             RequestCounters c = countersFor(ex);
             if (c == null) {
                 exchange(ex, "POST", counters, this::notReady);
@@ -160,17 +165,32 @@ public final class TrainingServer {
                 });
             }
         });
-        http.createContext("/predict", ex -> {
+        route("/predict", ex -> {
             RequestCounters c = countersFor(ex);
             exchange(ex, "POST", c == null ? counters : c, e -> c == null ? notReady(e) : predict(e, c));
         });
-        http.createContext("/metrics", ex -> exchange(ex, "GET", counters, e -> new Response(200, metricsJson())));
-        http.createContext("/health", ex -> exchange(ex, "GET", counters, e -> health()));
-        http.createContext("/", ex -> exchange(ex, null, counters, e -> {
+        route("/metrics", ex -> exchange(ex, "GET", counters, e -> new Response(200, metricsJson())));
+        route("/health", ex -> exchange(ex, "GET", counters, e -> health()));
+        http.createContext("/", this::notFound);
+    }
+
+    /**
+     * Serves exactly {@code path}: the JDK matches a context by string prefix, so {@code /healthz},
+     * {@code /health/x} and {@code /trainer} would otherwise reach it.
+     */
+    private void route(String path, HttpHandler handler) {
+        http.createContext(path, ex -> {
+            if (path.equals(ex.getRequestURI().getPath())) handler.handle(ex);
+            else notFound(ex);
+        });
+    }
+
+    private void notFound(HttpExchange ex) {
+        exchange(ex, null, counters, e -> {
             counters.rejectedOther.increment();
             return new Response(404, Json.error("no such endpoint: " + e.getRequestURI().getPath()
                     + " (POST /train, POST /predict, GET /metrics, GET /health)"));
-        }));
+        });
     }
 
     /**
@@ -594,7 +614,8 @@ public final class TrainingServer {
                 .put("model_version", publisher.current().version())
                 .put("checkpoints_written", trainer.checkpointsWritten.get())
                 .put("checkpoint_failures", trainer.checkpointFailures.get())
-                .put("nonfinite_losses", trainer.nonFiniteLosses.get());
+                .put("nonfinite_losses", trainer.nonFiniteLosses.get())
+                .put("rolled_back_examples", trainer.rolledBackExamples.get());
         if (trainer.mergeRounds() >= 0) j.put("merge_rounds", trainer.mergeRounds());
         j.raw("predict_latency_ms").append(Json.object()
                 .put("count", lat.count()).put("p50", lat.p50Ms()).put("p90", lat.p90Ms()).put("p99", lat.p99Ms())
@@ -602,9 +623,10 @@ public final class TrainingServer {
         return j.end();
     }
 
-    private static double round(double v, int places) {
-        if (!Double.isFinite(v)) return v;
+    /** {@code v} to {@code places} decimals; values too large for a long once scaled are already that precise. */
+    static double round(double v, int places) {
         double scale = Math.pow(10, places);
+        if (!Double.isFinite(v) || Math.abs(v * scale) >= 0x1p52) return v;  // Math.round would clamp at Long.MAX_VALUE
         return Math.round(v * scale) / scale;
     }
 

@@ -79,4 +79,17 @@ class CsvRowsTest {
         });
         assertEquals("line 3, value 2: 'x' is not a number", e.getMessage());
     }
+
+    @Test
+    void aValueThatOverflowsOnceStandardizedIsRefused() throws Exception {
+        InputNorm mnist = new InputNorm(0.1307f, 0.3081f);
+        byte[] ok = "1e38,0\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(1, CsvRows.parseFeatures(ok, ok.length, 2, mnist).rows(), "1e38 / 0.3081 still fits a float");
+        byte[] b = "0,1\n0,-3e38\n".getBytes(StandardCharsets.US_ASCII);
+        CsvRows.BadInput e = assertThrows(CsvRows.BadInput.class, () -> CsvRows.parseFeatures(b, b.length, 2, mnist));
+        assertEquals("line 2, value 2: -3e38 is too large (standardized as (x - 0.1307) / 0.3081 it is not a finite float)", e.getMessage());
+        byte[] t = "1,0,3e38\n".getBytes(StandardCharsets.US_ASCII);
+        e = assertThrows(CsvRows.BadInput.class, () -> CsvRows.parseTraining(t, t.length, 2, 3, mnist));
+        assertEquals("line 1, value 3: 3e38 is too large (standardized as (x - 0.1307) / 0.3081 it is not a finite float)", e.getMessage());
+    }
 }

@@ -234,6 +234,15 @@ class TrainingServerTest {
     }
 
     @Test
+    void metricsRoundingKeepsLargeValues() {
+        // a diverging loss of 1e20 was reported as 9.223372036854776E13 (Long.MAX_VALUE / 1e5)
+        assertEquals(1e20, TrainingServer.round(1e20, 5));
+        assertEquals(-3.5e15, TrainingServer.round(-3.5e15, 3));
+        assertEquals(0.12346, TrainingServer.round(0.123456, 5));
+        assertEquals(Double.NaN, TrainingServer.round(Double.NaN, 5));
+    }
+
+    @Test
     void wrongMethodAndUnknownPath() throws Exception {
         start(config());
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri().resolve("/train")).GET().build(),
@@ -241,6 +250,17 @@ class TrainingServerTest {
         assertEquals(405, r.statusCode());
         assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
         assertEquals(404, post("/nope", "x").statusCode());
+        // the JDK matches contexts by prefix; only the exact paths are endpoints (a query string is fine)
+        for (String path : List.of("/healthz", "/health/", "/metrics.json", "/predictions", "/train/x")) {
+            HttpResponse<String> p = path.startsWith("/health") || path.startsWith("/metrics")
+                    ? client.send(HttpRequest.newBuilder(server.uri().resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    : post(path, examples(1, 1));
+            assertEquals(404, p.statusCode(), path + ": " + p.body());
+        }
+        assertEquals(200, post("/predict?debug=1", features(1, 1)).statusCode());
+        String m = metrics();
+        assertEquals(0, field(m, "accepted_examples"), m);
+        assertEquals(7, field(m, "rejected_other"), m);
     }
 
     record Prediction(long version, int[] classes, double[][] probabilities) {}
