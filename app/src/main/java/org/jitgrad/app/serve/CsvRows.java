@@ -92,7 +92,8 @@ public final class CsvRows {
         float mean = norm.mean(), scale = 1f / norm.std();
         int rows = 0;
         int line = 0;
-        int pos = 0;
+        // A UTF-8 byte-order mark, which some tools write before CSV text, is not part of the first value.
+        int pos = length >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
         while (pos < length) {
             line++;
             int end = pos;

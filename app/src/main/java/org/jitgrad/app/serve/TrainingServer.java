@@ -366,12 +366,14 @@ public final class TrainingServer {
     }
 
     private void exchange(HttpExchange ex, String method, RequestCounters c, Handler handler) {
+        // HEAD is GET without the body (RFC 9110): load balancers' health checks use it
+        boolean head = "HEAD".equals(ex.getRequestMethod());
         try (ex) {
             Response r;
             try {
-                if (method != null && !method.equals(ex.getRequestMethod())) {
+                if (method != null && !method.equals(ex.getRequestMethod()) && !(head && method.equals("GET"))) {
                     c.rejectedOther.increment();
-                    ex.getResponseHeaders().set("Allow", method);
+                    ex.getResponseHeaders().set("Allow", method.equals("GET") ? "GET, HEAD" : method);
                     r = new Response(405, Json.error(ex.getRequestMethod() + " not allowed on " + ex.getRequestURI().getPath()
                             + "; use " + method));
                 } else {
@@ -389,6 +391,10 @@ public final class TrainingServer {
             byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             if (r.close()) ex.getResponseHeaders().set("Connection", "close");
+            if (head) {
+                ex.sendResponseHeaders(r.code(), -1);
+                return;
+            }
             ex.sendResponseHeaders(r.code(), bytes.length);
             ex.getResponseBody().write(bytes);
         } catch (IOException e) {

@@ -81,6 +81,17 @@ class CsvRowsTest {
     }
 
     @Test
+    void aLeadingUtf8ByteOrderMarkIsSkipped() throws Exception {
+        byte[] b = "\uFEFF2,0.5,1\n".getBytes(StandardCharsets.UTF_8);
+        CsvRows.Rows rows = CsvRows.parseTraining(b, b.length, 2, 3, InputNorm.IDENTITY);
+        assertArrayEquals(new float[] {2}, rows.labels());
+        assertArrayEquals(new float[] {0.5f, 1}, rows.features());
+        byte[] inside = "1,2\n\uFEFF1,2\n".getBytes(StandardCharsets.UTF_8);
+        assertThrows(CsvRows.BadInput.class, () -> CsvRows.parseFeatures(inside, inside.length, 2, InputNorm.IDENTITY),
+                "only at the start of the body");
+    }
+
+    @Test
     void aValueThatOverflowsOnceStandardizedIsRefused() throws Exception {
         InputNorm mnist = new InputNorm(0.1307f, 0.3081f);
         byte[] ok = "1e38,0\n".getBytes(StandardCharsets.US_ASCII);

@@ -258,9 +258,18 @@ class TrainingServerTest {
             assertEquals(404, p.statusCode(), path + ": " + p.body());
         }
         assertEquals(200, post("/predict?debug=1", features(1, 1)).statusCode());
+        // HEAD is GET without the body: a load balancer's health check
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(server.uri().resolve("/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        HttpResponse<String> headTrain = client.send(HttpRequest.newBuilder(server.uri().resolve("/train"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, headTrain.statusCode());
+        assertEquals("POST", headTrain.headers().firstValue("Allow").orElse(""));
         String m = metrics();
         assertEquals(0, field(m, "accepted_examples"), m);
-        assertEquals(7, field(m, "rejected_other"), m);
+        assertEquals(8, field(m, "rejected_other"), m);
     }
 
     record Prediction(long version, int[] classes, double[][] probabilities) {}
