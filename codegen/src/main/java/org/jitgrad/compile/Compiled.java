@@ -289,7 +289,7 @@ public final class Compiled {
      * skip such a batch, compile without {@link #withOptimizer} and call the optimizer's {@code step()} only after
      * checking the returned loss.
      *
-     * @param inputs the data, as many and of the same ranks as at the first call; read, never kept
+     * @param inputs the data, as many and of the same ranks as at the first call
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
