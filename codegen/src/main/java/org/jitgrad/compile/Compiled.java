@@ -104,7 +104,15 @@ public final class Compiled {
         this.dynamicPolicy = dynamicDims.policy();
     }
 
-    /** Wraps {@code fn} for compilation; nothing is traced until the first call. */
+    /**
+     * Wraps {@code fn} for compilation; nothing is traced until the first call. Shapes are dynamic as described
+     * above (a second batch size compiles one class for every size), the cache keeps {@value #DEFAULT_CACHE_SIZE}
+     * specializations, and {@link #forward} allows as many concurrent callers as there are processors (at least 2).
+     *
+     * @param fn the function; it captures the model's parameters and receives the data as inputs
+     * @return a {@code Compiled} with nothing compiled yet
+     * @throws NullPointerException if {@code fn} is null
+     */
     public static Compiled trace(TensorFn fn) {
         if (fn == null) throw new NullPointerException("Compiled.trace: fn is null");
         return new Compiled(fn, null, null, DEFAULT_CACHE_SIZE, Math.max(2, Runtime.getRuntime().availableProcessors()), 1,
@@ -117,6 +125,10 @@ public final class Compiled {
      * called at every step, so changing its learning rate between steps (see
      * {@link org.jitgrad.optim.LrSchedule}) takes effect without recompiling.
      *
+     * @param optimizer the optimizer whose {@code beginStep} and {@code update} the generated code calls; parameters
+     *                  it manages that the function does not use are not updated by {@link #run}
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
+     * @throws NullPointerException     if {@code optimizer} is null
      * @throws IllegalArgumentException if the optimizer lists a parameter twice (its own {@code step()} would
      *                                  update it twice, the fused update once)
      */
@@ -144,6 +156,7 @@ public final class Compiled {
      * every traced parameter's. {@link #lastGradNorm()} gives the norm before clipping.
      *
      * @param maxNorm positive; {@code Float.POSITIVE_INFINITY} only measures the norm
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
      * @throws IllegalArgumentException if {@code maxNorm} is not positive or is NaN
      */
     public Compiled withGradClipping(float maxNorm) {
@@ -171,7 +184,12 @@ public final class Compiled {
         return clip == null ? null : new GradClip(clip.maxNorm());
     }
 
-    /** The same function keeping at most {@code size} specializations (least recently used evicted). */
+    /**
+     * The same function keeping at most {@code size} specializations (least recently used evicted).
+     *
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
+     * @throws IllegalArgumentException if {@code size} is below 1
+     */
     public Compiled withCacheSize(int size) {
         if (size < 1) throw new IllegalArgumentException("withCacheSize: size must be >= 1, got " + size);
         return new Compiled(fn, optimizer, freshClip(), size, concurrency, replicas, dynamicDims);
@@ -181,6 +199,9 @@ public final class Compiled {
      * The same function allowing up to {@code callers} concurrent {@link #forward} calls per
      * specialization, each with its own buffer set over the shared generated class; further callers
      * wait for a free set. Default: the number of processors (at least 2).
+     *
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
+     * @throws IllegalArgumentException if {@code callers} is below 1
      */
     public Compiled withConcurrency(int callers) {
         if (callers < 1) throw new IllegalArgumentException("withConcurrency: callers must be >= 1, got " + callers);
@@ -195,6 +216,8 @@ public final class Compiled {
      * inputs disagree on the batch size is rejected with {@link IllegalArgumentException}; one whose
      * other dimensions differ from the first call's gets a program for its own shape. If the function
      * cannot be compiled for every size, each shape is compiled alone and {@link #explain()} says why.
+     *
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
      */
     public Compiled withDynamicBatch() {
         return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims.batch());
@@ -206,6 +229,9 @@ public final class Compiled {
      * dimension is the same size {@code s} in each call (the batch of several inputs, say), and the
      * first call compiles one class for every {@code s}, as {@link #withDynamicBatch()} does.
      *
+     * @param input the index of the input in the call's arguments
+     * @param axis  the axis of that input that varies
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
      * @throws IllegalArgumentException if {@code input} is negative
      */
     public Compiled withDynamicDim(int input, int axis) {
@@ -216,6 +242,8 @@ public final class Compiled {
      * The same function compiled per input shape only: no dimension becomes dynamic, even when the
      * batch size changes between calls. For functions whose graph depends on the batch size through
      * Java control flow (which tracing cannot see), and to keep every size a compile-time constant.
+     *
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
      */
     public Compiled withStaticShapes() {
         return new Compiled(fn, optimizer, freshClip(), cacheSize, concurrency, replicas, dynamicDims.staticShapes());
@@ -239,6 +267,8 @@ public final class Compiled {
      *
      * @param replicas at least 1; 1 turns splitting off. More than {@link org.jitgrad.kernels.Gemm#parallelism()}
      *                 shards are allowed but share the threads.
+     * @return a new {@code Compiled} with the same settings and an empty cache; this one is unchanged
+     * @throws IllegalArgumentException if {@code replicas} is below 1
      */
     public Compiled withDataParallel(int replicas) {
         if (replicas < 1) throw new IllegalArgumentException("withDataParallel: replicas must be >= 1, got " + replicas);
@@ -259,6 +289,7 @@ public final class Compiled {
      * skip such a batch, compile without {@link #withOptimizer} and call the optimizer's {@code step()} only after
      * checking the returned loss.
      *
+     * @param inputs the data, as many and of the same ranks as at the first call
      * @return the loss
      * @throws TraceException           if the function cannot be compiled (it reads values, uses an op
      *                                  the compiler cannot lower, or does not return a scalar)
@@ -340,9 +371,13 @@ public final class Compiled {
 
     /**
      * Traces and compiles the training program for these inputs' shapes without running a step, so a
-     * service can pay the compile cost at start-up. A later {@link #run} with the same shapes reuses it.
+     * service can pay the compile cost at start-up. A later {@link #run} with the same shapes reuses it. The function
+     * runs once on {@code inputs} while it is traced; parameters are not changed.
      *
+     * @param inputs inputs of the shapes to compile for (their values are used only by the trace)
      * @return this
+     * @throws TraceException           as {@link #run}
+     * @throws IllegalArgumentException as {@link #run}
      */
     public Compiled compile(Tensor... inputs) {
         checkNoParameterInputs("compile", inputs);
@@ -354,7 +389,11 @@ public final class Compiled {
         return this;
     }
 
-    /** Like {@link #compile} for the forward-only program that {@link #forward} uses. */
+    /**
+     * Like {@link #compile} for the forward-only program that {@link #forward} uses.
+     *
+     * @return this
+     */
     public Compiled compileForward(Tensor... inputs) {
         specialization(inputs, false);
         return this;
@@ -363,7 +402,13 @@ public final class Compiled {
     /**
      * Forward only (no backward is compiled): the function's output for these inputs, as a new
      * tensor. Safe to call from many threads at once: each concurrent caller runs in its own buffer
-     * set (see {@link #withConcurrency}).
+     * set (see {@link #withConcurrency}). The first call with a new signature traces and compiles, as {@link #run}
+     * does. Gradients and parameters are not touched.
+     *
+     * @param inputs the data, as many and of the same ranks as at the first call
+     * @return the function's result, a new tensor that tracks no gradient
+     * @throws TraceException           if the function cannot be compiled
+     * @throws IllegalArgumentException if the inputs differ in number or rank from the first call
      */
     public Tensor forward(Tensor... inputs) {
         return specialization(inputs, false).forward(inputs, null);
@@ -374,6 +419,9 @@ public final class Compiled {
      * instead of the live tensors: a prediction that never mixes weights of two training steps while
      * another thread trains. No lock and no copy per call.
      *
+     * @param snapshot weights published by a {@link org.jitgrad.snapshot.SnapshotPublisher} over this function's
+     *                 parameters
+     * @throws NullPointerException     if {@code snapshot} is null
      * @throws IllegalArgumentException if a traced parameter is not in the snapshot
      */
     public Tensor forward(ParameterSnapshot snapshot, Tensor... inputs) {
@@ -483,7 +531,7 @@ public final class Compiled {
     /** How many specializations have been traced and compiled. */
     public int compileCount() { return compileCount.get(); }
 
-    /** How many calls reused a compiled specialization. */
+    /** How many calls (and {@code compile} calls) found their specialization already compiled. */
     public long cacheHits() { return cacheHits.sum(); }
 
     /** The bound on kept specializations. */

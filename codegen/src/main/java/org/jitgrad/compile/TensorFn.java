@@ -8,6 +8,9 @@ import org.jitgrad.tensor.Tensor;
  */
 @FunctionalInterface
 public interface TensorFn {
-    /** Computes the result from the inputs. */
+    /**
+     * Computes the result from the inputs: a scalar loss for {@link Compiled#run}, any tensor for
+     * {@link Compiled#forward}.
+     */
     Tensor apply(Tensor... inputs);
 }

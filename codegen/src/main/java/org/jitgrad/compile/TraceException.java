@@ -8,6 +8,7 @@ package org.jitgrad.compile;
 public class TraceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception whose message names the op or the read at fault. */
     public TraceException(String message) {
         super(message);
     }

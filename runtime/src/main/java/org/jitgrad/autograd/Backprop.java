@@ -20,7 +20,13 @@ import org.jitgrad.tensor.Tensor;
 public final class Backprop {
     private Backprop() {}
 
-    /** Backpropagates {@code seed} (the gradient of {@code root}) to every parameter reached. */
+    /**
+     * Backpropagates {@code seed} (the gradient of {@code root}) to every parameter reached, adding into each
+     * {@code grad()}, and releases the nodes it went through. If a gradient rule throws, no parameter's gradient has
+     * changed. {@link Tensor#backward} checks the seed's shape before calling this.
+     *
+     * @throws IllegalStateException if {@code root} depends on no parameter, or part of its graph was already released
+     */
     public static void run(Tensor root, Tensor seed) {
         OpObserver observer = OpObserver.current();
         if (observer != null) observer.onRead(root, "backward()");

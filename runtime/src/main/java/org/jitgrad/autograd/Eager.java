@@ -12,9 +12,15 @@ public final class Eager {
     private Eager() {}
 
     /**
-     * Computes {@code op(inputs)}. Shapes are checked before anything is computed or recorded.
+     * Computes {@code op(inputs)} into a new tensor. Shapes are checked before anything is computed or recorded. A
+     * tape node is recorded when an input tracks gradients, the op has a gradient and no
+     * {@link org.jitgrad.tensor.NoGrad} scope is open; an installed {@link org.jitgrad.tensor.OpObserver} then sees the op.
      *
+     * @param params the op's parameters, of the record type the op expects
+     * @return the output, owning a fresh array
      * @throws org.jitgrad.tensor.ShapeException naming the op and shapes when they do not fit
+     * @throws IllegalArgumentException          if the number of inputs does not match the op's arity
+     * @throws NullPointerException              if an input is null
      */
     public static Tensor apply(Op op, OpParams params, Tensor... inputs) {
         if (op.arity() == Op.VARIADIC ? inputs.length == 0 : inputs.length != op.arity()) {

@@ -28,12 +28,12 @@ public final class Batch {
         this.featureCount = featureCount;
     }
 
-    /** @return the number of examples (rows) in this batch */
+    /** The number of examples (rows) in this batch. */
     public int size() {
         return labels.length;
     }
 
-    /** @return the number of features per example */
+    /** The number of features per example. */
     public int featureCount() {
         return featureCount;
     }
@@ -66,7 +66,7 @@ public final class Batch {
         return indices;
     }
 
-    /** @return an independent copy of this batch, with its own arrays */
+    /** An independent copy of this batch, with its own arrays. */
     public Batch copy() {
         return new Batch(features.clone(), labels.clone(), indices.clone(), featureCount);
     }

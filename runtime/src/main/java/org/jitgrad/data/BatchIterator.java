@@ -83,28 +83,28 @@ public final class BatchIterator implements Iterator<Batch> {
         return new BatchIterator(dataset, batchSize, true, seed, dropLast);
     }
 
-    /** @return the nominal number of examples per batch */
+    /** The nominal number of examples per batch (the last batch of an epoch may hold fewer). */
     public int batchSize() {
         return batchSize;
     }
 
-    /** @return whether the last, partial batch of each epoch is skipped */
+    /** Whether the last, partial batch of each epoch is skipped. */
     public boolean dropLast() {
         return dropLast;
     }
 
-    /** @return the dataset iterated over */
+    /** The dataset iterated over. */
     public Dataset dataset() {
         return dataset;
     }
 
-    /** @return the number of batches in one epoch: {@code ceil(n / batchSize)}, or {@code floor} with {@code dropLast} */
+    /** The number of batches in one epoch: {@code ceil(n / batchSize)}, or {@code floor} with {@code dropLast}. */
     public int batchesPerEpoch() {
         int n = dataset.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** @return the current epoch number */
+    /** The epoch last started (0 before {@link #startEpoch} is first called). */
     public int epoch() {
         return epoch;
     }
@@ -113,6 +113,7 @@ public final class BatchIterator implements Iterator<Batch> {
      * Positions the iterator at the start of epoch {@code epoch}, computing that epoch's order.
      *
      * @param epoch the epoch number, non-negative
+     * @throws IllegalArgumentException if {@code epoch} is negative
      */
     public void startEpoch(int epoch) {
         if (epoch < 0) {
@@ -141,7 +142,7 @@ public final class BatchIterator implements Iterator<Batch> {
         return () -> this;
     }
 
-    /** @return whether the current epoch has another batch */
+    /** Whether the current epoch has another batch. */
     @Override
     public boolean hasNext() {
         return position < end;

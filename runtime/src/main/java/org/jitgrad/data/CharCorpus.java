@@ -31,6 +31,7 @@ public final class CharCorpus {
     /**
      * The corpus of {@code text}, with the vocabulary of its characters.
      *
+     * @param text   the whole text; every character becomes one token
      * @param source where the text came from, for messages
      * @throws IllegalArgumentException if the text is empty
      */
@@ -44,6 +45,7 @@ public final class CharCorpus {
      * Reads a UTF-8 text file, gzipped or plain, of at most {@link TextFile#MAX_BYTES} bytes.
      *
      * @throws DataFormatException if it is not UTF-8, too large, or empty
+     * @throws IOException         if it cannot be read
      */
     public static CharCorpus load(Path file) throws IOException {
         String text = TextFile.read(file);
@@ -69,6 +71,7 @@ public final class CharCorpus {
     /**
      * Checks that both splits hold a window of {@code block + 1} characters.
      *
+     * @param block the context length a model will train with
      * @throws IllegalArgumentException naming the source, the split that is too short and the lengths
      */
     public void checkBlock(int block) {

@@ -82,7 +82,9 @@ public final class CharVocabulary {
     /**
      * The text of token ids {@code ids[from, to)}.
      *
-     * @throws IllegalArgumentException naming an id outside {@code [0, size())}
+     * @throws IllegalArgumentException  naming an id outside {@code [0, size())}
+     * @throws IndexOutOfBoundsException if {@code from} or {@code to} lies outside {@code ids} (the range is not
+     *                                   checked first: {@code from > to} fails as a negative array size)
      */
     public String decode(int[] ids, int from, int to) {
         StringBuilder sb = new StringBuilder(to - from);

@@ -102,17 +102,17 @@ public final class Dataset {
         return new Dataset(features, labels, featureCount, classCount);
     }
 
-    /** @return the number of examples */
+    /** The number of examples. */
     public int size() {
         return labels.length;
     }
 
-    /** @return the number of features per example */
+    /** The number of features per example. */
     public int featureCount() {
         return featureCount;
     }
 
-    /** @return the number of classes; every label is in {@code 0..classCount()-1} */
+    /** The number of classes; every label is in {@code 0..classCount()-1}. */
     public int classCount() {
         return classCount;
     }
@@ -136,17 +136,23 @@ public final class Dataset {
     }
 
     /**
+     * The label of one example.
+     *
      * @param example index in {@code 0..size()-1}
      * @return the class index of that example
+     * @throws IndexOutOfBoundsException if {@code example} is out of range
      */
     public int label(int example) {
         return labels[Objects.checkIndex(example, labels.length)];
     }
 
     /**
+     * One feature of one example.
+     *
      * @param example index in {@code 0..size()-1}
      * @param feature index in {@code 0..featureCount()-1}
      * @return the value of that feature of that example
+     * @throws IndexOutOfBoundsException if either index is out of range
      */
     public float feature(int example, int feature) {
         Objects.checkIndex(example, labels.length);
@@ -154,7 +160,7 @@ public final class Dataset {
         return features[example * featureCount + feature];
     }
 
-    /** @return the number of examples of each class, indexed by class */
+    /** The number of examples of each class, indexed by class (a new array). */
     public int[] classCounts() {
         int[] counts = new int[classCount];
         for (int label : labels) {

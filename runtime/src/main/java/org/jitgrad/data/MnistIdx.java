@@ -69,7 +69,7 @@ public final class MnistIdx {
             }
         }
 
-        /** @return pixels per image, {@code rows × columns} */
+        /** Pixels per image, {@code rows × columns}. */
         public int pixelsPerImage() {
             return rows * columns;
         }

@@ -30,8 +30,10 @@ public final class TextFile {
      * The file's bytes, decompressed if it is gzipped.
      *
      * @param maxBytes the most bytes accepted after decompression
-     * @throws NoSuchFileException if there is no such regular file
-     * @throws DataFormatException if the content exceeds {@code maxBytes} or the gzip stream is corrupt
+     * @throws NoSuchFileException     if there is no such regular file
+     * @throws DataFormatException     if the content exceeds {@code maxBytes} or the gzip stream is corrupt
+     * @throws IllegalArgumentException if {@code maxBytes} is negative or too large for an array
+     * @throws IOException             if the file cannot be read
      */
     public static byte[] readBytes(Path file, int maxBytes) throws IOException {
         if (maxBytes < 0 || maxBytes > MAX_ARRAY) {
@@ -51,7 +53,13 @@ public final class TextFile {
         }
     }
 
-    /** The file's text: {@link #readBytes(Path, int) readBytes(file, MAX_BYTES)} decoded as strict UTF-8. */
+    /**
+     * The file's text: {@link #readBytes(Path, int) readBytes(file, MAX_BYTES)} decoded as strict UTF-8.
+     *
+     * @throws NoSuchFileException if there is no such regular file
+     * @throws DataFormatException if the content is too large, the gzip stream is corrupt or the text is not UTF-8
+     * @throws IOException         if the file cannot be read
+     */
     public static String read(Path file) throws IOException {
         return decodeUtf8(readBytes(file, MAX_BYTES), file.toString());
     }

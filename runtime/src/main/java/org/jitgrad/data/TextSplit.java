@@ -23,7 +23,11 @@ public final class TextSplit {
     /** The number of tokens. */
     public int length() { return length; }
 
-    /** The token at {@code position} in the split. */
+    /**
+     * The token at {@code position} in the split.
+     *
+     * @throws IndexOutOfBoundsException if {@code position} is outside {@code [0, length())}
+     */
     public int id(int position) {
         if (position < 0 || position >= length) {
             throw new IndexOutOfBoundsException(name + " split: position " + position + " outside [0, " + length + ")");
@@ -35,7 +39,7 @@ public final class TextSplit {
      * Checks that the split holds at least one window of {@code block + 1} tokens (an input of
      * {@code block} tokens and its targets shifted by one).
      *
-     * @throws IllegalArgumentException naming the split, its length and what is needed
+     * @throws IllegalArgumentException naming the split, its length and what is needed, or if {@code block} is below 1
      */
     public void checkBlock(int block) {
         if (block < 1) throw new IllegalArgumentException("block must be >= 1, got " + block);

@@ -24,8 +24,12 @@ public final class WindowSampler {
     private final Tensor[] pair;
 
     /**
-     * @throws IllegalArgumentException if {@code batch} or {@code block} is not positive, or the split is
-     *                                  shorter than {@code block + 1}
+     * A sampler over {@code split} with its own generator seeded with {@code seed}.
+     *
+     * @param batch rows per batch
+     * @param block tokens per row, the model's context length
+     * @throws IllegalArgumentException if {@code batch} or {@code block} is not positive, the split is
+     *                                  shorter than {@code block + 1}, or {@code batch·block} is too large for one array
      */
     public WindowSampler(TextSplit split, int batch, int block, long seed) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);

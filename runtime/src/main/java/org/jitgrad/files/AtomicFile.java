@@ -33,10 +33,22 @@ public final class AtomicFile {
     /** Writes the content. */
     @FunctionalInterface
     public interface Body {
+        /**
+         * Writes the whole content to {@code out}, a buffered stream over the temporary file. Need not flush or
+         * close it; {@link AtomicFile#write} does.
+         *
+         * @throws IOException to abandon the write; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code target} atomically with what {@code body} produces. */
+    /**
+     * Writes {@code target} atomically with what {@code body} produces. Concurrent writers of one target each
+     * use their own temporary file; the last rename wins.
+     *
+     * @throws IOException if the temporary file cannot be created or written, {@code body} throws, or the file system
+     *                     cannot rename atomically; the target is then unchanged and the temporary file deleted
+     */
     public static void write(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();

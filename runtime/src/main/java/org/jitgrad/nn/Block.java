@@ -17,7 +17,16 @@ public final class Block implements Module {
     private final Linear cProj;
     private final Dropout dropout;
 
-    /** A block of width {@code nEmbd}; {@code bias} applies to the linear layers and layer norms alike. */
+    /**
+     * A block of width {@code nEmbd}; {@code bias} applies to the linear layers and layer norms alike.
+     *
+     * @param nEmbd   the width of the residual stream, a multiple of {@code nHead}
+     * @param nHead   attention heads
+     * @param dropout the probability of every dropout in the block, in {@code [0, 1)}
+     * @param seed    the seed of the attention; the MLP's layers and dropout take {@code seed + 10} to {@code seed + 12}
+     * @throws IllegalArgumentException if {@code nEmbd} is not a positive multiple of {@code nHead} or the dropout
+     *                                  probability is not in {@code [0, 1)}
+     */
     public Block(int nEmbd, int nHead, float dropout, boolean bias, long seed) {
         this.ln1 = new LayerNorm(nEmbd, 1e-5f, true, bias);
         this.attn = new CausalSelfAttention(nEmbd, nHead, dropout, bias, seed);
@@ -27,6 +36,11 @@ public final class Block implements Module {
         this.dropout = new Dropout(dropout, seed + 12);
     }
 
+    /**
+     * The block applied to {@code x [batch, time, nEmbd]}, same shape out.
+     *
+     * @throws org.jitgrad.tensor.ShapeException if {@code x} is not {@code [batch, time, nEmbd]}
+     */
     @Override
     public Tensor forward(Tensor x) {
         x = x.add(attn.forward(ln1.forward(x)));

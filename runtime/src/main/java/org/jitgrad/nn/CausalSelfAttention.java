@@ -25,7 +25,15 @@ public final class CausalSelfAttention implements Module {
     private final Map<Integer, Tensor> masks = new ConcurrentHashMap<>();
 
     /**
-     * @throws IllegalArgumentException if {@code nEmbd} is not a positive multiple of {@code nHead}
+     * An attention layer with PyTorch's default initialisation of its two linear layers.
+     *
+     * @param nEmbd   the input and output width, a multiple of {@code nHead}
+     * @param nHead   the number of heads; each has width {@code nEmbd / nHead}
+     * @param dropout the probability of both the attention and the residual dropout, in {@code [0, 1)}
+     * @param bias    whether the two linear layers have biases
+     * @param seed    seeds {@code c_attn}; {@code c_proj} and the two dropouts take {@code seed + 1} to {@code seed + 3}
+     * @throws IllegalArgumentException if {@code nEmbd} is not a positive multiple of {@code nHead}, or the dropout
+     *                                  probability is not in {@code [0, 1)}
      */
     public CausalSelfAttention(int nEmbd, int nHead, float dropout, boolean bias, long seed) {
         if (nHead <= 0 || nEmbd <= 0 || nEmbd % nHead != 0) {
@@ -40,6 +48,12 @@ public final class CausalSelfAttention implements Module {
         this.residDropout = new Dropout(dropout, seed + 3);
     }
 
+    /**
+     * Attends over {@code x [batch, time, nEmbd]}, giving the same shape. The causal mask of each sequence length is
+     * built once and kept.
+     *
+     * @throws ShapeException if {@code x} is not {@code [batch, time, nEmbd]}
+     */
     @Override
     public Tensor forward(Tensor x) {
         Shape s = x.shape();

@@ -21,7 +21,12 @@ public final class Conv2d implements Module {
     /**
      * A layer with PyTorch's default initialisation drawn from {@code seed}.
      *
-     * @param bias whether the layer has a bias
+     * @param in      input channels
+     * @param out     output channels
+     * @param kernel  the side of the square kernel
+     * @param stride  the step between windows, along both axes
+     * @param padding the zeros added on every side
+     * @param bias    whether the layer has a bias
      * @throws IllegalArgumentException if a channel count, the kernel or the stride is below 1, or the padding is
      *                                  negative
      */
@@ -40,7 +45,11 @@ public final class Conv2d implements Module {
         this.bias = bias ? Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out).requiresGrad() : null;
     }
 
-    /** A layer with stride 1, no padding and a bias. */
+    /**
+     * A layer with stride 1, no padding and a bias.
+     *
+     * @throws IllegalArgumentException if a channel count or the kernel is below 1
+     */
     public Conv2d(int in, int out, int kernel, long seed) {
         this(in, out, kernel, 1, 0, true, seed);
     }

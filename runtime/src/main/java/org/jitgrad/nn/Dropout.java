@@ -21,6 +21,7 @@ public final class Dropout implements Module {
     /**
      * Dropout with probability {@code p}, drawing from a new stream seeded with {@code seed}.
      *
+     * @param p    the probability of zeroing an element
      * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)}
      */
     public Dropout(float p, long seed) {
@@ -29,11 +30,16 @@ public final class Dropout implements Module {
         this.stream = new RandomStream(seed);
     }
 
+    /**
+     * {@link Tensor#dropout} with this module's {@code p} and stream: a new tensor of {@code x}'s shape (in
+     * evaluation mode equal to {@code x}); {@code x} itself when {@code p} is 0.
+     */
     @Override
     public Tensor forward(Tensor x) {
         return x.dropout(p, stream);
     }
 
+    /** Enables (training) or disables (evaluation) this module's stream. */
     @Override
     public void train(boolean on) {
         stream.setEnabled(on);

@@ -17,6 +17,8 @@ public final class Embedding implements Module {
     /**
      * A table with standard normal entries drawn from {@code seed}.
      *
+     * @param numEmbeddings the number of rows (the largest id plus one)
+     * @param dim           the size of each vector
      * @throws IllegalArgumentException if a size is not positive
      */
     public Embedding(int numEmbeddings, int dim, long seed) {
@@ -27,7 +29,12 @@ public final class Embedding implements Module {
         this.weight = Tensor.randn(seed, numEmbeddings, dim).requiresGrad();
     }
 
-    /** The rows of the weight selected by {@code ids}: shape {@code ids.shape + [dim]}. See {@link Tensor#embedding}. */
+    /**
+     * The rows of the weight selected by {@code ids}: shape {@code ids.shape + [dim]}. See {@link Tensor#embedding}.
+     *
+     * @throws IllegalArgumentException if an id is not an integer in {@code [0, numEmbeddings)}
+     * @throws org.jitgrad.tensor.ShapeException if the ids' rank exceeds 3
+     */
     @Override
     public Tensor forward(Tensor ids) {
         return Tensor.embedding(weight, ids);

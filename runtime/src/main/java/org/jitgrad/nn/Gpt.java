@@ -29,7 +29,11 @@ public final class Gpt implements Module {
     /** Position ids {@code [0, t)} of each sequence length seen, built once (a compiled step reads them as constants). */
     private final Map<Integer, Tensor> positions = new ConcurrentHashMap<>();
 
-    /** A model with nanoGPT's initialisation drawn from {@code seed}. */
+    /**
+     * A model with nanoGPT's initialisation drawn from {@code seed}.
+     *
+     * @param config the sizes, already validated by {@link GptConfig}
+     */
     public Gpt(GptConfig config, long seed) {
         this.config = config;
         int c = config.nEmbd();
@@ -77,7 +81,16 @@ public final class Gpt implements Module {
         return lnF.forward(x).matmul(wte.weight().transpose());
     }
 
-    /** The mean cross-entropy of the next-token predictions {@code targets [batch, time]}. */
+    /**
+     * The mean cross-entropy of the next-token predictions: {@link Losses#crossEntropy} of {@link #forward}'s
+     * logits over all {@code batch·time} positions.
+     *
+     * @param ids     token ids {@code [batch, time]}, as for {@link #forward}
+     * @param targets the token expected at each position, same shape as {@code ids}
+     * @return the loss, a scalar
+     * @throws ShapeException           if the ids do not fit {@link #forward} or the targets' shape differs from theirs
+     * @throws IllegalArgumentException if a target is not a token id
+     */
     public Tensor loss(Tensor ids, Tensor targets) {
         Tensor logits = forward(ids);
         int n = ids.size();

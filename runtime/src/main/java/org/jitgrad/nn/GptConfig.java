@@ -13,6 +13,8 @@ package org.jitgrad.nn;
  */
 public record GptConfig(int vocabSize, int block, int nLayer, int nHead, int nEmbd, float dropout, boolean bias) {
     /**
+     * Checks the configuration.
+     *
      * @throws IllegalArgumentException naming the value at fault
      */
     public GptConfig {

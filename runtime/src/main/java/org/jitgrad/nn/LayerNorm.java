@@ -19,12 +19,21 @@ public final class LayerNorm implements Module {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** PyTorch's defaults: {@code eps = 1e-5}, with a learnable weight and bias. */
+    /**
+     * PyTorch's defaults: {@code eps = 1e-5}, with a learnable weight and bias.
+     *
+     * @param dim the length of the last dimension normalized over
+     * @throws IllegalArgumentException if {@code dim} is not positive
+     */
     public LayerNorm(int dim) {
         this(dim, DEFAULT_EPS, true, true);
     }
 
     /**
+     * A layer norm with the given epsilon and optional weight and bias.
+     *
+     * @param dim               the length of the last dimension normalized over
+     * @param eps               added to the variance
      * @param elementwiseAffine whether there is a learnable weight (and possibly a bias)
      * @param bias              whether there is a learnable bias (only with {@code elementwiseAffine})
      * @throws IllegalArgumentException if {@code dim} is not positive, {@code eps} is negative or NaN, or

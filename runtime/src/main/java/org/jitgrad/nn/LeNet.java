@@ -38,7 +38,10 @@ public final class LeNet {
     /**
      * A LeNet with the given dense head, e.g. {@code of(new int[] {120, 84}, 10, RELU, 42)}.
      *
-     * @param hidden widths of the hidden linear layers after the convolutions (may be empty)
+     * @param hidden     widths of the hidden linear layers after the convolutions (may be empty)
+     * @param classes    the width of the output logits
+     * @param activation placed after each convolution and each hidden linear layer
+     * @return a {@link Sequential} taking {@code [N, 784]} rows of pixels and giving {@code [N, classes]} logits
      * @throws IllegalArgumentException if a width or the class count is below 1
      */
     public static Sequential of(int[] hidden, int classes, Activation activation, long seed) {
@@ -66,7 +69,7 @@ public final class LeNet {
         return of(CLASSIC_HIDDEN, 10, Activation.RELU, seed);
     }
 
-    /** Trainable values of {@link #of} with this head: both convolutions plus the linear layers. */
+    /** Trainable values of {@link #of} with this head: both convolutions plus the linear layers (nothing is checked). */
     public static long parameterCount(int[] hidden, int classes) {
         long n = (long) CHANNELS_1 * KERNEL * KERNEL + CHANNELS_1
                 + (long) CHANNELS_2 * CHANNELS_1 * KERNEL * KERNEL + CHANNELS_2;

@@ -18,12 +18,25 @@ public final class Linear implements Module {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** A layer with a bias and PyTorch's default initialisation drawn from {@code seed}. */
+    /**
+     * A layer with a bias and PyTorch's default initialisation drawn from {@code seed}.
+     *
+     * @param in  input features, the input's last dimension
+     * @param out output features
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public Linear(int in, int out, long seed) {
         this(in, out, true, seed);
     }
 
-    /** A layer with or without a bias, PyTorch's default initialisation drawn from {@code seed}. */
+    /**
+     * A layer with or without a bias, PyTorch's default initialisation drawn from {@code seed}.
+     *
+     * @param in   input features, the input's last dimension
+     * @param out  output features
+     * @param bias whether the layer has a bias
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public Linear(int in, int out, boolean bias, long seed) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + " out=" + out);
         this.in = in;
@@ -33,6 +46,11 @@ public final class Linear implements Module {
         this.bias = bias ? Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out).requiresGrad() : null;
     }
 
+    /**
+     * {@code x·W + b} for {@code x [..., in]}, giving {@code [..., out]}.
+     *
+     * @throws ShapeException if {@code x} has rank below 2 or its last dimension is not {@code in}
+     */
     @Override
     public Tensor forward(Tensor x) {
         Shape s = x.shape();

@@ -11,8 +11,9 @@ public final class Losses {
     private Losses() {}
 
     /**
-     * Mean squared error {@code mean((pred - target)²)}.
+     * Mean squared error {@code mean((pred - target)²)} over all elements, as PyTorch's {@code mse_loss}.
      *
+     * @return a scalar; the target gets a gradient too if it tracks one
      * @throws ShapeException if the shapes differ (no broadcasting here: it would hide a mistake)
      */
     public static Tensor mse(Tensor pred, Tensor target) {
@@ -27,6 +28,9 @@ public final class Losses {
      * Softmax cross-entropy, fused with the log-softmax: {@code logits [batch, classes]}, {@code labels
      * [batch]} holding class indices. Stable for large logits; gradient {@code (softmax - onehot)/batch}.
      *
+     * @param logits unnormalized scores {@code [batch, classes]}, both at least 1
+     * @param labels {@code [batch]}, integral class indices stored as floats; they get no gradient
+     * @return the mean loss over the batch, a scalar
      * @throws ShapeException           for other shapes
      * @throws IllegalArgumentException if a label is not an integral value in {@code [0, classes)}
      */

@@ -11,6 +11,11 @@ public final class MLP {
     /**
      * An MLP through the given layer sizes, e.g. {@code of(new int[] {784, 256, 128, 10}, RELU, 42)}.
      * Layer {@code i} is seeded with {@code seed + i}.
+     *
+     * @param sizes      the input width, the hidden widths, then the output width
+     * @param activation placed after every linear layer but the last (the same instance each time)
+     * @return a {@link Sequential} of {@link Linear} layers and activations, numbered as PyTorch's {@code nn.Sequential}
+     * @throws IllegalArgumentException if fewer than two sizes are given or a size is not positive
      */
     public static Sequential of(int[] sizes, Activation activation, long seed) {
         if (sizes.length < 2) {

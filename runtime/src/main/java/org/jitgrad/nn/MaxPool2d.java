@@ -22,11 +22,20 @@ public final class MaxPool2d implements Module {
         this.stride = stride;
     }
 
-    /** Non-overlapping windows: the stride is the kernel, PyTorch's default. */
+    /**
+     * Non-overlapping windows: the stride is the kernel, PyTorch's default.
+     *
+     * @throws IllegalArgumentException if the kernel is below 1
+     */
     public MaxPool2d(int kernel) {
         this(kernel, kernel);
     }
 
+    /**
+     * {@link Tensor#maxPool2d} of {@code x [N, C, H, W]}.
+     *
+     * @throws org.jitgrad.tensor.ShapeException if {@code x} is not rank 4 or the window is larger than it
+     */
     @Override
     public Tensor forward(Tensor x) { return x.maxPool2d(kernel, stride); }
 

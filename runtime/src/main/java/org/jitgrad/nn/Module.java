@@ -8,7 +8,12 @@ import org.jitgrad.tensor.Tensor;
 
 /** A differentiable function with parameters, PyTorch style. */
 public interface Module {
-    /** Applies the module to a batch. */
+    /**
+     * Applies the module to a batch, recording the graph as every tensor op does. Each module documents the input
+     * shape it expects.
+     *
+     * @throws org.jitgrad.tensor.ShapeException if the input's shape does not fit the module
+     */
     Tensor forward(Tensor input);
 
     /**
@@ -45,13 +50,14 @@ public interface Module {
      * Copies a PyTorch state dict (names and layouts as {@link #stateDict()} gives them) into this module's
      * parameters. Everything is checked first; a tied tensor needs only one of its names.
      *
+     * @param stateDict tensors by PyTorch's names, in PyTorch's layouts; they are copied, not kept
      * @throws StateDictException naming every missing, unexpected and mis-shaped entry; nothing is changed then
      */
     default void loadStateDict(Map<String, Tensor> stateDict) {
         StateDict.load(this, stateDict);
     }
 
-    /** The parameters, in the order of {@link #namedParameters()}. */
+    /** The parameters, in the order of {@link #namedParameters()}, as a new mutable list: what an optimizer takes. */
     default List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
@@ -76,7 +82,7 @@ public interface Module {
         return true;
     }
 
-    /** A module without parameters. */
+    /** A new, empty parameter map: the {@link #namedParameters()} of a module without parameters. */
     static Map<String, Tensor> noParameters() {
         return new LinkedHashMap<>();
     }

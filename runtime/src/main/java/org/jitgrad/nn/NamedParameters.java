@@ -19,6 +19,8 @@ public final class NamedParameters {
     /**
      * Adds {@code tensor} under {@code name} unless the same tensor was added before.
      *
+     * @return this collection
+     * @throws NullPointerException     if {@code tensor} is null
      * @throws IllegalArgumentException if another tensor already has this name
      */
     public NamedParameters add(String name, Tensor tensor) {
@@ -31,7 +33,11 @@ public final class NamedParameters {
         return this;
     }
 
-    /** Adds every parameter of {@code module} under {@code prefix + "." + its name}. */
+    /**
+     * Adds every parameter of {@code module} under {@code prefix + "." + its name}, with {@link #add}'s rules.
+     *
+     * @return this collection
+     */
     public NamedParameters addAll(String prefix, Module module) {
         for (Map.Entry<String, Tensor> e : module.namedParameters().entrySet()) add(prefix + "." + e.getKey(), e.getValue());
         return this;

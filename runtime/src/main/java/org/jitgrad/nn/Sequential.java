@@ -13,16 +13,25 @@ public final class Sequential implements Module {
     private final List<Module> layers;
     private boolean training = true;
 
-    /** Chains {@code layers} in order. */
+    /**
+     * Chains {@code layers} in order.
+     *
+     * @throws NullPointerException if a layer is null
+     */
     public Sequential(Module... layers) {
         this.layers = List.of(layers);
     }
 
-    /** Chains {@code layers} in order. */
+    /**
+     * Chains {@code layers} in order (a copy of the list).
+     *
+     * @throws NullPointerException if a layer is null
+     */
     public Sequential(List<? extends Module> layers) {
         this.layers = List.copyOf(layers);
     }
 
+    /** Passes {@code x} through each layer in turn; with no layers, returns {@code x}. */
     @Override
     public Tensor forward(Tensor x) {
         Tensor h = x;
@@ -30,7 +39,7 @@ public final class Sequential implements Module {
         return h;
     }
 
-    /** The layers, in order. */
+    /** The layers, in order, as an unmodifiable list. */
     public List<Module> layers() { return layers; }
 
     @Override

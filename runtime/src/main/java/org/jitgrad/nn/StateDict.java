@@ -35,7 +35,8 @@ public final class StateDict {
      * every parameter present under at least one of its names, no unknown names, every shape PyTorch's, tied copies
      * equal, fixed buffers holding the module's values. The given tensors are only read.
      *
-     * @throws StateDictException naming every problem found; the module is then unchanged
+     * @throws StateDictException   naming every problem found; the module is then unchanged
+     * @throws NullPointerException if {@code stateDict} is null
      */
     public static void load(Module module, Map<String, Tensor> stateDict) {
         if (stateDict == null) throw new NullPointerException("loadStateDict: the state dict is null");

@@ -35,6 +35,8 @@ public record StateEntry(Tensor tensor, Layout layout, Kind kind) {
     }
 
     /**
+     * Checks the entry.
+     *
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if a transposed entry is not 2-D
      */
@@ -50,7 +52,11 @@ public record StateEntry(Tensor tensor, Layout layout, Kind kind) {
         return new StateEntry(tensor, Layout.SAME, Kind.PARAMETER);
     }
 
-    /** A 2-D parameter PyTorch stores transposed. */
+    /**
+     * A 2-D parameter PyTorch stores transposed.
+     *
+     * @throws IllegalArgumentException if {@code tensor} is not 2-D
+     */
     public static StateEntry transposedParameter(Tensor tensor) {
         return new StateEntry(tensor, Layout.TRANSPOSED, Kind.PARAMETER);
     }

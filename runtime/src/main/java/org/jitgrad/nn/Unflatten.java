@@ -9,7 +9,8 @@ import org.jitgrad.tensor.Tensor;
 /**
  * Gives each sample of a flat batch a shape: {@code [N, d1·...·dk] -> [N, d1, ..., dk]}, as PyTorch's
  * {@code nn.Unflatten(1, (d1, ..., dk))}. Puts a row of pixels back into image form, e.g. {@code [N, 784]} to
- * {@code [N, 1, 28, 28]} before a convolution. No parameters; the values are not copied.
+ * {@code [N, 1, 28, 28]} before a convolution. No parameters; the values are reshaped by {@link Tensor#reshape}, which
+ * copies them on the tape.
  */
 public final class Unflatten implements Module {
     private final int[] sampleShape;
@@ -18,6 +19,7 @@ public final class Unflatten implements Module {
     /**
      * Reshapes each sample to {@code sampleShape}.
      *
+     * @param sampleShape the dimensions of one sample, without the batch axis
      * @throws IllegalArgumentException if no dimension is given or more than {@code Shape.MAX_RANK - 1} (the batch
      *                                  axis is the other), one is below 1, or their product exceeds
      *                                  {@code Integer.MAX_VALUE}

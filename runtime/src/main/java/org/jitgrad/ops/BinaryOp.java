@@ -14,6 +14,7 @@ import org.jitgrad.tensor.Shape;
  * lane rule and its local gradient; a broadcast input's gradient is summed back to its own shape.
  */
 public enum BinaryOp implements ElementwiseOp {
+    /** {@code a + b}. */
     ADD {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.addVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.addVS(a, ao, s, o, oo, n); }
@@ -24,6 +25,7 @@ public enum BinaryOp implements ElementwiseOp {
             out[1] = g;
         }
     },
+    /** {@code a - b}. */
     SUB {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.subVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.subVS(a, ao, s, o, oo, n); }
@@ -34,6 +36,7 @@ public enum BinaryOp implements ElementwiseOp {
             if (needs[1]) out[1] = bld.neg(g);
         }
     },
+    /** {@code a·b}. */
     MUL {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.mulVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.mulVS(a, ao, s, o, oo, n); }
@@ -44,6 +47,7 @@ public enum BinaryOp implements ElementwiseOp {
             if (needs[1]) out[1] = bld.mul(g, a);
         }
     },
+    /** {@code a / b}. */
     DIV {
         void vv(float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) { BinaryKernels.divVV(a, ao, b, bo, o, oo, n); }
         void vs(float[] a, int ao, float s, float[] o, int oo, int n) { BinaryKernels.divVS(a, ao, s, o, oo, n); }

@@ -11,6 +11,7 @@ import org.jitgrad.tensor.ShapeException;
  * costs nothing: the input is read as a broadcast leaf.
  */
 public enum BroadcastOp implements ElementwiseOp {
+    /** Repeats the input to the {@link OpParams.Target} shape. */
     BROADCAST_TO;
 
     @Override

@@ -8,6 +8,13 @@ import java.util.List;
  * is elementwise is this type, nothing else.
  */
 public interface ElementwiseOp extends Op {
-    /** The op on one vector of lanes of each input. */
+    /**
+     * The op on one vector of lanes of each input, built with {@code b}'s primitives; it must compute what
+     * {@link #forward} computes, operation for operation, so that both engines round alike.
+     *
+     * @param <V> the builder's vector value type
+     * @param x   one vector per input, in input order (a broadcast input's lanes already repeated)
+     * @return the output's vector
+     */
     <V> V lanes(LaneBuilder<V> b, OpParams params, List<V> x);
 }

@@ -10,7 +10,11 @@ import org.jitgrad.tensor.Shape;
  * @param <T> a concrete tensor (tape) or a graph node (compiler)
  */
 public interface GradBuilder<T> {
-    /** Applies {@code op} to the inputs. */
+    /**
+     * Applies {@code op} to the inputs: the tape computes it, the compiler adds a node.
+     *
+     * @throws org.jitgrad.tensor.ShapeException if the op's shape rule rejects the inputs
+     */
     T apply(Op op, OpParams params, List<T> inputs);
 
     /** The shape of a value. */
@@ -19,26 +23,37 @@ public interface GradBuilder<T> {
     /** A rank-0 constant. */
     T scalar(float value);
 
+    /** Applies a one-input {@code op} to {@code a}. */
     default T apply(Op op, OpParams params, T a) { return apply(op, params, List.of(a)); }
 
+    /** Applies a two-input {@code op} to {@code a} and {@code b}. */
     default T apply(Op op, OpParams params, T a, T b) { return apply(op, params, List.of(a, b)); }
 
+    /** Applies a three-input {@code op} to {@code a}, {@code b} and {@code c}. */
     default T apply(Op op, OpParams params, T a, T b, T c) { return apply(op, params, List.of(a, b, c)); }
 
+    /** {@code a + b}, broadcast. */
     default T add(T a, T b) { return apply(BinaryOp.ADD, OpParams.NONE, a, b); }
 
+    /** {@code a - b}, broadcast. */
     default T sub(T a, T b) { return apply(BinaryOp.SUB, OpParams.NONE, a, b); }
 
+    /** {@code a·b}, broadcast. */
     default T mul(T a, T b) { return apply(BinaryOp.MUL, OpParams.NONE, a, b); }
 
+    /** {@code a / b}, broadcast. */
     default T div(T a, T b) { return apply(BinaryOp.DIV, OpParams.NONE, a, b); }
 
+    /** {@code -a}. */
     default T neg(T a) { return apply(UnaryOp.NEG, OpParams.NONE, a); }
 
+    /** {@code a·c} for a constant {@code c}. */
     default T scale(T a, float c) { return apply(UnaryOp.SCALE, new OpParams.Scalar(c), a); }
 
+    /** {@code a^p} for a constant exponent {@code p}. */
     default T pow(T a, float p) { return apply(UnaryOp.POW, new OpParams.Scalar(p), a); }
 
+    /** {@code a} in shape {@code s} (same element count); {@code a} itself when it already has that shape. */
     default T reshape(T a, Shape s) {
         return shape(a).equals(s) ? a : apply(ReshapeOp.RESHAPE, new OpParams.Target(s), a);
     }

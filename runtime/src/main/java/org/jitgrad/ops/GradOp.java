@@ -12,10 +12,12 @@ import org.jitgrad.tensor.ShapeException;
  * backward graphs; differentiating them again is not supported.
  */
 public enum GradOp implements ElementwiseOp {
+    /** {@code g·(1 - y²)} from tanh's output y. */
     TANH_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.tanhGrad(g, y, out, n); }
         <V> V lane(LaneBuilder<V> l, V g, V y) { return l.mul(g, l.add(l.neg(l.mul(y, y)), l.constant(1f))); }
     },
+    /** {@code g·y·(1 - y)} from the sigmoid's output y. */
     SIGMOID_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.sigmoidGrad(g, y, out, n); }
         <V> V lane(LaneBuilder<V> l, V g, V y) { return l.mul(l.mul(g, y), l.add(l.neg(y), l.constant(1f))); }
@@ -30,6 +32,7 @@ public enum GradOp implements ElementwiseOp {
             return l.mul(g, l.add(cdf, l.mul(x, pdf)));
         }
     },
+    /** {@code y > 0 ? g : 0} from ReLU's output y. */
     RELU_GRAD {
         void run(float[] g, float[] y, float[] out, int n) { GradKernels.reluGrad(g, y, out, n); }
         <V> V lane(LaneBuilder<V> l, V g, V y) {

@@ -99,6 +99,7 @@ public enum LinalgOp implements Op {
             return Arrays.asList(dA, dB);
         }
     },
+    /** The transpose of a rank-2 tensor. */
     TRANSPOSE {
         @Override
         public Shape outputShape(OpParams a, Shape... in) {

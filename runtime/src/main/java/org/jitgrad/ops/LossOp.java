@@ -11,6 +11,7 @@ import org.jitgrad.tensor.ShapeException;
  * {@code (logits, labels, g) -> (softmax(logits) - onehot(labels)) · g / b}. Labels get no gradient.
  */
 public enum LossOp implements Op {
+    /** {@code (logits [b,c], labels [b]) ->} the mean over the batch of {@code -log softmax(logits)[label]}. */
     CROSS_ENTROPY {
         @Override
         public int arity() { return 2; }
@@ -34,6 +35,7 @@ public enum LossOp implements Op {
             return Arrays.asList(dLogits, null);
         }
     },
+    /** {@code (logits, labels, g) -> (softmax(logits) - onehot(labels))·g/b}, the logits' gradient. */
     CROSS_ENTROPY_GRAD {
         @Override
         public int arity() { return 3; }

@@ -13,6 +13,7 @@ import org.jitgrad.tensor.ShapeException;
  * composition of primitives because a profile of the GPT step said it pays: see {@link NormKernels}.
  */
 public enum NormOp implements Op {
+    /** {@code (x - mean)/sqrt(var + eps)} over the last axis. */
     NORMALIZE {
         @Override
         public int arity() { return 1; }

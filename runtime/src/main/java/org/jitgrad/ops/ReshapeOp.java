@@ -7,6 +7,7 @@ import org.jitgrad.tensor.ShapeException;
 
 /** Same elements, another shape of the same size. */
 public enum ReshapeOp implements Op {
+    /** The input's elements, in order, in the {@link OpParams.Target} shape. */
     RESHAPE;
 
     @Override

@@ -8,6 +8,7 @@ import org.jitgrad.tensor.ShapeException;
 
 /** Softmax and log-softmax along {@code attrs.axis()}, and their backward forms {@code (y, g) -> dx}. */
 public enum SoftmaxOp implements Op {
+    /** Softmax along the axis; a slice entirely {@code -Infinity} gives zeros. */
     SOFTMAX {
         @Override
         public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {
@@ -20,6 +21,7 @@ public enum SoftmaxOp implements Op {
             return Arrays.asList(b.apply(SOFTMAX_GRAD, a, y, g));
         }
     },
+    /** Log-softmax along the axis. */
     LOG_SOFTMAX {
         @Override
         public void forward(OpParams a, Shape[] s, float[][] in, Shape os, float[] out) {

@@ -7,6 +7,7 @@ import org.jitgrad.tensor.Shape;
 
 /** Elementwise one-input ops. Each constant: its kernel, its lane rule, then its local gradient. */
 public enum UnaryOp implements ElementwiseOp {
+    /** {@code -x}. */
     NEG {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.neg(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.neg(x); }
@@ -18,16 +19,19 @@ public enum UnaryOp implements ElementwiseOp {
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.mul(x, l.constant(c)); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) { return b.scale(g, c); }
     },
+    /** {@code e^x}; its gradient uses the output. */
     EXP {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.exp(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.exp(x); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) { return b.mul(g, y); }
     },
+    /** The natural logarithm. */
     LOG {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.log(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.log(x); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) { return b.div(g, x); }
     },
+    /** The square root; its gradient uses the output. */
     SQRT {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.sqrt(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.sqrt(x); }
@@ -42,11 +46,13 @@ public enum UnaryOp implements ElementwiseOp {
         <V> V lane(LaneBuilder<V> l, float c, V x) { return tanh(l, x); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) { return b.apply(GradOp.TANH_GRAD, OpParams.NONE, g, y); }
     },
+    /** The logistic function {@code 1/(1 + e^-x)}; its gradient {@code y·(1 - y)} uses the output. */
     SIGMOID {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.sigmoid(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.div(l.constant(1f), l.add(l.exp(l.neg(x)), l.constant(1f))); }
         <T> T grad(GradBuilder<T> b, float c, T x, T y, T g) { return b.apply(GradOp.SIGMOID_GRAD, OpParams.NONE, g, y); }
     },
+    /** {@code max(x, 0)}; the gradient passes where the output is positive. */
     RELU {
         void run(float[] x, float c, float[] y, int n) { UnaryKernels.relu(x, y, n); }
         <V> V lane(LaneBuilder<V> l, float c, V x) { return l.max(x, l.constant(0f)); }

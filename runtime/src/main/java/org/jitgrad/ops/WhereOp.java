@@ -12,6 +12,7 @@ import org.jitgrad.tensor.Shape;
  * with {@code -Infinity} before a softmax).
  */
 public enum WhereOp implements ElementwiseOp {
+    /** {@code (cond, a, b) -> cond != 0 ? a : b}, broadcast. */
     WHERE;
 
     @Override

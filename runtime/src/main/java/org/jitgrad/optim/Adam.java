@@ -24,12 +24,32 @@ public class Adam implements Optimizer {
     private float biasCorrection1;
     private float biasCorrection2;
 
-    /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    /**
+     * Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
+     *
+     * @param params the parameters, each marked {@code requiresGrad()} and listed once
+     * @param lr     the learning rate, positive and finite
+     * @throws IllegalArgumentException if {@code params} is empty, holds a tensor that is not a parameter or one
+     *                                  twice, or {@code lr} is out of range
+     */
     public Adam(List<Tensor> params, float lr) {
         this(params, lr, 0.9f, 0.999f, 1e-8f, 0f, false);
     }
 
-    /** Full form. */
+    /**
+     * Full form.
+     *
+     * @param params               the parameters, each marked {@code requiresGrad()} and listed once
+     * @param lr                   the learning rate, positive and finite
+     * @param beta1                the decay of the first-moment estimate, in {@code [0, 1)}
+     * @param beta2                the decay of the second-moment estimate, in {@code [0, 1)}
+     * @param eps                  added to the square root of the second moment, positive and finite
+     * @param weightDecay          at least 0 and finite: an L2 penalty added to the gradient, or with
+     *                             {@code decoupledWeightDecay} a shrinking {@code p -= lr·wd·p} (AdamW)
+     * @param decoupledWeightDecay whether the weight decay is decoupled (AdamW) rather than added to the gradient
+     * @throws IllegalArgumentException if {@code params} is empty, holds a tensor that is not a parameter or one
+     *                                  twice, or a setting is out of range
+     */
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay,
                 boolean decoupledWeightDecay) {
         this(params, lr, beta1, beta2, eps,
@@ -37,9 +57,12 @@ public class Adam implements Optimizer {
     }
 
     /**
-     * Full form with one weight decay per parameter ({@code weightDecays[i]} for {@code params.get(i)}).
+     * Full form with one weight decay per parameter ({@code weightDecays[i]} for {@code params.get(i)}); the
+     * array is copied. The other settings are as in the form with one weight decay.
      *
-     * @throws IllegalArgumentException if the lengths differ or a weight decay is negative or not finite
+     * @param weightDecays one weight decay per parameter, each at least 0 and finite
+     * @throws IllegalArgumentException if the lengths differ, a weight decay is negative or not finite, or another
+     *                                  setting or the parameter list is invalid
      */
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float[] weightDecays,
                 boolean decoupledWeightDecay) {
@@ -82,7 +105,12 @@ public class Adam implements Optimizer {
     /** Steps taken so far. */
     public long stepCount() { return step; }
 
-    /** Restores the step count (from a checkpoint): {@code 0 <= steps < Long.MAX_VALUE}, so that the next step counts on. */
+    /**
+     * Restores the step count (from a checkpoint): {@code 0 <= steps < Long.MAX_VALUE}, so that the next step counts on.
+     * The moments are restored separately, through {@link #firstMoment} and {@link #secondMoment}.
+     *
+     * @throws IllegalArgumentException if {@code steps} is out of that range
+     */
     public void setStepCount(long steps) {
         if (steps < 0 || steps == Long.MAX_VALUE) {
             throw new IllegalArgumentException(name + ": step count must be in 0.." + (Long.MAX_VALUE - 1) + ", got " + steps);

@@ -39,9 +39,11 @@ public final class GradClip {
      * Clips the gradients of {@code parameters} in place so that their total L2 norm is at most
      * {@code maxNorm} (see the class comment). Parameters without a gradient are skipped.
      *
+     * @param maxNorm the largest total norm allowed, positive; infinity only measures the norm
      * @return the total norm before clipping
      * @throws IllegalArgumentException if {@code maxNorm} is not positive (or is NaN), before any
      *                                  gradient is touched
+     * @throws NullPointerException     if the list or a parameter in it is null, before any gradient is touched
      */
     public static float clipGradNorm(List<Tensor> parameters, float maxNorm) {
         checkMaxNorm("clipGradNorm", maxNorm);

@@ -25,7 +25,9 @@ public interface LrSchedule {
     /**
      * Sets {@code optimizer}'s learning rate to {@link #rate(long) rate(step)}.
      *
+     * @param step the step about to be taken, from 0
      * @return the rate set
+     * @throws IllegalArgumentException if {@code step} is negative
      */
     default float applyTo(Optimizer optimizer, long step) {
         if (optimizer == null) throw new NullPointerException("LrSchedule.applyTo: optimizer is null");
@@ -50,6 +52,8 @@ public interface LrSchedule {
      * down to {@code minLr} until {@code t = decayIters}, then {@code minLr}. Computed in double,
      * rounded once to float.
      *
+     * @param warmupIters the number of warm-up steps
+     * @param decayIters  the step at which the cosine reaches {@code minLr}
      * @throws IllegalArgumentException unless {@code 0 < minLr <= maxLr} (both finite; a zero rate is
      *                                  not a valid optimizer setting), {@code warmupIters >= 0} and
      *                                  {@code decayIters > warmupIters}

@@ -9,16 +9,25 @@ import org.jitgrad.tensor.Tensor;
  * two methods from generated code, so the tape and the compiled step update identically.
  */
 public interface Optimizer {
-    /** The parameters, in a fixed order; {@code update}'s index refers to it. */
+    /** The parameters, in a fixed order, each once; {@code update}'s index refers to it. */
     List<Tensor> parameters();
 
-    /** Starts a step (advances step counters). */
+    /** Starts a step (advances step counters, such as Adam's for its bias correction). */
     void beginStep();
 
-    /** Updates parameter {@code index} in place from its gradient; both arrays hold the parameter's size. */
+    /**
+     * Updates parameter {@code index} in place from its gradient, and the optimizer's state for it.
+     *
+     * @param index the parameter's position in {@link #parameters()}
+     * @param param the parameter's values, written in place
+     * @param grad  its gradient, only read; the same length as {@code param}
+     */
     void update(int index, float[] param, float[] grad);
 
-    /** Applies one update to every parameter that has a gradient. */
+    /**
+     * One step: {@link #beginStep()}, then {@link #update} of every parameter that has a gradient (one whose
+     * {@code grad()} is null is left alone, but the step still counts for it). Not thread-safe.
+     */
     default void step() {
         beginStep();
         List<Tensor> ps = parameters();
@@ -28,7 +37,7 @@ public interface Optimizer {
         }
     }
 
-    /** Zeros every parameter's gradient. */
+    /** Zeros every parameter's gradient in place; a parameter without one keeps none. */
     default void zeroGrad() {
         for (Tensor p : parameters()) p.zeroGrad();
     }
@@ -36,6 +45,10 @@ public interface Optimizer {
     /** The learning rate. */
     float learningRate();
 
-    /** Changes the learning rate (for schedules). */
+    /**
+     * Changes the learning rate (for schedules); it applies from the next update, in a compiled step too.
+     *
+     * @throws IllegalArgumentException if {@code lr} is not positive and finite
+     */
     void setLearningRate(float lr);
 }

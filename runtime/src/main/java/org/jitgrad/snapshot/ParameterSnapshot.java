@@ -36,7 +36,12 @@ public final class ParameterSnapshot {
         return Tensor.of(values[i], sources.get(i).shape().dims());
     }
 
-    /** Writes these values into {@code target}'s parameters (same count and shapes, in order). */
+    /**
+     * Writes these values into {@code target}'s parameters (same count and shapes, in order), outside autograd. Every
+     * shape is checked before anything is written.
+     *
+     * @throws IllegalArgumentException if the count or a shape differs
+     */
     public void copyInto(List<Tensor> target) {
         if (target.size() != values.length) {
             throw new IllegalArgumentException("snapshot has " + values.length + " parameters, target has " + target.size());

@@ -12,7 +12,12 @@ public final class SnapshotPublisher {
     private final List<Tensor> parameters;
     private volatile ParameterSnapshot current;
 
-    /** Publishes {@code parameters}; version 1 is published at once. */
+    /**
+     * Publishes {@code parameters}; version 1 is published at once.
+     *
+     * @param parameters the live tensors to copy, in the order snapshots keep them (the list is copied)
+     * @throws IllegalArgumentException if the list is empty
+     */
     public SnapshotPublisher(List<Tensor> parameters) {
         if (parameters.isEmpty()) throw new IllegalArgumentException("SnapshotPublisher: no parameters");
         this.parameters = List.copyOf(parameters);
@@ -22,6 +27,8 @@ public final class SnapshotPublisher {
     /**
      * Copies the live parameters into a new snapshot and makes it current. Call it from the thread
      * that updates the parameters, between steps, so the copy never sees half an update.
+     *
+     * @return the new snapshot, whose version is one more than the previous one's
      */
     public synchronized ParameterSnapshot publish() {
         float[][] values = new float[parameters.size()][];
@@ -32,12 +39,12 @@ public final class SnapshotPublisher {
         return next;
     }
 
-    /** The latest published snapshot. */
+    /** The latest published snapshot; never null. */
     public ParameterSnapshot current() {
         return current;
     }
 
-    /** The live parameters, in snapshot order. */
+    /** The live parameters, in snapshot order, as an unmodifiable list. */
     public List<Tensor> parameters() {
         return parameters;
     }

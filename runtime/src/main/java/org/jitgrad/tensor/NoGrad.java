@@ -13,7 +13,7 @@ public final class NoGrad implements AutoCloseable {
         this.depth = depth;
     }
 
-    /** Enters a no-grad scope on this thread; close it to leave. */
+    /** Enters a no-grad scope on this thread; close it, on the same thread, to leave (closing twice is harmless). */
     public static NoGrad enter() {
         int[] d = DEPTH.get();
         d[0]++;

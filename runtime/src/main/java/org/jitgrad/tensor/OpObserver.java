@@ -14,10 +14,16 @@ public interface OpObserver {
     /**
      * Called before a tensor's values are read into Java ({@code item()}, {@code toArray()}) or
      * before {@code backward()} runs; an observer that cannot allow it throws.
+     *
+     * @param what the operation about to read, such as {@code "item()"}, for messages
      */
     void onRead(Tensor tensor, String what);
 
-    /** Installs {@code observer} on this thread until the returned scope is closed. */
+    /**
+     * Installs {@code observer} on this thread until the returned scope is closed.
+     *
+     * @throws IllegalStateException if an observer is already installed on this thread
+     */
     static Scope install(OpObserver observer) {
         if (Holder.CURRENT.get() != null) {
             throw new IllegalStateException("an op observer (a trace) is already active on this thread; traces do not nest");

@@ -55,7 +55,11 @@ public final class Shape {
     /** Number of elements (1 for a scalar). */
     public int size() { return size; }
 
-    /** Length of dimension {@code axis}; negative axes count from the end. */
+    /**
+     * Length of dimension {@code axis}; negative axes count from the end.
+     *
+     * @throws ShapeException if the axis is out of range
+     */
     public int dim(int axis) { return dims[normalizeAxis(axis)]; }
 
     /** The dimensions, as a copy. */
@@ -82,6 +86,7 @@ public final class Shape {
     /**
      * Like {@link #normalizeAxis(int)}, naming {@code op} in the error message.
      *
+     * @param op the op's name for the message, or null for none
      * @throws ShapeException naming the op, the axis and this shape if the axis is out of range
      */
     public int normalizeAxis(int axis, String op) {
@@ -107,7 +112,11 @@ public final class Shape {
         return n;
     }
 
-    /** This shape with {@code axis} removed, or set to 1 when {@code keepDim}. */
+    /**
+     * This shape with {@code axis} (negative counts from the end) removed, or set to 1 when {@code keepDim}.
+     *
+     * @throws ShapeException if the axis is out of range
+     */
     public Shape reduce(int axis, boolean keepDim) {
         int a = normalizeAxis(axis);
         if (keepDim) {

@@ -36,6 +36,10 @@ import org.jitgrad.ops.UnaryOp;
  * back to its shape. Shapes that do not broadcast are a {@link ShapeException} naming the op and both
  * shapes. Negative axes count from the end.
  *
+ * <p>Every op allocates a new output array; layout ops ({@link #permute}, {@link #slice}, {@link #reshape}) copy
+ * too, there are no strided views. The factories taking a shape throw {@link ShapeException} for a rank above
+ * {@value Shape#MAX_RANK}, a negative dimension or more than 2^31-1 elements.
+ *
  * <p>Tensors are not thread-safe; op outputs are never modified by later ops.
  */
 public final class Tensor {
@@ -56,13 +60,19 @@ public final class Tensor {
     /**
      * A tensor holding a copy of {@code data} with the given shape.
      *
+     * @param data  the values, row-major
+     * @param shape the dimensions; none for a scalar
      * @throws ShapeException if {@code data.length} is not the shape's element count
      */
     public static Tensor of(float[] data, int... shape) {
         return new Tensor(checkedShape(data, shape), data.clone(), null);
     }
 
-    /** Like {@link #of} but shares {@code data} instead of copying it: later writes to the array show. */
+    /**
+     * Like {@link #of} but shares {@code data} instead of copying it: later writes to the array show.
+     *
+     * @throws ShapeException if {@code data.length} is not the shape's element count
+     */
     public static Tensor wrap(float[] data, int... shape) {
         return new Tensor(checkedShape(data, shape), data, null);
     }
@@ -100,7 +110,10 @@ public final class Tensor {
         return new Tensor(s, d, null);
     }
 
-    /** Standard normal samples from a generator seeded with {@code seed}. */
+    /**
+     * Standard normal samples from a {@link Random} seeded with {@code seed}, in row-major order: the same seed and
+     * shape give the same values.
+     */
     public static Tensor randn(long seed, int... shape) {
         Shape s = Shape.of(shape);
         Random r = new Random(seed);
@@ -109,7 +122,11 @@ public final class Tensor {
         return new Tensor(s, d, null);
     }
 
-    /** Uniform samples in {@code [low, high)} from a generator seeded with {@code seed}. */
+    /**
+     * Uniform samples in {@code [low, high)} from a {@link Random} seeded with {@code seed}, in row-major order.
+     *
+     * @throws IllegalArgumentException unless {@code low < high} (NaN bounds included)
+     */
     public static Tensor uniform(long seed, float low, float high, int... shape) {
         if (!(low < high)) throw new IllegalArgumentException("uniform: low " + low + " must be below high " + high);
         Shape s = Shape.of(shape);
@@ -121,7 +138,10 @@ public final class Tensor {
 
     /**
      * For engines: a tensor computed by an op, with the tape node that produced it (or null).
-     * Takes ownership of {@code data}.
+     * Takes ownership of {@code data}; nothing is checked.
+     *
+     * @param data   the values, row-major, exactly {@code shape.size()} of them
+     * @param gradFn the node that records how to send gradients back, or null for a value without a graph
      */
     public static Tensor computed(Shape shape, float[] data, Node gradFn) {
         return new Tensor(shape, data, gradFn);
@@ -138,7 +158,10 @@ public final class Tensor {
     /** Number of dimensions. */
     public int rank() { return shape.rank(); }
 
-    /** A copy of the values, row-major. Not allowed while the tensor is being traced. */
+    /**
+     * A copy of the values, row-major. Not allowed while a function is being traced: the tracer throws
+     * (the compiler's {@code TraceException}).
+     */
     public float[] toArray() {
         OpObserver o = OpObserver.current();
         if (o != null) o.onRead(this, "toArray()");
@@ -146,7 +169,8 @@ public final class Tensor {
     }
 
     /**
-     * The value of a one-element tensor. Not allowed while the tensor is being traced.
+     * The value of a one-element tensor (of any rank). Not allowed while a function is being traced: the tracer throws
+     * (the compiler's {@code TraceException}).
      *
      * @throws IllegalStateException if the tensor has more than one element
      */
@@ -166,7 +190,12 @@ public final class Tensor {
      */
     public float[] storage() { return data; }
 
-    /** Marks this leaf as a parameter whose gradient {@link #backward()} accumulates. Returns this. */
+    /**
+     * Marks this leaf as a parameter whose gradient {@link #backward()} accumulates.
+     *
+     * @return this tensor
+     * @throws IllegalStateException if this tensor was computed by an op (it is not a leaf)
+     */
     public Tensor requiresGrad() {
         if (gradFn != null) {
             throw new IllegalStateException("requiresGrad(): only leaf tensors can be marked; this one was computed by "
@@ -200,7 +229,11 @@ public final class Tensor {
         grad = g;
     }
 
-    /** Adds {@code g} into this tensor's gradient, creating it on first use. */
+    /**
+     * Adds {@code g} into this tensor's gradient, outside autograd; on first use the gradient is a copy of {@code g}.
+     *
+     * @throws ShapeException if {@code g}'s shape differs from this tensor's
+     */
     public void accumulateGrad(Tensor g) {
         if (!g.shape.equals(shape)) {
             throw new ShapeException("accumulateGrad: gradient " + g.shape + " does not match tensor " + shape);
@@ -217,7 +250,7 @@ public final class Tensor {
         if (grad != null) Arrays.fill(grad.data, 0f);
     }
 
-    /** A tensor sharing these values that tracks no gradient. */
+    /** A leaf sharing these values (writes to either show in both) that tracks no gradient and is no parameter. */
     public Tensor detach() {
         return new Tensor(shape, data, null);
     }
@@ -225,6 +258,8 @@ public final class Tensor {
     /**
      * Overwrites the values with {@code values} (same element count), outside autograd: for loading
      * checkpoints and publishing weights.
+     *
+     * @throws ShapeException if {@code values.length} is not this tensor's element count
      */
     public void copyFrom(float[] values) {
         if (values.length != data.length) {
@@ -250,7 +285,14 @@ public final class Tensor {
         Backprop.run(this, new Tensor(shape, new float[] {1f}, null));
     }
 
-    /** Backpropagates from this tensor with upstream gradient {@code g} of the same shape. */
+    /**
+     * Backpropagates from this tensor with upstream gradient {@code g}: each parameter reached gets the
+     * vector-Jacobian product added to its {@link #grad()}. The graph is released afterwards.
+     *
+     * @param g the gradient of the final result with respect to this tensor; same shape as this
+     * @throws ShapeException        if {@code g}'s shape differs from this tensor's
+     * @throws IllegalStateException if this tensor tracks no gradient or its graph was already released
+     */
     public void backward(Tensor g) {
         if (!g.shape.equals(shape)) {
             throw new ShapeException("backward(grad): gradient " + g.shape + " does not match tensor " + shape);
@@ -260,34 +302,49 @@ public final class Tensor {
 
     // ---- ops -------------------------------------------------------------------------------------
 
+    /** Elementwise sum, broadcast. */
     public Tensor add(Tensor o) { return Eager.apply(BinaryOp.ADD, OpParams.NONE, this, o); }
 
+    /** Adds the constant {@code c} to every element. */
     public Tensor add(float c) { return add(scalar(c)); }
 
+    /** Elementwise difference {@code this - o}, broadcast. */
     public Tensor sub(Tensor o) { return Eager.apply(BinaryOp.SUB, OpParams.NONE, this, o); }
 
+    /** Elementwise product, broadcast. */
     public Tensor mul(Tensor o) { return Eager.apply(BinaryOp.MUL, OpParams.NONE, this, o); }
 
     /** Multiplication by a constant. */
     public Tensor mul(float c) { return Eager.apply(UnaryOp.SCALE, new OpParams.Scalar(c), this); }
 
+    /** Elementwise quotient {@code this / o}, broadcast; division by zero gives infinities or NaN, as in IEEE float. */
     public Tensor div(Tensor o) { return Eager.apply(BinaryOp.DIV, OpParams.NONE, this, o); }
 
+    /** Elementwise negation. */
     public Tensor neg() { return Eager.apply(UnaryOp.NEG, OpParams.NONE, this); }
 
+    /** Elementwise {@code e^x}. */
     public Tensor exp() { return Eager.apply(UnaryOp.EXP, OpParams.NONE, this); }
 
+    /** Elementwise natural logarithm: {@code -Infinity} at 0, NaN below. */
     public Tensor log() { return Eager.apply(UnaryOp.LOG, OpParams.NONE, this); }
 
+    /** Elementwise square root; NaN for negative elements. */
     public Tensor sqrt() { return Eager.apply(UnaryOp.SQRT, OpParams.NONE, this); }
 
-    /** Elementwise power with a constant exponent. */
+    /** Elementwise {@code x^p} for a constant exponent {@code p}; with {@code p = 0} the gradient is zero everywhere. */
     public Tensor pow(float p) { return Eager.apply(UnaryOp.POW, new OpParams.Scalar(p), this); }
 
+    /**
+     * Elementwise hyperbolic tangent, as a rational approximation (absolute error below 5e-7, never beyond ±1) that
+     * both engines compute alike; see {@link UnaryOp#TANH}.
+     */
     public Tensor tanh() { return Eager.apply(UnaryOp.TANH, OpParams.NONE, this); }
 
+    /** Elementwise logistic function {@code 1 / (1 + e^-x)}. */
     public Tensor sigmoid() { return Eager.apply(UnaryOp.SIGMOID, OpParams.NONE, this); }
 
+    /** Elementwise {@code max(x, 0)}; the gradient is 0 where the output is 0. */
     public Tensor relu() { return Eager.apply(UnaryOp.RELU, OpParams.NONE, this); }
 
     /**
@@ -302,7 +359,7 @@ public final class Tensor {
      */
     public Tensor minimum(Tensor o) { return Eager.apply(BinaryOp.MINIMUM, OpParams.NONE, this, o); }
 
-    /** The error function, elementwise. */
+    /** The error function, elementwise, as a rational approximation (absolute error below 4e-7); see {@link UnaryOp#ERF}. */
     public Tensor erf() { return Eager.apply(UnaryOp.ERF, OpParams.NONE, this); }
 
     /** GELU, exact: {@code x·Φ(x) = 0.5·x·(1 + erf(x/√2))} (PyTorch's default); one op, see {@link UnaryOp#GELU}. */
@@ -325,19 +382,27 @@ public final class Tensor {
     /** {@code this == o ? 1 : 0}, broadcast. */
     public Tensor eq(Tensor o) { return Eager.apply(BinaryOp.EQ, OpParams.NONE, this, o); }
 
+    /** {@code this > c ? 1 : 0}. */
     public Tensor gt(float c) { return gt(scalar(c)); }
 
+    /** {@code this < c ? 1 : 0}. */
     public Tensor lt(float c) { return lt(scalar(c)); }
 
+    /** {@code this >= c ? 1 : 0}. */
     public Tensor ge(float c) { return ge(scalar(c)); }
 
+    /** {@code this <= c ? 1 : 0}. */
     public Tensor le(float c) { return le(scalar(c)); }
 
+    /** {@code this == c ? 1 : 0}. */
     public Tensor eq(float c) { return eq(scalar(c)); }
 
     /**
      * {@code a} where {@code cond} is non-zero, else {@code b}; all three broadcast together. The
-     * condition gets no gradient.
+     * condition gets no gradient; {@code a} gets the upstream gradient where it was chosen, {@code b} elsewhere.
+     *
+     * @param cond a mask, such as a comparison's 0/1 result
+     * @throws ShapeException if the three shapes do not broadcast together
      */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         return Eager.apply(WhereOp.WHERE, OpParams.NONE, cond, a, b);
@@ -346,7 +411,9 @@ public final class Tensor {
     /**
      * This tensor with {@code value} wherever {@code mask} (broadcast to this shape) is non-zero.
      * {@code -Infinity} before a {@link #softmax} masks entries out; a row masked entirely has softmax 0.
+     * The filled positions get no gradient.
      *
+     * @param mask  non-zero where {@code value} goes; it gets no gradient
      * @throws ShapeException if the mask does not broadcast to this tensor's shape
      */
     public Tensor maskedFill(Tensor mask, float value) {
@@ -356,7 +423,12 @@ public final class Tensor {
         return where(mask, scalar(value), this);
     }
 
-    /** This tensor repeated along broadcast dimensions to {@code target} (NumPy's rule). */
+    /**
+     * This tensor repeated along broadcast dimensions to {@code target} (NumPy's rule), as a copy; the gradient is
+     * summed back to this shape.
+     *
+     * @throws ShapeException if this shape does not broadcast to {@code target}
+     */
     public Tensor broadcastTo(int... target) {
         return Eager.apply(BroadcastOp.BROADCAST_TO, new OpParams.Target(Shape.of(target)), this);
     }
@@ -375,7 +447,9 @@ public final class Tensor {
      *
      * @param weight {@code [lastDim]} or null
      * @param bias   {@code [lastDim]} or null
-     * @throws ShapeException if weight or bias is not a vector of the last dimension's length
+     * @param eps    added to the variance, at least 0 (PyTorch's default is 1e-5)
+     * @throws ShapeException           if weight or bias is not a vector of the last dimension's length
+     * @throws IllegalArgumentException if {@code eps} is negative or NaN
      */
     public Tensor layerNorm(Tensor weight, Tensor bias, float eps) {
         int c = shape.lastDim();
@@ -423,6 +497,8 @@ public final class Tensor {
      * A copy of the elements {@code [start, end)} along {@code axis} (negative counts from the end). Out-of-range
      * bounds are rejected, not clamped. The gradient is zero outside the range.
      *
+     * @param start the first index kept
+     * @param end   one past the last index kept
      * @throws ShapeException naming the axis, start, end and shape unless {@code 0 <= start <= end <= dim(axis)}
      */
     public Tensor slice(int axis, int start, int end) {
@@ -456,6 +532,8 @@ public final class Tensor {
      * shorter when {@code size} does not divide the axis: PyTorch's {@code split} with an integer size. An empty axis
      * gives one empty slice.
      *
+     * @param size the length of each slice along {@code axis}, the last one excepted
+     * @return the slices in order, each a copy, as an unmodifiable list
      * @throws IllegalArgumentException if {@code size <= 0}
      * @throws ShapeException           naming the axis and the shape if the axis is out of range
      */
@@ -481,6 +559,7 @@ public final class Tensor {
      *
      * @param table {@code [rows, dim]}
      * @param ids   any shape of rank at most 3
+     * @return {@code [*ids.shape, dim]}
      * @throws ShapeException           if the table is not 2-D or the ids' rank exceeds 3
      * @throws IllegalArgumentException naming the position and value of the first id that is not an
      *                                  integer in {@code [0, rows)} (also NaN), before anything is computed
@@ -502,6 +581,7 @@ public final class Tensor {
      * @param bias    {@code [Cout]}, or null for none
      * @param stride  at least 1
      * @param padding at least 0
+     * @return {@code [N, Cout, Ho, Wo]}
      * @throws IllegalArgumentException for a stride below 1 or a negative padding
      * @throws ShapeException           if this or the weight is not rank 4, the channels differ, the kernel is larger
      *                                  than the padded input, or the bias is not {@code [Cout]}
@@ -552,6 +632,8 @@ public final class Tensor {
      * through the multiplication. While the stream is disabled (evaluation) the mask is all ones, so
      * the result equals this tensor; with {@code p = 0} this tensor itself is returned.
      *
+     * @param p      the probability of zeroing an element
+     * @param stream the random state that supplies the mask and tells training from evaluation
      * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)}
      */
     public Tensor dropout(float p, RandomStream stream) {
@@ -570,47 +652,90 @@ public final class Tensor {
      */
     public Tensor matmul(Tensor o) { return Eager.apply(LinalgOp.MATMUL, new OpParams.Transposes(false, false), this, o); }
 
-    /** The transpose of a matrix. */
+    /**
+     * The transpose of a matrix, as a copy.
+     *
+     * @throws ShapeException if this tensor is not rank 2
+     */
     public Tensor transpose() { return Eager.apply(LinalgOp.TRANSPOSE, OpParams.NONE, this); }
 
-    /** The same values with another shape of the same element count. */
+    /**
+     * The same values in another shape of the same element count, as a copy. Every dimension is given: there is no
+     * {@code -1} to infer one.
+     *
+     * @throws ShapeException if the element counts differ or the new shape is invalid
+     */
     public Tensor reshape(int... newShape) { return Eager.apply(ReshapeOp.RESHAPE, new OpParams.Target(Shape.of(newShape)), this); }
 
-    /** Sum of all elements, as a scalar. */
+    /** Sum of all elements, as a scalar (0 for an empty tensor). */
     public Tensor sum() { return Eager.apply(ReduceOp.SUM, OpParams.NONE, this); }
 
-    /** Sum along {@code axis} (negative counts from the end). */
+    /**
+     * Sum along {@code axis} (negative counts from the end).
+     *
+     * @param keepDim whether the reduced axis stays, with length 1, or is removed
+     * @throws ShapeException if the axis is out of range
+     */
     public Tensor sum(int axis, boolean keepDim) {
         return Eager.apply(ReduceOp.SUM_AXIS, new OpParams.Axis(shape.normalizeAxis(axis, "sum"), keepDim), this);
     }
 
-    /** Mean of all elements, as a scalar. */
+    /**
+     * Mean of all elements, as a scalar.
+     *
+     * @throws ShapeException if the tensor is empty
+     */
     public Tensor mean() {
         if (shape.size() == 0) throw new ShapeException("mean: tensor of shape " + shape + " is empty");
         return sum().mul(1f / shape.size());
     }
 
-    /** Mean along {@code axis}. */
+    /**
+     * Mean along {@code axis} (negative counts from the end).
+     *
+     * @param keepDim whether the reduced axis stays, with length 1, or is removed
+     * @throws ShapeException if the axis is out of range or has length 0
+     */
     public Tensor mean(int axis, boolean keepDim) {
         int len = shape.dim(shape.normalizeAxis(axis, "mean"));
         if (len == 0) throw new ShapeException("mean: axis " + axis + " of shape " + shape + " is empty");
         return sum(axis, keepDim).mul(1f / len);
     }
 
-    /** Maximum along {@code axis}, dropping the axis; the gradient goes to the first arg-max. */
+    /**
+     * Maximum along {@code axis} (negative counts from the end), dropping the axis; the gradient goes to the first
+     * arg-max. Only the values are returned, not the indices.
+     *
+     * @throws ShapeException if the axis is out of range or has length 0
+     */
     public Tensor max(int axis) { return max(axis, false); }
 
-    /** Maximum along {@code axis}; the gradient goes to the first arg-max. */
+    /**
+     * Maximum along {@code axis} (negative counts from the end); the gradient goes to the first arg-max.
+     *
+     * @param keepDim whether the reduced axis stays, with length 1, or is removed
+     * @throws ShapeException if the axis is out of range or has length 0
+     */
     public Tensor max(int axis, boolean keepDim) {
         return Eager.apply(ReduceOp.MAX_AXIS, new OpParams.Axis(shape.normalizeAxis(axis, "max"), keepDim), this);
     }
 
-    /** Softmax along {@code axis}. */
+    /**
+     * Softmax along {@code axis} (negative counts from the end). A slice that is entirely {@code -Infinity} gives 0
+     * with gradient 0, where PyTorch gives NaN.
+     *
+     * @throws ShapeException if the axis is out of range
+     */
     public Tensor softmax(int axis) {
         return Eager.apply(SoftmaxOp.SOFTMAX, new OpParams.Axis(shape.normalizeAxis(axis, "softmax"), true), this);
     }
 
-    /** Log-softmax along {@code axis}. */
+    /**
+     * Log-softmax along {@code axis} (negative counts from the end), computed as {@code x - max - log Σ exp(x - max)}
+     * rather than as the log of {@link #softmax}, so large inputs do not overflow.
+     *
+     * @throws ShapeException if the axis is out of range
+     */
     public Tensor logSoftmax(int axis) {
         return Eager.apply(SoftmaxOp.LOG_SOFTMAX, new OpParams.Axis(shape.normalizeAxis(axis, "logSoftmax"), true), this);
     }

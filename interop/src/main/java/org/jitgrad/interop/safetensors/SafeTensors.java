@@ -37,17 +37,26 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
-    /** Writes {@code tensors} (F32) to {@code file} with no metadata. See {@link #save(Path, Map, Map)}. */
+    /**
+     * Writes {@code tensors} (F32) to {@code file} with no metadata. See {@link #save(Path, Map, Map)}.
+     *
+     * @throws IllegalArgumentException as {@link #save(Path, Map, Map)}; nothing is written then
+     * @throws IOException              if writing fails; the previous file, if any, is then unchanged
+     */
     public static void save(Path file, Map<String, Tensor> tensors) throws IOException {
         save(file, tensors, Map.of());
     }
 
     /**
      * Writes {@code tensors} as F32, sorted by name, with {@code metadata} as the header's {@code __metadata__}
-     * (omitted when empty), replacing {@code file} atomically.
+     * (omitted when empty), replacing {@code file} atomically. Names are sorted by their UTF-8 bytes, as the reference
+     * implementation sorts. The tensors' values are read while the file is written, so they must not change meanwhile.
      *
+     * @param tensors  the tensors by name; any shape, written in row-major order
+     * @param metadata free-form strings for the header's {@code __metadata__}
      * @throws IllegalArgumentException if a name is null, {@code "__metadata__"} or not valid Unicode, a tensor or a
-     *                                  metadata string is null; nothing is written then
+     *                                  metadata string is null, or the header would exceed {@link #MAX_HEADER_BYTES};
+     *                                  nothing is written then
      * @throws IOException              if writing fails; the previous file, if any, is then unchanged
      */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
@@ -99,14 +108,20 @@ public final class SafeTensors {
         });
     }
 
-    /** The tensors of a safetensors file, sorted by name. See {@link #read}. */
+    /**
+     * The tensors of a safetensors file, sorted by name; its metadata is dropped. See {@link #read}.
+     *
+     * @return new tensors that track no gradient, by name, unmodifiable
+     * @throws SafeTensorsException naming the file and the first fault found
+     * @throws IOException          if the file cannot be read
+     */
     public static Map<String, Tensor> load(Path file) throws IOException {
         return read(file).tensors();
     }
 
     /**
      * Reads a safetensors file of F32 tensors: its tensors and metadata, after checking all of its header (see the
-     * class comment).
+     * class comment). The tensors are new and track no gradient.
      *
      * @throws SafeTensorsException naming the file and the first fault found
      * @throws IOException          if the file cannot be read

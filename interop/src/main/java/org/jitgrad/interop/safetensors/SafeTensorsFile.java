@@ -13,6 +13,7 @@ import org.jitgrad.tensor.Tensor;
  * @param metadata sorted by key, empty if the file has none; unmodifiable
  */
 public record SafeTensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /** Keeps unmodifiable copies of both maps (the metadata sorted by key). */
     public SafeTensorsFile {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
