@@ -1,6 +1,7 @@
 package org.jitgrad.data;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A character-level vocabulary: the sorted set of distinct characters (Unicode code points) of a text,
@@ -83,10 +84,10 @@ public final class CharVocabulary {
      * The text of token ids {@code ids[from, to)}.
      *
      * @throws IllegalArgumentException  naming an id outside {@code [0, size())}
-     * @throws IndexOutOfBoundsException if {@code from} or {@code to} lies outside {@code ids} (the range is not
-     *                                   checked first: {@code from > to} fails as a negative array size)
+     * @throws IndexOutOfBoundsException if {@code [from, to)} is not a range of {@code ids}
      */
     public String decode(int[] ids, int from, int to) {
+        Objects.checkFromToIndex(from, to, ids.length);
         StringBuilder sb = new StringBuilder(to - from);
         for (int i = from; i < to; i++) sb.appendCodePoint(codePoint(ids[i]));
         return sb.toString();

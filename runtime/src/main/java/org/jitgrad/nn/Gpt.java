@@ -92,11 +92,11 @@ public final class Gpt implements Module {
      * @throws IllegalArgumentException if a target is not a token id
      */
     public Tensor loss(Tensor ids, Tensor targets) {
-        Tensor logits = forward(ids);
-        int n = ids.size();
         if (!targets.shape().equals(ids.shape())) {
             throw new ShapeException("GPT: targets " + targets.shape() + " must have the shape of the ids " + ids.shape());
         }
+        Tensor logits = forward(ids);
+        int n = ids.size();
         return Losses.crossEntropy(logits.reshape(n, config.vocabSize()), targets.reshape(n));
     }
 

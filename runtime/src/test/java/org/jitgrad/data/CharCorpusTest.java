@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -32,6 +33,9 @@ class CharCorpusTest {
                 "vocabulary of 3 characters");
         assertThrowsNaming(IllegalArgumentException.class, () -> v.encode("a\n"), "'\\n' (U+000A)", "position 1");
         assertThrowsNaming(IllegalArgumentException.class, () -> v.decode(new int[] {0, 3}), "token id 3", "[0, 3)");
+        assertThrows(IndexOutOfBoundsException.class, () -> v.decode(new int[] {0, 1}, 2, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.decode(new int[] {0, 1}, 0, 3));
+        assertEquals("", v.decode(new int[] {0, 1}, 1, 1));
         assertThrowsNaming(IllegalArgumentException.class, () -> CharVocabulary.of(""), "empty");
     }
 

@@ -3,6 +3,7 @@ package org.jitgrad.nn;
 import static org.jitgrad.testing.Throwing.assertThrowsNaming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.jitgrad.tensor.ShapeException;
 import org.jitgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,14 @@ class GptConfigTest {
         assertEquals(804_096, GptConfig.shakespeareCpu(65).parameterCount());
         assertEquals(Long.MAX_VALUE, new GptConfig(Integer.MAX_VALUE, 1, Integer.MAX_VALUE, 1, Integer.MAX_VALUE, 0f, true)
                 .parameterCount());
+    }
+
+    @Test
+    void lossChecksTheTargetsBeforeRunningTheModel() {
+        Gpt gpt = new Gpt(new GptConfig(11, 7, 1, 2, 6, 0f, false), 1);
+        Tensor badIds = Tensor.of(new float[] {0, 99, 2}, 1, 3);  // 99 is no token: the forward pass would refuse it
+        assertThrowsNaming(ShapeException.class, () -> gpt.loss(badIds, Tensor.zeros(1, 2)), "targets [1, 2]",
+                "ids [1, 3]");
     }
 
     @Test
