@@ -4,10 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
-/** Gzip detection by magic number (0x1f8b) shared by the readers of this package. */
+/** Gzip detection by magic number (0x1f8b) and strict decoding, shared by the readers of this package. */
 final class Gzip {
 
     /** Largest decompression ratio DEFLATE can achieve (about 1032:1), used to bound untrusted headers. */
@@ -44,10 +43,13 @@ final class Gzip {
         return startsWithMagic(buffered) ? inflate(buffered, name) : buffered;
     }
 
-    /** Opens a gzip stream, turning a bad or truncated gzip header into a {@link DataFormatException}. */
+    /**
+     * Opens a gzip stream of one or more members that refuses bytes after the last member (see
+     * {@link StrictGzipInputStream}), turning a bad or truncated first header into a {@link DataFormatException}.
+     */
     static InputStream inflate(InputStream in, String name) throws IOException {
         try {
-            return new GZIPInputStream(in, BUFFER);
+            return new StrictGzipInputStream(in, name);
         } catch (EOFException | ZipException e) {
             throw new DataFormatException(name + ": truncated or corrupt gzip header (" + reason(e) + ")", e);
         }

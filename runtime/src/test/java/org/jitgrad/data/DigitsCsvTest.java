@@ -141,6 +141,45 @@ class DigitsCsvTest {
         assertTrue(e.getMessage().startsWith("bomb.csv.gz: more than " + DigitsCsv.MAX_BYTES + " bytes of CSV text"), e.getMessage());
     }
 
+    private static byte[] bundledGzip() throws IOException {
+        try (InputStream in = DigitsCsvTest.class.getResourceAsStream(RESOURCE)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void junkAfterTheGzipStreamIsRefused() throws IOException {
+        byte[] gz = bundledGzip();
+        Path file = Files.write(dir.resolve("junk.csv.gz"), IdxFiles.concat(gz, IdxFiles.junk(100)));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DigitsCsv.load(file));
+        assertEquals(file + ": 100 bytes after the end of the gzip stream (from offset " + gz.length
+                + ") are not gzip data", e.getMessage());
+    }
+
+    @Test
+    void concatenatedGzipMembersReadAsOneFile() throws IOException {
+        byte[] plain;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bundledGzip()))) {
+            plain = in.readAllBytes();
+        }
+        int middle = plain.length / 2; // inside a line: members join as bytes, not as lines
+        byte[] twoMembers = IdxFiles.concat(IdxFiles.gzip(Arrays.copyOf(plain, middle)),
+                IdxFiles.gzip(Arrays.copyOfRange(plain, middle, plain.length)));
+        Dataset joined = DigitsCsv.read(new ByteArrayInputStream(twoMembers), "two.csv.gz");
+        Dataset bundled = loadBundled();
+        assertArrayEquals(bundled.features(), joined.features());
+        assertArrayEquals(bundled.labels(), joined.labels());
+    }
+
+    @Test
+    void truncatedGzipTrailer() throws IOException {
+        byte[] gz = bundledGzip();
+        byte[] cut = Arrays.copyOf(gz, gz.length - 5);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DigitsCsv.read(new ByteArrayInputStream(cut), "cut.csv.gz"));
+        assertTrue(e.getMessage().startsWith("cut.csv.gz: truncated or corrupt gzip stream after line 1797"), e.getMessage());
+    }
+
     @Test
     void truncatedGzip() throws IOException {
         byte[] gz;

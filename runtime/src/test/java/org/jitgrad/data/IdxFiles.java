@@ -54,6 +54,24 @@ final class IdxFiles {
         return out.toByteArray();
     }
 
+    /** The parts one after the other: several gzip members make one valid gzip file. */
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code length} bytes that are not a gzip member (they do not start with the magic number 0x1f8b). */
+    static byte[] junk(int length) {
+        byte[] junk = new byte[length];
+        for (int i = 0; i < length; i++) {
+            junk[i] = (byte) (i * 13 + 'J');
+        }
+        return junk;
+    }
+
     static byte[] truncate(byte[] data, int length) {
         return Arrays.copyOf(data, length);
     }

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -241,6 +242,43 @@ class MnistIdxTest {
         byte[] gz = IdxFiles.gzip(goodLabels());
         gz[gz.length - 5] ^= 0x55; // CRC-32 of the gzip trailer
         assertMessageContains(labelsFail("crc.gz", gz), "gzip");
+    }
+
+    @ParameterizedTest(name = "trailer byte {0} flipped")
+    @ValueSource(ints = {1, 8})
+    void corruptGzipTrailerSizeOrCrc(int fromEnd) throws IOException {
+        byte[] gz = IdxFiles.gzip(goodImages());
+        gz[gz.length - fromEnd] ^= 0x01;
+        assertMessageContains(imagesFail("trailer.gz", gz), "corrupt gzip stream", fromEnd == 1 ? "size" : "CRC-32");
+    }
+
+    @ParameterizedTest(name = "{0} bytes of the trailer kept")
+    @ValueSource(ints = {0, 3, 7})
+    void truncatedGzipTrailer(int kept) throws IOException {
+        byte[] gz = IdxFiles.gzip(goodLabels());
+        assertMessageContains(labelsFail("cut-trailer.gz", IdxFiles.truncate(gz, gz.length - 8 + kept)),
+                "truncated gzip trailer after the " + COUNT + " bytes of label data");
+    }
+
+    @Test
+    void junkAfterTheGzipStreamIsRefused() throws IOException {
+        byte[] images = IdxFiles.gzip(goodImages());
+        assertMessageContains(imagesFail("junk-images.gz", IdxFiles.concat(images, IdxFiles.junk(100))),
+                "100 bytes after the end of the gzip stream (from offset " + images.length + ") are not gzip data");
+        byte[] labels = IdxFiles.gzip(goodLabels());
+        assertMessageContains(labelsFail("junk-labels.gz", IdxFiles.concat(labels, new byte[100])),
+                "100 bytes after the end of the gzip stream (from offset " + labels.length + ") are not gzip data");
+    }
+
+    @Test
+    void concatenatedGzipMembersReadAsOneFile() throws IOException {
+        byte[] images = goodImages();
+        byte[] twoMembers = IdxFiles.concat(IdxFiles.gzip(Arrays.copyOf(images, 20)),
+                IdxFiles.gzip(Arrays.copyOfRange(images, 20, images.length)));
+        MnistIdx.Images raw = MnistIdx.readImages(IdxFiles.write(dir, "raw", images));
+        MnistIdx.Images joined = MnistIdx.readImages(IdxFiles.write(dir, "two-members.gz", twoMembers));
+        assertEquals(COUNT, joined.count());
+        assertArrayEquals(raw.pixels(), joined.pixels(), 0f);
     }
 
     @ParameterizedTest(name = "gzip={0}")

@@ -39,6 +39,14 @@ class TextFileTest {
     }
 
     @Test
+    void concatenatedGzipMembersReadAsTheConcatenation() throws IOException {
+        byte[] first = "To be, or not to be".getBytes(StandardCharsets.UTF_8);
+        byte[] second = ": that is the question".getBytes(StandardCharsets.UTF_8);
+        Path gz = Files.write(dir.resolve("two.txt.gz"), IdxFiles.concat(gzip(first), gzip(second)));
+        assertEquals("To be, or not to be: that is the question", TextFile.read(gz));
+    }
+
+    @Test
     void untrustedContentIsRejectedWithItsPlace() throws IOException {
         byte[] text = "abc".repeat(100).getBytes(StandardCharsets.US_ASCII);
         Path big = Files.write(dir.resolve("big.txt.gz"), gzip(text));
@@ -53,6 +61,14 @@ class TextFileTest {
         byte[] gz = gzip(text);
         Path truncated = Files.write(dir.resolve("cut.txt.gz"), Arrays.copyOf(gz, gz.length - 12));
         assertThrowsNaming(DataFormatException.class, () -> TextFile.read(truncated), truncated.toString(), "corrupt gzip");
+
+        Path cutTrailer = Files.write(dir.resolve("cut-trailer.txt.gz"), Arrays.copyOf(gz, gz.length - 3));
+        assertThrowsNaming(DataFormatException.class, () -> TextFile.read(cutTrailer), cutTrailer.toString(),
+                "truncated or corrupt gzip", "ends inside the trailer");
+
+        Path junk = Files.write(dir.resolve("junk.txt.gz"), IdxFiles.concat(gz, IdxFiles.junk(100)));
+        assertThrowsNaming(DataFormatException.class, () -> TextFile.read(junk), junk.toString(),
+                "100 bytes after the end of the gzip stream (from offset " + gz.length + ") are not gzip data");
 
         assertThrowsNaming(NoSuchFileException.class, () -> TextFile.read(dir.resolve("missing.txt")), "missing.txt");
         Path empty = Files.write(dir.resolve("empty.txt"), new byte[0]);
