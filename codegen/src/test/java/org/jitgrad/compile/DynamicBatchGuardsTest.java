@@ -53,6 +53,18 @@ class DynamicBatchGuardsTest {
         assertEquals(2, step.compileCount(), "one training program and one forward program");
     }
 
+    /** A reshape's -1 is resolved per trace, so the batch-sized dimension it stands for fits the dynamic program. */
+    @Test
+    void aReshapeWithMinusOneServesEveryBatchSize() {
+        TensorFn fn = in -> in[0].reshape(-1, 2).matmul(w.reshape(2, -1)).sum(1, false);
+        Compiled f = Compiled.trace(fn).withDynamicBatch();
+        for (int s : new int[] {3, 8, 1, 21}) {
+            Tensor x = Tensor.randn(s, s, 4);
+            assertArrayEquals(tape(fn, x), f.forward(x).toArray(), 1e-5f, "batch " + s);
+        }
+        assertEquals(1, f.compileCount(), f.explain());
+    }
+
     @Test
     void otherDimensionsAreGuarded() {
         TensorFn fn = in -> in[0].mul(in[0]).sum(1, false);

@@ -660,12 +660,39 @@ public final class Tensor {
     public Tensor transpose() { return Eager.apply(LinalgOp.TRANSPOSE, OpParams.NONE, this); }
 
     /**
-     * The same values in another shape of the same element count, as a copy. Every dimension is given: there is no
-     * {@code -1} to infer one.
+     * The same values in another shape of the same element count, as a copy. One dimension may be {@code -1}: it is
+     * inferred from the element count, as in PyTorch ({@code x.reshape(-1, 10)}).
      *
-     * @throws ShapeException if the element counts differ or the new shape is invalid
+     * @throws ShapeException if the element counts differ, the new shape is invalid, or a {@code -1} cannot be inferred
+     *                        (more than one, or the other dimensions do not divide the element count)
      */
-    public Tensor reshape(int... newShape) { return Eager.apply(ReshapeOp.RESHAPE, new OpParams.Target(Shape.of(newShape)), this); }
+    public Tensor reshape(int... newShape) {
+        return Eager.apply(ReshapeOp.RESHAPE, new OpParams.Target(inferred(newShape)), this);
+    }
+
+    /** {@code dims} with its one {@code -1}, if any, replaced by what makes the element count this tensor's. */
+    private Shape inferred(int[] dims) {
+        int at = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1) {
+                if (at >= 0) throw new ShapeException("reshape: at most one -1 in " + Arrays.toString(dims));
+                at = i;
+            } else if (dims[i] < 0) {
+                return Shape.of(dims);  // refuses it, naming the dimension
+            } else {
+                known = Math.min(known * dims[i], Integer.MAX_VALUE + 1L);
+            }
+        }
+        if (at < 0) return Shape.of(dims);
+        if (known == 0 || size() % known != 0) {
+            throw new ShapeException("reshape: cannot infer the -1 in " + Arrays.toString(dims) + " for " + shape() + " ("
+                    + size() + " elements)");
+        }
+        int[] resolved = dims.clone();
+        resolved[at] = (int) (size() / known);
+        return Shape.of(resolved);
+    }
 
     /** Sum of all elements, as a scalar (0 for an empty tensor). */
     public Tensor sum() { return Eager.apply(ReduceOp.SUM, OpParams.NONE, this); }

@@ -1,6 +1,8 @@
 package org.jitgrad.ops;
 
 import static org.jitgrad.testing.Throwing.assertThrowsNaming;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.function.BinaryOperator;
 import java.util.stream.Stream;
@@ -65,5 +67,19 @@ class OpValidationTest {
     void reshapeToADifferentSize() {
         assertThrowsNaming(ShapeException.class, () -> Tensor.zeros(2, 3).reshape(4, 2), "reshape", "[2, 3]", "[4, 2]", "6", "8");
         assertThrowsNaming(ShapeException.class, () -> Tensor.zeros(2, 3).reshape(1, 1, 1, 1, 6), "rank 5");
+    }
+
+    @Test
+    void reshapeInfersOneMinusOne() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertArrayEquals(new int[] {3, 2}, x.reshape(-1, 2).shape().dims());
+        assertArrayEquals(new int[] {1, 6}, x.reshape(1, -1).shape().dims());
+        assertArrayEquals(new int[] {6}, x.reshape(-1).shape().dims());
+        assertArrayEquals(x.toArray(), x.reshape(-1, 2).toArray());
+        assertArrayEquals(new int[] {0, 4}, Tensor.zeros(0, 2, 2).reshape(-1, 4).shape().dims());
+        assertThrowsNaming(ShapeException.class, () -> x.reshape(-1, -1), "at most one -1", "[-1, -1]");
+        assertThrowsNaming(ShapeException.class, () -> x.reshape(-1, 4), "cannot infer", "[-1, 4]", "[2, 3]", "6 elements");
+        assertThrowsNaming(ShapeException.class, () -> Tensor.zeros(0, 2).reshape(-1, 0), "cannot infer", "[-1, 0]");
+        assertThrows(ShapeException.class, () -> x.reshape(-1, -2));
     }
 }
