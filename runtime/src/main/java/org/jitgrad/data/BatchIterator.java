@@ -101,7 +101,8 @@ public final class BatchIterator implements Iterator<Batch> {
     /** The number of batches in one epoch: {@code ceil(n / batchSize)}, or {@code floor} with {@code dropLast}. */
     public int batchesPerEpoch() {
         int n = dataset.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        // not (n + batchSize - 1) / batchSize: that overflows for a batch size near Integer.MAX_VALUE
+        return dropLast || n % batchSize == 0 ? n / batchSize : n / batchSize + 1;
     }
 
     /** The epoch last started (0 before {@link #startEpoch} is first called). */

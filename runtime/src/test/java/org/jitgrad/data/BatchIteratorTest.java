@@ -51,6 +51,10 @@ class BatchIteratorTest {
         "23, true, true, 1, '23'",
         "30, false, true, 1, '23'",
         "30, true, true, 0, ''",
+        // a batch size near Integer.MAX_VALUE (one batch of everything) must not overflow ceil(n / batchSize)
+        "2147483647, false, true, 1, '23'",
+        "2147483647, true, false, 0, ''",
+        "2147483640, false, false, 1, '23'",
         "1, true, true, 23, '1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1'",
     })
     void batchSizesAndCoverage(int batchSize, boolean dropLast, boolean shuffle, int batches, String sizes) {
