@@ -87,6 +87,7 @@ public final class TextGenerator {
      *                    vocabulary size, for all of them
      * @return the number of tokens generated: {@code count}, or fewer if the sink asked to stop
      * @throws IllegalArgumentException naming the argument at fault, before anything is generated
+     * @throws IllegalStateException    if the model's logits are NaN or infinite (the tokens drawn before stay handed out)
      */
     public long stream(int[] prompt, int count, float temperature, int topK, long seed, TokenSink sink) {
         check(prompt, count, temperature, topK);
@@ -141,6 +142,12 @@ public final class TextGenerator {
         }
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < vocab; i++) max = Math.max(max, logits[offset + i]);
+        if (!Double.isFinite(max)) {
+            // NaN anywhere (Math.max keeps it), +inf, or every logit -inf: no distribution to draw from; the loop
+            // below would quietly return the last token every time (torch.multinomial refuses such probabilities)
+            throw new IllegalStateException("the model's logits are not finite (largest " + max + "): its weights hold NaN"
+                    + " or infinite values, e.g. from a run that diverged");
+        }
         double total = 0;
         for (int i = 0; i < vocab; i++) {
             double l = logits[offset + i];

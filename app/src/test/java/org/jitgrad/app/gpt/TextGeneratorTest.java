@@ -88,6 +88,53 @@ class TextGeneratorTest {
         }
     }
 
+    /** The tape's logits for the token after {@code text[0, n)}, from the last block of it, in evaluation mode. */
+    static float[] nextLogits(Gpt gpt, int[] text, int n) {
+        int from = Math.max(0, n - CONFIG.block());
+        float[] context = new float[n - from];
+        for (int t = 0; t < context.length; t++) context[t] = text[from + t];
+        gpt.train(false);
+        try (NoGrad ignored = NoGrad.enter()) {
+            float[] all = gpt.forward(Tensor.of(context, 1, context.length)).toArray();
+            return Arrays.copyOfRange(all, (context.length - 1) * VOCAB.size(), context.length * VOCAB.size());
+        } finally {
+            gpt.train(true);
+        }
+    }
+
+    @Test
+    void topKDrawsOnlyAmongTheKLargestLogitsAndAnAlmostZeroTemperatureIsGreedy() {
+        Gpt gpt = new Gpt(CONFIG, 21);  // as initialised: nearly uniform logits, so that without the cut others would be drawn
+        TextGenerator g = new TextGenerator(gpt);
+        int[] prompt = VOCAB.encode("ab");
+        for (int k = 2; k <= 4; k++) {
+            int[] text = g.generate(prompt, 40, 1f, k, 5);
+            for (int n = prompt.length; n < text.length; n++) {
+                float[] logits = nextLogits(gpt, text, n);
+                float drawn = logits[text[n]];
+                int larger = 0;
+                for (float l : logits) if (l > drawn) larger++;
+                assertTrue(larger < k, "token " + n + " with top-" + k + " has " + larger + " larger logits");
+            }
+        }
+        int[] greedy = g.generate(prompt, 20, 1f, 1, 5);
+        assertArrayEquals(greedy, g.generate(prompt, 20, 1e-30f, 0, 6), "a vanishing temperature is the argmax");
+        assertArrayEquals(greedy, g.generate(prompt, 20, Float.MIN_VALUE, 3, 7), "with any top-k");
+        int[] all = g.generate(prompt, 30, 1f, 0, 8);
+        assertArrayEquals(all, g.generate(prompt, 30, 1f, VOCAB.size(), 8), "top-k of the whole vocabulary cuts nothing");
+        assertArrayEquals(all, g.generate(prompt, 30, 1f, VOCAB.size() + 100, 8), "nor does a larger one");
+    }
+
+    @Test
+    void nonFiniteLogitsAreRefusedNotSampled() {
+        Gpt gpt = model();
+        gpt.wte().weight().storage()[3 * CONFIG.nEmbd()] = Float.NaN;  // token 3's row, also its row of the tied head
+        TextGenerator g = new TextGenerator(gpt);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.generate(VOCAB.encode("a"), 5, 1f, 0, 1));
+        assertTrue(e.getMessage().contains("logits are not finite"), e.getMessage());
+        assertTrue(gpt.isTraining(), "the model's mode is restored");
+    }
+
     @Test
     void aCheckpointRoundTripGivesTheSameSamples() throws CheckpointException {
         Gpt gpt = model();
