@@ -7,7 +7,8 @@ import org.jitgrad.tensor.Tensor;
 /**
  * Dropout, as PyTorch's {@code nn.Dropout(p)}: in training mode each element is zeroed with
  * probability {@code p} and the others scaled by {@code 1/(1-p)}; in evaluation mode
- * ({@link #eval()}) the input passes unchanged. The masks come from this module's own
+ * ({@link #eval()}) the input passes unchanged. Unlike PyTorch, {@code p = 1} (zero everything) is refused.
+ * The masks come from this module's own
  * {@link RandomStream}, so a compiled step draws a new mask on every call, and the tape and a compiled
  * step given the same seed and sequence of calls draw the same masks.
  *

@@ -9,8 +9,10 @@ import org.jitgrad.tensor.Tensor;
 /**
  * A fully connected layer {@code y = x·W + b} with {@code W} of shape {@code [in, out]} (stored so the
  * forward product needs no transpose; PyTorch stores the transpose) and {@code b} of shape {@code [out]}
- * or no bias. The input is {@code [..., in]}: leading dimensions (batch, sequence) are kept. Initialised
- * like PyTorch's {@code nn.Linear}: both uniform in {@code ±1/sqrt(in)}, from the given seed.
+ * or no bias. The input is {@code [..., in]} of rank 2 or more: leading dimensions (batch, sequence) are kept.
+ * Unlike PyTorch, a single unbatched vector {@code [in]} is refused with a {@code ShapeException}; give it as
+ * {@code [1, in]}. Initialised like PyTorch's {@code nn.Linear}: both uniform in {@code ±1/sqrt(in)}, from the
+ * given seed (with {@link java.util.Random}, so not PyTorch's values for the same seed).
  */
 public final class Linear implements Module {
     private final int in;
