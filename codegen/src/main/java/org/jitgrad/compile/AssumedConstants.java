@@ -10,8 +10,6 @@ import org.jitgrad.compile.ir.IrNode;
  * values no longer {@link #hold()}s then, and the call gets a program compiled for the new values.
  */
 final class AssumedConstants {
-    static final AssumedConstants NONE = new AssumedConstants(List.of());
-
     private final float[][] live;
     private final float[][] expected;
 

@@ -19,12 +19,12 @@ final class SavedTrainingState {
         this.first = new float[n][];
         this.second = new float[n][];
         for (int i = 0; i < n; i++) {
-            this.params[i] = params.get(i).storage().clone();
-            this.first[i] = adam.firstMoment(i).clone();
-            this.second[i] = adam.secondMoment(i).clone();
+            this.params[i] = new float[params.get(i).size()];
+            this.first[i] = new float[adam.firstMoment(i).length];
+            this.second[i] = new float[adam.secondMoment(i).length];
         }
-        this.step = adam.stepCount();
-        this.extra = extra == null ? null : extra.stream().map(t -> t.storage().clone()).toArray(float[][]::new);
+        this.extra = extra == null ? null : extra.stream().map(t -> new float[t.size()]).toArray(float[][]::new);
+        recapture(params, adam, extra);
     }
 
     /** Copies {@code params} (those {@code adam} manages, in its order) and {@code adam}'s state. */
@@ -39,6 +39,7 @@ final class SavedTrainingState {
 
     /** Copies the current values into this state's arrays (the same tensors and optimizer it was captured from). */
     void recapture(List<Tensor> params, Adam adam, List<Tensor> extra) {
+        if ((extra == null) != (this.extra == null)) throw new IllegalArgumentException("recapture: extra tensors given at one end only");
         for (int i = 0; i < this.params.length; i++) {
             float[] p = params.get(i).storage();
             System.arraycopy(p, 0, this.params[i], 0, p.length);
@@ -46,7 +47,6 @@ final class SavedTrainingState {
             System.arraycopy(adam.secondMoment(i), 0, second[i], 0, second[i].length);
         }
         step = adam.stepCount();
-        if ((extra == null) != (this.extra == null)) throw new IllegalArgumentException("recapture: extra tensors given at one end only");
         if (extra != null) for (int i = 0; i < this.extra.length; i++) System.arraycopy(extra.get(i).storage(), 0, this.extra[i], 0, this.extra[i].length);
     }
 
